@@ -1,0 +1,51 @@
+"""Compatibility fixes that let the pinned libraries run together without JAX.
+
+Everything here is applied once, by importing the ``tasks`` package, and must run
+*before* ``import seqio``. Each fix names the library version it is for, so it can be
+dropped when the pin moves.
+
+1. seqio 0.0.8 on Python >= 3.11: ``seqio.dataset_providers.ContinuousFeature`` is a
+   dataclass whose field default is a ``PassThroughVocabulary`` instance. Python 3.11's
+   dataclasses reject any default whose class has ``__hash__ = None`` (the class
+   defines ``__eq__`` only), so ``import seqio`` raises ``ValueError: mutable default``.
+   We load ``seqio.vocabularies`` on its own (without running ``seqio/__init__``),
+   give ``PassThroughVocabulary`` an identity hash, then let the real import proceed;
+   it reuses the already-loaded, patched submodule.
+2. TensorFlow's C++ logging: quiet by default (``TF_CPP_MIN_LOG_LEVEL=2``) unless the
+   user set it, so that warnings about CUDA or oneDNN do not drown the output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import types
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _patch_seqio_passthrough_hash() -> None:
+  if "seqio" in sys.modules and "seqio.dataset_providers" in sys.modules:
+    return  # seqio already imported fine (e.g. patched by an earlier import).
+  spec = importlib.util.find_spec("seqio")
+  if spec is None or not spec.submodule_search_locations:
+    return  # seqio not installed; the import error will come from the caller.
+  # A bare package object stands in for ``seqio`` while its vocabularies submodule
+  # loads, so seqio/__init__.py (which trips over the dataclass) does not run yet.
+  stub = types.ModuleType("seqio")
+  stub.__path__ = list(spec.submodule_search_locations)
+  stub.__spec__ = spec
+  sys.modules["seqio"] = stub
+  try:
+    vocabularies = importlib.import_module("seqio.vocabularies")
+    cls = vocabularies.PassThroughVocabulary
+    if cls.__hash__ is None:
+      cls.__hash__ = object.__hash__
+  finally:
+    del sys.modules["seqio"]
+  importlib.import_module("seqio")
+
+
+_patch_seqio_passthrough_hash()
