@@ -27,25 +27,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def _patch_seqio_passthrough_hash() -> None:
-  if "seqio" in sys.modules and "seqio.dataset_providers" in sys.modules:
-    return  # seqio already imported fine (e.g. patched by an earlier import).
-  spec = importlib.util.find_spec("seqio")
-  if spec is None or not spec.submodule_search_locations:
-    return  # seqio not installed; the import error will come from the caller.
-  # A bare package object stands in for ``seqio`` while its vocabularies submodule
-  # loads, so seqio/__init__.py (which trips over the dataclass) does not run yet.
-  stub = types.ModuleType("seqio")
-  stub.__path__ = list(spec.submodule_search_locations)
-  stub.__spec__ = spec
-  sys.modules["seqio"] = stub
-  try:
-    vocabularies = importlib.import_module("seqio.vocabularies")
-    cls = vocabularies.PassThroughVocabulary
-    if cls.__hash__ is None:
-      cls.__hash__ = object.__hash__
-  finally:
-    del sys.modules["seqio"]
-  importlib.import_module("seqio")
+    if "seqio" in sys.modules and "seqio.dataset_providers" in sys.modules:
+        return  # seqio already imported fine (e.g. patched by an earlier import).
+    spec = importlib.util.find_spec("seqio")
+    if spec is None or not spec.submodule_search_locations:
+        return  # seqio not installed; the import error will come from the caller.
+    # A bare package object stands in for ``seqio`` while its vocabularies submodule
+    # loads, so seqio/__init__.py (which trips over the dataclass) does not run yet.
+    stub = types.ModuleType("seqio")
+    stub.__path__ = list(spec.submodule_search_locations)
+    stub.__spec__ = spec
+    sys.modules["seqio"] = stub
+    try:
+        vocabularies = importlib.import_module("seqio.vocabularies")
+        cls = vocabularies.PassThroughVocabulary
+        if cls.__hash__ is None:
+            cls.__hash__ = object.__hash__
+    finally:
+        del sys.modules["seqio"]
+    importlib.import_module("seqio")
 
 
 _patch_seqio_passthrough_hash()

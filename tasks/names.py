@@ -1,0 +1,86 @@
+"""Task and mixture names: built and parsed in one place.
+
+Mixtures, tests and the CLI call these functions; nobody types a task name by hand.
+
+* T5 style: ``super_glue_<config>_v102``, ``glue_<config>_v002``.
+* FLAN style: ``<dataset>_type_<i>`` (template i, zero-shot), plus the
+  ``_one_shot`` / ``_multi_shot`` suffixes of its few-shot variants.
+* Mixtures: ``<family>.<style>`` with style ``t5`` or ``flan``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import NamedTuple, Optional
+
+
+class Shot(enum.Enum):
+    """Shot settings of a FLAN-style task; the value is the name suffix."""
+
+    ZERO = ""
+    ONE = "_one_shot"
+    MULTI = "_multi_shot"
+
+    @property
+    def label(self) -> str:
+        """Short label for tables and flags: ``0``, ``1``, ``multi``."""
+        return {"ZERO": "0", "ONE": "1", "MULTI": "multi"}[self.name]
+
+    @classmethod
+    def from_label(cls, label: str) -> "Shot":
+        """``0``/``zero``, ``1``/``one``, ``multi``/``few`` -> Shot."""
+        key = label.strip().lower()
+        aliases = {"0": cls.ZERO, "zero": cls.ZERO, "1": cls.ONE, "one": cls.ONE,
+                   "multi": cls.MULTI, "few": cls.MULTI, "many": cls.MULTI}
+        if key not in aliases:
+            raise ValueError(f"unknown shot setting {label!r}; use 0, 1 or multi")
+        return aliases[key]
+
+
+STYLES = ("t5", "flan")
+
+
+def zero_shot_name(dataset: str, template_idx: int) -> str:
+    """``zero_shot_name("rte", 3) == "rte_type_3"``."""
+    return f"{dataset}_type_{template_idx}"
+
+
+def shot_name(dataset: str, template_idx: int, shot: Shot) -> str:
+    """``shot_name("rte", 3, Shot.ONE) == "rte_type_3_one_shot"``."""
+    return zero_shot_name(dataset, template_idx) + shot.value
+
+
+class FlanName(NamedTuple):
+    dataset: str
+    template_idx: int
+    shot: Shot
+
+
+_FLAN_RE = re.compile(r"^(?P<dataset>.+)_type_(?P<idx>\d+)(?P<suffix>_one_shot|_multi_shot)?$")
+
+
+def parse_flan_name(name: str) -> Optional[FlanName]:
+    """Inverse of ``shot_name``; None for a name that is not FLAN style."""
+    m = _FLAN_RE.match(name)
+    if not m:
+        return None
+    shot = {None: Shot.ZERO, "_one_shot": Shot.ONE, "_multi_shot": Shot.MULTI}[m["suffix"]]
+    return FlanName(m["dataset"], int(m["idx"]), shot)
+
+
+def superglue_t5_name(config: str) -> str:
+    """``superglue_t5_name("boolq") == "super_glue_boolq_v102"``."""
+    return f"super_glue_{config}_v102"
+
+
+def glue_t5_name(config: str) -> str:
+    """``glue_t5_name("mrpc") == "glue_mrpc_v002"``."""
+    return f"glue_{config}_v002"
+
+
+def mixture_name(family: str, style: str) -> str:
+    """``mixture_name("glue_mix", "flan") == "glue_mix.flan"``."""
+    if style not in STYLES:
+        raise ValueError(f"unknown mixture style {style!r}; use one of {', '.join(STYLES)}")
+    return f"{family}.{style}"
