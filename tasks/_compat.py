@@ -11,8 +11,10 @@ dropped when the pin moves.
    We load ``seqio.vocabularies`` on its own (without running ``seqio/__init__``),
    give ``PassThroughVocabulary`` an identity hash, then let the real import proceed;
    it reuses the already-loaded, patched submodule.
-2. TensorFlow's C++ logging: quiet by default (``TF_CPP_MIN_LOG_LEVEL=2``) unless the
-   user set it, so that warnings about CUDA or oneDNN do not drown the output.
+2. TensorFlow's start-up noise: quiet by default unless the user set these variables.
+   ``TF_CPP_MIN_LOG_LEVEL=2`` hides C++ info/warnings; ``TF_ENABLE_ONEDNN_OPTS=0``
+   removes the oneDNN banner printed before logging is configured. TensorFlow only
+   feeds data here (tokenising, tf.data), no float math, so oneDNN buys nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import types
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 def _patch_seqio_passthrough_hash() -> None:

@@ -1,0 +1,184 @@
+"""Builds the demo assets the offline demo and the tests run on, when missing.
+
+``python -m caches.demo_assets`` (called by ``make demo`` and the test suite):
+
+1. ``caches/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
+2. ``caches/demo-vocab/spiece.model``: a SentencePiece model trained here on the
+   project's own demo text, with T5's id layout (pad 0, eos 1, unk 2, no bos; seqio
+   and ``T5Tokenizer`` append the 100 ``<extra_id_*>`` sentinels on top);
+3. ``caches/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
+   random with a fixed seed and saved as an HF model folder with that vocabulary.
+
+Each asset is written to a temporary name and renamed into place when complete, so an
+interrupted build is never taken for a finished one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+from typing import Iterator
+
+from tasks import paths
+
+# Size of the demo SentencePiece vocabulary, before the 100 sentinels.
+DEMO_VOCAB_SIZE = 2000
+# Embedding rows of the demo model: pieces + sentinels, rounded up to a multiple of 128
+# like real T5 (32100 pieces -> 32128 rows).
+DEMO_MODEL_CONFIG = dict(
+    d_model=256, d_kv=64, d_ff=1024, num_layers=2, num_decoder_layers=2, num_heads=4,
+    relative_attention_num_buckets=32, relative_attention_max_distance=128,
+    dropout_rate=0.1, feed_forward_proj="relu", tie_word_embeddings=True,
+    pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
+)
+SEED = 1234
+
+
+def _strings(value) -> Iterator[str]:
+    """Every string leaf of a parsed JSON value (keys excluded)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def iter_demo_text(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> Iterator[str]:
+    """Lines of natural text from the demo raw files and the FLAN templates."""
+    for path in sorted(raw_dir.rglob("*")):
+        if path.suffix == ".jsonl":
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    yield from (s for s in _strings(json.loads(line)) if " " in s)
+        elif path.suffix in (".tsv", ".txt"):
+            text = path.read_text(encoding="utf-8-sig")
+            for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE):
+                yield from (cell for cell in row if " " in cell)
+    try:
+        from tasks.flan import templates
+    except ImportError:  # templates not written yet: the vocabulary still builds
+        return
+    for patterns in templates.PATTERNS.values():
+        for pattern in patterns:
+            for part in pattern:
+                yield from (line for line in part.splitlines() if line.strip())
+
+
+def _atomic_dir(final: pathlib.Path):
+    """A temp folder beside ``final``; ``commit(tmp)`` renames it into place."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix=f".{final.name}.incomplete.", dir=final.parent))
+    tmp.chmod(0o755)
+
+    def commit():
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+
+    return tmp, commit
+
+
+def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
+                     raw_dir: pathlib.Path = paths.DEMO_RAW_DIR,
+                     vocab_size: int = DEMO_VOCAB_SIZE) -> pathlib.Path:
+    """Trains the demo SentencePiece model (T5 id layout) and returns its path."""
+    import sentencepiece as spm
+
+    tmp, commit = _atomic_dir(out_dir)
+    try:
+        corpus = tmp / "corpus.txt"
+        lines = list(dict.fromkeys(iter_demo_text(raw_dir)))  # dedupe, keep order
+        if not lines:
+            raise SystemExit(f"no demo text under {raw_dir}; regenerate it with "
+                             "`python -m caches.demo_data --out caches/demo_raw`")
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        spm.SentencePieceTrainer.train(
+            input=str(corpus), model_prefix=str(tmp / "spiece"), model_type="unigram",
+            vocab_size=vocab_size, hard_vocab_limit=False, character_coverage=1.0,
+            pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+            # Deterministic: one thread, every sentence, in file order.
+            num_threads=1, shuffle_input_sentence=False, input_sentence_size=0,
+            seed_sentencepiece_size=100000, minloglevel=2,
+        )
+        corpus.unlink()
+        (tmp / "spiece.vocab").unlink()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    commit()
+    return out_dir / "spiece.model"
+
+
+def build_demo_model(out_dir: pathlib.Path = paths.DEMO_MODEL_DIR,
+                     vocab_path: pathlib.Path = paths.DEMO_VOCAB_PATH) -> pathlib.Path:
+    """Saves a randomly initialised tiny T5 with the demo vocabulary as an HF folder."""
+    import sentencepiece as spm
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    pieces = spm.SentencePieceProcessor(model_file=str(vocab_path)).get_piece_size()
+    rows = -(-(pieces + 100) // 128) * 128
+    tmp, commit = _atomic_dir(out_dir)
+    try:
+        torch.manual_seed(SEED)
+        config = T5Config(vocab_size=rows, **DEMO_MODEL_CONFIG)
+        model = T5ForConditionalGeneration(config)
+        model.save_pretrained(tmp)
+        shutil.copyfile(vocab_path, tmp / "spiece.model")
+        T5Tokenizer.from_pretrained(str(tmp)).save_pretrained(str(tmp))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    commit()
+    return out_dir
+
+
+def build_demo_tfds(data_dir: pathlib.Path = paths.DEMO_TFDS_DIR,
+                    raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> list:
+    """Prepares every demo TFDS dataset that is not prepared yet."""
+    from caches import build_tfds
+    return build_tfds.build_tfds(str(raw_dir), str(data_dir))
+
+
+def ensure_demo_assets(verbose: bool = True) -> None:
+    """Builds whichever of the three demo assets is missing."""
+    def say(msg):
+        if verbose:
+            print(msg, flush=True)
+
+    start = time.time()
+    build_demo_tfds()
+    if not paths.DEMO_VOCAB_PATH.is_file():
+        say(f"training the demo vocabulary -> {paths.DEMO_VOCAB_PATH}")
+        build_demo_vocab()
+    if not (paths.DEMO_MODEL_DIR / "config.json").is_file():
+        say(f"initialising the demo T5 -> {paths.DEMO_MODEL_DIR}")
+        build_demo_model()
+    say(f"demo assets ready in {paths.CACHES_DIR} ({time.time() - start:.1f}s)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true",
+                        help="rebuild the demo vocabulary and model even if present")
+    args = parser.parse_args(argv)
+    if args.rebuild:
+        for d in (paths.DEMO_VOCAB_DIR, paths.DEMO_MODEL_DIR):
+            shutil.rmtree(d, ignore_errors=True)
+    ensure_demo_assets()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

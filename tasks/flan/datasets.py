@@ -1,0 +1,170 @@
+"""FLAN-style task configs: which TFDS source feeds each dataset and how its examples
+become the string fields its templates use (``tasks/flan/templates.py``).
+
+Each formatter is a small pure function on one tf.data example; the option words are
+data in ``PromptDataset.options`` (label i -> ``options[i]``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Mapping, Optional, Sequence, Tuple
+
+from tasks import _compat  # noqa: F401
+from tasks import metrics
+from tasks.prompts import label_to_answer
+
+import tensorflow as tf
+
+SUPER_GLUE_VERSION = "1.0.2"
+GLUE_VERSION = "2.0.0"
+
+
+@dataclasses.dataclass(frozen=True)
+class PromptDataset:
+    """One FLAN-style dataset: source, fields, formatter, options and metrics."""
+
+    name: str
+    tfds_name: str
+    fields: Tuple[str, ...]
+    formatter: Callable
+    options: Optional[Tuple[str, ...]] = None
+    metric_fns: Tuple[Callable, ...] = (metrics.accuracy,)
+    splits: Optional[Mapping[str, str]] = None  # canonical split -> TFDS split
+    templates: Optional[str] = None  # key in PATTERNS when it differs from `name`
+    family: str = ""  # "sglue" or "glue": which mixtures it joins
+
+
+def _pick(*names: str) -> Callable:
+    """A formatter copying string features ``names``: ``{"a": x, ...} -> {"a": x}``."""
+    def fmt(ex):
+        return {n: ex[n] for n in names}
+    return fmt
+
+
+def _with_label(options: Sequence[str], *names: str) -> Callable:
+    """``_pick(names)`` plus ``answer = options[label]``."""
+    pick = _pick(*names)
+
+    def fmt(ex):
+        out = pick(ex)
+        out["answer"] = label_to_answer(ex["label"], options)
+        return out
+    return fmt
+
+
+def format_copa(ex):
+    """Per-example options are the two alternatives; the answer is the right one.
+
+    ``{"premise": "P", "question": "cause", "choice1": "A", "choice2": "B", "label": 1}``
+    -> ``{..., "connector": "because", "options": ["A", "B"], "answer": "B"}``.
+    """
+    choices = tf.stack([ex["choice1"], ex["choice2"]])
+    label = tf.cast(ex["label"], tf.int32)
+    return {
+        "premise": ex["premise"], "question": ex["question"],
+        "connector": tf.where(ex["question"] == "cause", "because", "so"),
+        "choice1": ex["choice1"], "choice2": ex["choice2"], "options": choices,
+        "answer": tf.where(label >= 0, tf.gather(choices, tf.maximum(label, 0)), ""),
+    }
+
+
+def format_record(ex):
+    """Blank in the query, entities as options, the first gold answer as the answer.
+
+    ``{"query": "@placeholder won.", "entities": ["Ann", "Bo"], "answers": ["Bo"]}`` ->
+    ``{"query": "_ won.", "options": ["Ann", "Bo"], "answer": "Bo"}``.
+    """
+    answers = ex["answers"]
+    return {
+        "passage": tf.strings.regex_replace(ex["passage"], r"@highlight\n", "- "),
+        "query": tf.strings.regex_replace(ex["query"], "@placeholder", "_"),
+        "options": ex["entities"],
+        "answer": tf.cond(tf.size(answers) > 0, lambda: answers[0], lambda: tf.constant("")),
+    }
+
+
+def format_multirc(ex):
+    """TFDS's ``answer`` (a candidate) becomes ``response``; ``answer`` is no/yes."""
+    return {"paragraph": ex["paragraph"], "question": ex["question"],
+            "response": ex["answer"], "answer": label_to_answer(ex["label"], ("no", "yes"))}
+
+
+def format_stsb(ex):
+    """The 0-5 similarity rounded to the nearest integer option: 3.4 -> "3"."""
+    score = tf.cast(tf.round(ex["label"]), tf.int32)
+    return {"sentence1": ex["sentence1"], "sentence2": ex["sentence2"],
+            "answer": tf.where(ex["label"] >= 0, tf.strings.as_string(score), "")}
+
+
+def _sg(config: str) -> str:
+    return f"super_glue/{config}:{SUPER_GLUE_VERSION}"
+
+
+def _glue(config: str) -> str:
+    return f"glue/{config}:{GLUE_VERSION}"
+
+
+YES_NO = ("yes", "no")
+NO_YES = ("no", "yes")
+CB_OPTIONS = ("Yes", "No", "It's impossible to say")
+MNLI_OPTIONS = ("yes", "it is not possible to tell", "no")
+STSB_OPTIONS = tuple(str(i) for i in range(6))
+
+DATASETS: Tuple[PromptDataset, ...] = (
+    # SuperGLUE
+    PromptDataset("bool_q", _sg("boolq"), ("passage", "question"),
+                  _with_label(NO_YES, "passage", "question"), NO_YES, family="sglue"),
+    PromptDataset("cb", _sg("cb"), ("premise", "hypothesis"),
+                  _with_label(CB_OPTIONS, "premise", "hypothesis"), CB_OPTIONS,
+                  (metrics.accuracy, metrics.macro_f1(CB_OPTIONS)), family="sglue"),
+    PromptDataset("copa", _sg("copa"),
+                  ("premise", "question", "connector", "choice1", "choice2", "options"),
+                  format_copa, family="sglue"),
+    PromptDataset("multirc", _sg("multirc"), ("paragraph", "question", "response"),
+                  format_multirc, NO_YES, (metrics.accuracy, metrics.binary_f1("yes")),
+                  family="sglue"),
+    PromptDataset("record", _sg("record"), ("passage", "query", "options"),
+                  format_record, family="sglue"),
+    PromptDataset("rte", _sg("rte"), ("premise", "hypothesis"),
+                  _with_label(YES_NO, "premise", "hypothesis"), YES_NO, family="sglue"),
+    PromptDataset("wic", _sg("wic"), ("word", "sentence1", "sentence2"),
+                  _with_label(("different meanings", "the same meaning"),
+                              "word", "sentence1", "sentence2"),
+                  ("different meanings", "the same meaning"), family="sglue"),
+    PromptDataset("wsc", _sg("wsc.fixed"), ("text", "span1_text", "span2_text"),
+                  _with_label(NO_YES, "text", "span1_text", "span2_text"), NO_YES,
+                  family="sglue"),
+    # GLUE (RTE is the SuperGLUE one above, shared by both families)
+    PromptDataset("cola", _glue("cola"), ("sentence",),
+                  _with_label(("unacceptable", "acceptable"), "sentence"),
+                  ("unacceptable", "acceptable"),
+                  (metrics.accuracy, metrics.matthews("acceptable")), family="glue"),
+    PromptDataset("sst2", _glue("sst2"), ("sentence",),
+                  _with_label(("negative", "positive"), "sentence"),
+                  ("negative", "positive"), family="glue"),
+    PromptDataset("glue_mrpc", _glue("mrpc"), ("sentence1", "sentence2"),
+                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
+                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue"),
+    PromptDataset("glue_qqp", _glue("qqp"), ("question1", "question2"),
+                  _with_label(NO_YES, "question1", "question2"), NO_YES,
+                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue"),
+    PromptDataset("stsb", _glue("stsb"), ("sentence1", "sentence2"), format_stsb,
+                  STSB_OPTIONS, (metrics.pearson_spearman,), family="glue"),
+    PromptDataset("mnli_matched", _glue("mnli"), ("premise", "hypothesis"),
+                  _with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
+                  splits={"train": "train", "validation": "validation_matched",
+                          "test": "test_matched"}, templates="mnli", family="glue"),
+    PromptDataset("mnli_mismatched", _glue("mnli"), ("premise", "hypothesis"),
+                  _with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
+                  splits={"train": "train", "validation": "validation_mismatched",
+                          "test": "test_mismatched"}, templates="mnli", family="glue"),
+    PromptDataset("qnli", _glue("qnli"), ("question", "sentence"),
+                  _with_label(YES_NO, "question", "sentence"), YES_NO, family="glue"),
+    PromptDataset("wnli", _glue("wnli"), ("sentence1", "sentence2"),
+                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES, family="glue"),
+)
+
+SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
+# FLAN users' GLUE list includes the shared RTE.
+GLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "glue") + ("rte",)

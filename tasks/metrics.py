@@ -1,0 +1,68 @@
+"""Pure metric functions for prompt tasks: ``fn(targets, predictions) -> dict``.
+
+Targets and predictions are the postprocessed strings (or numbers) of one task's split.
+Scores are percentages, as T5 and FLAN report them. No I/O, no state.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.stats
+import sklearn.metrics
+
+
+def accuracy(targets: Sequence, predictions: Sequence) -> dict:
+    """Exact-match accuracy: ``accuracy(["a","b"], ["a","c"]) == {"accuracy": 50.0}``."""
+    return {"accuracy": 100.0 * float(np.mean([t == p for t, p in zip(targets, predictions)]))}
+
+
+def binary_f1(positive: str):
+    """F1 of the ``positive`` class, with accuracy (MRPC/QQP style)."""
+    def f1(targets: Sequence, predictions: Sequence) -> dict:
+        t = [x == positive for x in targets]
+        p = [x == positive for x in predictions]
+        return {"f1": 100.0 * sklearn.metrics.f1_score(t, p, zero_division=0.0)}
+    f1.__name__ = f"f1_{positive.replace(' ', '_')}"
+    return f1
+
+
+def macro_f1(labels: Sequence[str]):
+    """Macro-averaged F1 over ``labels`` (CB style); unknown predictions count as wrong."""
+    def f1(targets: Sequence, predictions: Sequence) -> dict:
+        return {"macro_f1": 100.0 * sklearn.metrics.f1_score(
+            targets, predictions, labels=list(labels), average="macro", zero_division=0.0)}
+    f1.__name__ = "macro_f1"
+    return f1
+
+
+def matthews(positive: str):
+    """Matthews correlation of ``positive`` vs the rest (CoLA style)."""
+    def mcc(targets: Sequence, predictions: Sequence) -> dict:
+        t = [x == positive for x in targets]
+        p = [x == positive for x in predictions]
+        return {"matthews_corrcoef": 100.0 * sklearn.metrics.matthews_corrcoef(t, p)}
+    mcc.__name__ = "matthews_corrcoef"
+    return mcc
+
+
+def _as_float(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def pearson_spearman(targets: Sequence, predictions: Sequence) -> dict:
+    """Pearson and Spearman correlation of numeric strings (STS-B style).
+
+    Unparseable predictions count as 0 so that a model that babbles is penalised
+    rather than silently dropped.
+    """
+    t = np.array([_as_float(x) for x in targets])
+    p = np.nan_to_num(np.array([_as_float(x) for x in predictions]), nan=0.0)
+    if len(t) < 2 or np.std(t) == 0 or np.std(p) == 0:
+        return {"pearson_corrcoef": 0.0, "spearman_corrcoef": 0.0}
+    return {"pearson_corrcoef": 100.0 * scipy.stats.pearsonr(t, p)[0],
+            "spearman_corrcoef": 100.0 * scipy.stats.spearmanr(t, p)[0]}

@@ -1,0 +1,240 @@
+"""Registering prompt tasks: one call gives a dataset all its templates and shot variants.
+
+``register_prompt_task`` is both the public API for users' own tasks and the loop body
+of the built-in FLAN-style tasks (``tasks/flan``). For dataset ``d`` and template ``i``
+it registers ``d_type_i`` (zero-shot) and derives ``d_type_i_one_shot`` and
+``d_type_i_multi_shot`` from it (``tasks.shots``). Template placeholders are checked
+against the fields the source provides at registration, so a typo fails at import with
+one line naming the template, the placeholder and the known fields.
+
+Example (a complete user task module, used with ``run.py --task_modules my_tasks``)::
+
+    import tasks
+    from tasks.sources import LocalTfdsDataSource
+
+    tasks.register_prompt_task(
+        "my_rte",
+        source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
+        templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}"),
+                   ("Write a claim that follows from: {premise}", "{hypothesis}")],
+        options=["yes", "no"],          # label i -> options[i]
+        mixtures=["my_mix"],            # -> my_mix.flan
+    )
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from tasks import _compat  # noqa: F401
+from tasks import metrics as metrics_lib
+from tasks import shots as shots_lib
+from tasks import templating
+from tasks import vocab
+from tasks.names import Shot, shot_name, zero_shot_name
+
+import seqio
+import tensorflow as tf
+
+ALL_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
+# A formatter maps one source example to a dict of scalar tf.string fields; it may also
+# return "options" (a 1-D tf.string tensor) when the answer options vary per example.
+Formatter = Callable[[Mapping[str, tf.Tensor]], Dict[str, tf.Tensor]]
+
+
+@dataclasses.dataclass(frozen=True)
+class PromptTaskInfo:
+    """What evaluation and the CLI need to know about a registered prompt task."""
+
+    name: str
+    dataset: str
+    template_idx: int
+    shot: Shot
+    template: Tuple[str, str]
+    options: Optional[Tuple[str, ...]]  # fixed options; None if per-example or none
+    classification: bool  # asks for the answer among options (rankable)
+
+    @property
+    def reversed(self) -> bool:
+        return not self.classification and self.template[1] != "{answer}"
+
+    @property
+    def zero_shot_name(self) -> str:
+        return zero_shot_name(self.dataset, self.template_idx)
+
+
+PROMPT_TASKS: Dict[str, PromptTaskInfo] = {}
+DATASET_TEMPLATES: Dict[str, int] = {}  # dataset -> number of templates
+# Mixture family -> datasets that asked to join it (mixtures/ turns them into mixtures).
+MIXTURE_FAMILIES: Dict[str, List[str]] = {}
+
+
+def label_to_answer(label: tf.Tensor, options: Sequence[str]) -> tf.Tensor:
+    """``options[label]``, or ``""`` for an unlabelled (-1) test example."""
+    table = tf.constant(list(options))
+    label = tf.cast(label, tf.int32)
+    safe = tf.clip_by_value(label, 0, len(options) - 1)
+    return tf.where(label >= 0, tf.gather(table, safe), "")
+
+
+def default_formatter(options: Optional[Sequence[str]] = None) -> Formatter:
+    """Scalar features as strings; ``label`` also as ``answer`` (``options[label]``).
+
+    ``{"premise": "A.", "label": 1}`` with options ``["yes", "no"]`` ->
+    ``{"premise": "A.", "label": "1", "answer": "no"}``.
+    """
+    def fmt(ex):
+        out = {}
+        for key, value in ex.items():
+            if not isinstance(value, tf.Tensor) or value.shape.rank != 0:
+                continue
+            out[key] = value if value.dtype == tf.string else tf.strings.as_string(value)
+        if "label" in ex and "answer" not in out:
+            label = ex["label"]
+            if label.dtype == tf.string:
+                out["answer"] = label
+            elif options:
+                out["answer"] = label_to_answer(label, options)
+        return out
+    return fmt
+
+
+def apply_template(dataset: tf.data.Dataset, *, formatter: Formatter,
+                   template: Tuple[str, str],
+                   options: Optional[Sequence[str]] = None) -> tf.data.Dataset:
+    """Formats each example and renders one template into ``inputs``/``targets``.
+
+    ``{"premise": "A.", "hypothesis": "B.", "label": 0}`` with
+    ``("{premise} B? {options_}", "{answer}")`` and options ``["yes", "no"]`` ->
+    ``{"inputs": "A. B? OPTIONS:\\n- yes\\n- no", "targets": "yes",
+    "options": ["yes", "no"]}``.
+    """
+    classification = templating.is_classification(template)
+
+    def fn(ex):
+        fields = dict(formatter(ex))
+        opts = fields.pop("options", None)
+        if opts is None and options:
+            opts = tf.constant(list(options))
+        if opts is not None:
+            fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
+        out = {"inputs": templating.render(template[0], fields),
+               "targets": templating.render(template[1], fields)}
+        if classification:
+            out["options"] = opts
+        return out
+
+    return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def strip_postprocessor(output, example=None, is_target=False):
+    """Default postprocessor: the decoded text without surrounding white space."""
+    del example, is_target
+    return output.strip() if isinstance(output, str) else output
+
+
+def source_fields(source: seqio.DataSource) -> List[str]:
+    """Feature names of a TFDS source (read from the builder's code, no data needed)."""
+    if isinstance(source, seqio.TfdsDataSource):
+        import tensorflow_datasets as tfds
+        name = source.tfds_dataset.name
+        return list(tfds.builder(name.partition(":")[0]).info.features.keys())
+    raise templating.TemplateError(
+        f"cannot list the fields of a {type(source).__name__}; pass fields=[...] "
+        "(the names your formatter or source provides)")
+
+
+def register_prompt_task(dataset: str, source: seqio.DataSource,
+                         templates: Sequence[Tuple[str, str]], *,
+                         fields: Optional[Iterable[str]] = None,
+                         formatter: Optional[Formatter] = None,
+                         options: Optional[Sequence[str]] = None,
+                         metric_fns: Optional[Sequence[Callable]] = None,
+                         postprocess_fn: Optional[Callable] = None,
+                         mixtures: Sequence[str] = (),
+                         shots: Sequence[Shot] = ALL_SHOTS,
+                         output_features: Optional[Mapping[str, seqio.Feature]] = None,
+                         ) -> List[str]:
+    """Registers ``<dataset>_type_<i>`` and its shot variants for every template i.
+
+    Args:
+      dataset: the dataset name used in task names (``rte`` -> ``rte_type_0``).
+      source: a seqio DataSource (e.g. ``tasks.sources.LocalTfdsDataSource``).
+      templates: ``(input pattern, target pattern)`` pairs with ``{field}``
+        placeholders; ``{options_}`` renders the options block, ``{answer}`` the label.
+      fields: the field names the formatter provides (default: the source's features).
+      formatter: example -> dict of string fields (default: ``default_formatter``).
+      options: the answer options, label i -> ``options[i]``; a formatter may instead
+        return per-example ``options``.
+      metric_fns: ``fn(targets, predictions) -> dict`` for templates that ask for the
+        answer (default: accuracy); reversed templates are training-only.
+      postprocess_fn: applied to decoded predictions and targets (default: strip).
+      mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan``).
+      shots: which shot variants to register.
+
+    Returns:
+      The registered task names.
+    """
+    fields = list(fields) if fields is not None else source_fields(source)
+    known = set(fields) | {templating.ANSWER_FIELD}
+    if options is not None or "options" in known:
+        known.add(templating.OPTIONS_FIELD)
+    templating.check_templates(dataset, templates, known)
+    if dataset in DATASET_TEMPLATES:
+        raise ValueError(f"prompt dataset {dataset!r} is already registered; pick another "
+                         "name or remove the earlier registration")
+    formatter = formatter or default_formatter(options)
+    features = output_features or vocab.get_output_features()
+    metric_fns = list(metric_fns) if metric_fns is not None else [metrics_lib.accuracy]
+    postprocess_fn = postprocess_fn or strip_postprocessor
+    names = []
+    for i, template in enumerate(templates):
+        template = tuple(template)
+        classification = templating.is_classification(template)
+        asks_answer = template[1] == "{" + templating.ANSWER_FIELD + "}"
+        base = [
+            functools.partial(apply_template, formatter=formatter, template=template,
+                              options=options),
+            seqio.preprocessors.tokenize,
+            seqio.CacheDatasetPlaceholder(),
+        ]
+        zero = zero_shot_name(dataset, i)
+        for shot in shots:
+            name = shot_name(dataset, i, shot)
+            steps = list(base)
+            if shot is not Shot.ZERO:
+                steps.append(functools.partial(shots_lib.prepend_exemplars,
+                                               zero_shot_task=zero, shot=shot))
+            steps.append(seqio.preprocessors.append_eos_after_trim)
+            seqio.TaskRegistry.add(
+                name, source=source, preprocessors=steps, output_features=features,
+                postprocess_fn=postprocess_fn if asks_answer else None,
+                metric_fns=metric_fns if asks_answer else [])
+            PROMPT_TASKS[name] = PromptTaskInfo(
+                name=name, dataset=dataset, template_idx=i, shot=shot, template=template,
+                options=tuple(options) if options and classification else None,
+                classification=classification)
+            names.append(name)
+    DATASET_TEMPLATES[dataset] = len(templates)
+    for family in mixtures:
+        MIXTURE_FAMILIES.setdefault(family, []).append(dataset)
+    return names
+
+
+def prompt_task_names(datasets: Iterable[str], shots: Sequence[Shot] = (Shot.ZERO,),
+                      answer_only: bool = False) -> List[str]:
+    """Registered task names of these datasets, template order, for the given shots.
+
+    ``answer_only`` keeps templates whose target is the answer (drops reversed ones).
+    """
+    out = []
+    for d in datasets:
+        for i in range(DATASET_TEMPLATES[d]):
+            for shot in shots:
+                info = PROMPT_TASKS[shot_name(d, i, shot)]
+                if answer_only and info.template[1] != "{answer}":
+                    continue
+                out.append(info.name)
+    return out

@@ -1,0 +1,131 @@
+"""Few-shot variants: exemplars from the train split prepended to a zero-shot prompt.
+
+A one-shot or multi-shot task is *derived* from a registered zero-shot task: it runs
+the same deterministic, cacheable steps (format, tokenise), then, after seqio's cache
+placeholder (exemplar choice depends on the length budget), ``prepend_exemplars``:
+
+* the pool is the first ``POOL_SIZE`` examples of the zero-shot task's train split,
+  each rendered as ``"<input>\\n\\n<target>"`` (token ids: input ids + target ids);
+* for each example, the pool is shuffled with a stateless RNG keyed on (seed, hash of
+  the example's input), so a given seed always picks the same exemplars;
+* exemplars whose input equals the evaluated input are never used;
+* exemplars are taken in that order while they fit the token budget
+  ``sequence_length["inputs"] - len(input) - 1`` (room for the input and EOS), up to 1
+  (one-shot) or ``MAX_MULTI_SHOT`` (multi-shot); exemplars too long alone are skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Optional
+
+from tasks import _compat  # noqa: F401
+from tasks.names import Shot
+
+import numpy as np
+import seqio
+import tensorflow as tf
+
+POOL_SIZE = 256
+MAX_MULTI_SHOT = 16
+EXEMPLAR_SEPARATOR = "\n\n\n"
+_settings = {"seed": 0}
+
+
+def set_fewshot_seed(seed: int) -> None:
+    """Sets the seed that picks exemplars (run.py passes its --seed)."""
+    _settings["seed"] = int(seed)
+    _pool.cache_clear()
+
+
+def max_exemplars(shot: Shot) -> int:
+    return {Shot.ZERO: 0, Shot.ONE: 1, Shot.MULTI: MAX_MULTI_SHOT}[shot]
+
+
+def _strip_eos(ids: np.ndarray, eos_id: int) -> np.ndarray:
+    return ids[:-1] if len(ids) and ids[-1] == eos_id else ids
+
+
+@functools.lru_cache(maxsize=None)
+def _pool(zero_shot_task: str, vocab_file: str):
+    """(texts, inputs_texts, flat_ids, lengths) of the exemplar pool, or None."""
+    del vocab_file  # part of the cache key only: a new vocabulary means new ids
+    task = seqio.get_mixture_or_task(zero_shot_task)
+    if "train" not in task.splits:
+        return None
+    ds = task.get_dataset(sequence_length=None, split="train", shuffle=False,
+                          use_cached=task.cache_dir is not None,
+                          trim_output_features=False).take(POOL_SIZE)
+    eos = task.output_features["inputs"].vocabulary.eos_id
+    texts, inputs, ids = [], [], []
+    for ex in ds.as_numpy_iterator():
+        inp = ex["inputs_pretokenized"].decode("utf-8")
+        tgt = ex["targets_pretokenized"].decode("utf-8")
+        if not tgt:  # unlabelled example: useless as a demonstration
+            continue
+        texts.append(f"{inp}\n\n{tgt}")
+        inputs.append(inp)
+        ids.append(np.concatenate([_strip_eos(ex["inputs"], eos), _strip_eos(ex["targets"], eos)]))
+    if not texts:
+        return None
+    lengths = np.array([len(x) for x in ids], np.int32)
+    return texts, inputs, np.concatenate(ids).astype(np.int32), lengths
+
+
+def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
+                      zero_shot_task: str, shot: Shot) -> tf.data.Dataset:
+    """Prepends train exemplars to each example (see the module docstring).
+
+    ``{"inputs_pretokenized": "Q", "inputs": [7]}`` with one exemplar ``"E\\n\\nA"`` ->
+    ``{"inputs_pretokenized": "E\\n\\nA\\n\\n\\nQ", "inputs": [5, 6, 7]}``.
+    """
+    vocab = output_features["inputs"].vocabulary
+    pool = _pool(zero_shot_task, str(getattr(vocab, "sentencepiece_model_file", "")))
+    if pool is None:
+        logging.warning("%s has no labelled train examples: %s variant has no exemplars",
+                        zero_shot_task, shot.name.lower())
+        return dataset
+    texts, inputs, flat_ids, lengths = pool
+    k = max_exemplars(shot)
+    limit = (sequence_length or {}).get("inputs")
+    pool_texts = tf.constant(texts)
+    pool_inputs = tf.constant(inputs)
+    pool_ids = tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths))
+    pool_lengths = tf.constant(lengths)
+    seed = tf.constant(_settings["seed"], tf.int64)
+    task_name = zero_shot_task + shot.value
+
+    def add(ex):
+        key = tf.strings.to_hash_bucket_fast(ex["inputs_pretokenized"], 2**31 - 1)
+        order = tf.argsort(tf.random.stateless_uniform(
+            [len(texts)], seed=tf.stack([seed, key])))
+        order = tf.boolean_mask(
+            order, tf.gather(pool_inputs, order) != ex["inputs_pretokenized"])
+        lens = tf.gather(pool_lengths, order)
+        if limit:
+            budget = limit - tf.size(ex["inputs"], tf.int32) - 1
+            fits = lens <= budget
+            order, lens = tf.boolean_mask(order, fits), tf.boolean_mask(lens, fits)
+            n = tf.reduce_sum(tf.cast(tf.cumsum(lens) <= budget, tf.int32))
+        else:
+            n = tf.size(order)
+        n = tf.minimum(n, k)
+        with tf.control_dependencies([tf.debugging.assert_greater(
+                n, 0, message=f"{task_name}: no train exemplar fits the input length "
+                              f"{limit}; raise --max_source_length or use zero-shot")]):
+            chosen = order[:n]
+        prefix = tf.strings.reduce_join(
+            tf.gather(pool_texts, chosen) + EXEMPLAR_SEPARATOR)
+        out = dict(ex)
+        out["inputs_pretokenized"] = prefix + ex["inputs_pretokenized"]
+        out["inputs"] = tf.concat(
+            [tf.gather(pool_ids, chosen).flat_values, tf.cast(ex["inputs"], tf.int32)], 0)
+        return out
+
+    return dataset.map(add, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def count_exemplars(inputs_pretokenized: str) -> int:
+    """Number of exemplars in a rendered prompt (for tests and the CLI)."""
+    return inputs_pretokenized.count(EXEMPLAR_SEPARATOR)

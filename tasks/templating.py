@@ -1,0 +1,84 @@
+"""Prompt templates applied to tf.data examples: placeholder checks and rendering.
+
+A template is an ``(input pattern, target pattern)`` pair of ``str.format`` strings
+whose ``{field}`` placeholders name string fields of a formatted example. Rendering
+happens in TensorFlow (``tf.strings.join`` of literal pieces and field tensors) so it
+runs inside the seqio pipeline and can be cached.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from typing import Iterable, Mapping, Sequence
+
+from tasks import _compat  # noqa: F401
+
+import tensorflow as tf
+
+OPTIONS_FIELD = "options_"
+ANSWER_FIELD = "answer"
+OPTIONS_HEADER = "OPTIONS:"
+
+
+class TemplateError(ValueError):
+    """A template that names a field its source does not provide."""
+
+
+def placeholders(pattern: str) -> list:
+    """Field names used by a pattern, in order: ``"{a} x {b}" -> ["a", "b"]``."""
+    return [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
+
+
+def check_templates(task: str, templates: Sequence[tuple], fields: Iterable[str]) -> None:
+    """Raises TemplateError (one line) for the first placeholder not in ``fields``.
+
+    The message names the task, the template index, the unknown placeholder (with the
+    nearest known field) and the known fields.
+    """
+    known = sorted(set(fields))
+    for i, template in enumerate(templates):
+        if not (isinstance(template, (tuple, list)) and len(template) == 2):
+            raise TemplateError(f"{task}: template {i} must be an (input, target) pair of "
+                                f"strings, got {template!r}")
+        for side, pattern in zip(("input", "target"), template):
+            try:
+                names = placeholders(pattern)
+            except ValueError as e:
+                raise TemplateError(f"{task}: template {i} {side} pattern is not a valid "
+                                    f"format string ({e}): {pattern!r}") from None
+            for name in names:
+                if name not in known:
+                    near = difflib.get_close_matches(name, known, n=1)
+                    hint = f" (did you mean {{{near[0]}}}?)" if near else ""
+                    raise TemplateError(
+                        f"{task}: template {i} {side} uses unknown placeholder "
+                        f"{{{name}}}{hint}; known fields: {', '.join(known)}")
+
+
+def is_classification(template: tuple) -> bool:
+    """True when the template lists answer options and asks for the answer."""
+    return OPTIONS_FIELD in placeholders(template[0])
+
+
+def render_options(options: tf.Tensor) -> tf.Tensor:
+    """``["no", "yes"] -> "OPTIONS:\\n- no\\n- yes"`` (a scalar tf.string)."""
+    return tf.strings.join(
+        [OPTIONS_HEADER + "\n- ", tf.strings.reduce_join(options, separator="\n- ")])
+
+
+def render(pattern: str, fields: Mapping[str, tf.Tensor]) -> tf.Tensor:
+    """Fills a pattern with scalar tf.string fields: a scalar tf.string.
+
+    >>> render("{premise} Q: {hypothesis}?", {"premise": tf.constant("A."), ...})
+    <tf.Tensor: ... b'A. Q: B?'>
+    """
+    pieces = []
+    for literal, field, _, _ in string.Formatter().parse(pattern):
+        if literal:
+            pieces.append(tf.constant(literal))
+        if field is not None:
+            pieces.append(fields[field])
+    if not pieces:
+        return tf.constant("")
+    return tf.strings.join(pieces)

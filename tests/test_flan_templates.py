@@ -1,0 +1,118 @@
+"""Checks on the FLAN-style template table: pure data, no seqio needed."""
+
+import string
+
+import pytest
+
+from tasks.flan.templates import PATTERNS, REVERSED
+
+# The fields each dataset's preprocessor provides. Kept here on purpose (not imported
+# from the registration code) so that the table is checked against an independent copy.
+FIELDS = {
+    "bool_q": {"passage", "question", "options_", "answer"},
+    "cb": {"premise", "hypothesis", "options_", "answer"},
+    "copa": {"premise", "question", "connector", "choice1", "choice2", "options_",
+             "answer"},
+    "multirc": {"paragraph", "question", "response", "options_", "answer"},
+    "record": {"passage", "query", "options_", "answer"},
+    "rte": {"premise", "hypothesis", "options_", "answer"},
+    "wic": {"word", "sentence1", "sentence2", "options_", "answer"},
+    "wsc": {"text", "span1_text", "span2_text", "options_", "answer"},
+    "cola": {"sentence", "options_", "answer"},
+    "sst2": {"sentence", "options_", "answer"},
+    "glue_mrpc": {"sentence1", "sentence2", "options_", "answer"},
+    "glue_qqp": {"question1", "question2", "options_", "answer"},
+    "stsb": {"sentence1", "sentence2", "options_", "answer"},
+    "mnli": {"premise", "hypothesis", "options_", "answer"},
+    "qnli": {"question", "sentence", "options_", "answer"},
+    "wnli": {"sentence1", "sentence2", "options_", "answer"},
+}
+
+DATASETS = sorted(FIELDS)
+
+
+def _placeholders(pattern):
+    """Field names used by a str.format pattern, in order."""
+    return [field for _, field, _, _ in string.Formatter().parse(pattern)
+            if field is not None]
+
+
+def _split(dataset):
+    """(classification templates, reversed templates) of a dataset."""
+    patterns = PATTERNS[dataset]
+    n_reversed = REVERSED[dataset]
+    return patterns[:len(patterns) - n_reversed], patterns[len(patterns) - n_reversed:]
+
+
+def test_datasets_match():
+    assert set(PATTERNS) == set(FIELDS)
+    assert set(REVERSED) == set(FIELDS)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_template_count(dataset):
+    assert 8 <= len(PATTERNS[dataset]) <= 10
+    assert 1 <= REVERSED[dataset] <= 2
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_placeholders_are_known_fields(dataset):
+    for inputs, targets in PATTERNS[dataset]:
+        for pattern in (inputs, targets):
+            for field in _placeholders(pattern):
+                assert field in FIELDS[dataset], (dataset, field, pattern)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_no_literal_braces_or_stray_whitespace(dataset):
+    for inputs, targets in PATTERNS[dataset]:
+        for pattern in (inputs, targets):
+            assert "{{" not in pattern and "}}" not in pattern, pattern
+            # Only plain named fields: no positional, index or format spec.
+            for _, field, spec, conv in string.Formatter().parse(pattern):
+                if field is not None:
+                    assert field.isidentifier() and not spec and not conv, pattern
+            assert pattern == pattern.strip(), repr(pattern)
+            for line in pattern.split("\n"):
+                assert line == line.rstrip(), repr(pattern)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_classification_templates(dataset):
+    classification, _ = _split(dataset)
+    assert classification
+    for inputs, targets in classification:
+        assert inputs.endswith("\n{options_}"), repr(inputs)
+        assert _placeholders(inputs).count("options_") == 1, repr(inputs)
+        assert "answer" not in _placeholders(inputs), repr(inputs)
+        assert targets == "{answer}"
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_reversed_templates(dataset):
+    _, reversed_ = _split(dataset)
+    assert len(reversed_) == REVERSED[dataset]
+    for inputs, targets in reversed_:
+        assert "options_" not in _placeholders(inputs) + _placeholders(targets)
+        assert targets != "{answer}"
+        assert "answer" not in _placeholders(targets)
+        assert _placeholders(targets), repr(targets)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_no_duplicates(dataset):
+    patterns = PATTERNS[dataset]
+    assert len(set(patterns)) == len(patterns)
+    inputs = [inp for inp, _ in patterns]
+    assert len(set(inputs)) == len(inputs)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_templates_format(dataset):
+    values = {field: f"<{field}>" for field in FIELDS[dataset]}
+    values["options_"] = "OPTIONS:\n- a\n- b"
+    for inputs, targets in PATTERNS[dataset]:
+        rendered = inputs.format(**values)
+        target = targets.format(**values)
+        assert "{" not in rendered and "}" not in rendered
+        assert target
