@@ -9,7 +9,7 @@ One rule, used everywhere (tasks, CLI, run.py, eval):
 Tasks are registered at import time, before flags are parsed, so they share one
 :class:`ConfiguredVocabulary` whose file is resolved when it is first used.
 ``configure_vocabulary`` (called by run.py and the CLIs) sets the inputs of the rule.
-No path here is ever remote: T5's default ``gs://`` vocabulary is never referenced.
+No path here is ever remote: T5's default cloud-bucket vocabulary is never referenced.
 """
 
 from __future__ import annotations

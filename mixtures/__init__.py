@@ -1,0 +1,112 @@
+"""Mixtures ``<family>.<style>`` built from generated task names (never typed by hand).
+
+Importing this package registers every built-in task (T5 style: ``tasks.superglue``,
+``tasks.glue``; FLAN style: ``tasks.flan``) and then every mixture below. Rates follow
+the number of train examples with a cap, as T5 and FLAN do (3000 per FLAN template
+task); a task with no train split gets rate 1 when mixed for evaluation.
+
+Families (see README, "Mixtures"):
+
+* ``glue_mix`` / ``sglue_mix`` (``.t5`` and ``.flan``): the benchmark's tasks; the
+  FLAN style uses every template that asks for the answer, zero-shot.
+* ``sglue_prompted_mix.flan``: every SuperGLUE template, reversed ones included.
+* ``sglue_noisy_prompted_mix.flan``: zero-, one- and multi-shot variants together.
+* user families: datasets registered with ``register_prompt_task(..., mixtures=[f])``
+  form ``f.flan`` (call ``register_all()`` again after importing user modules).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, Dict, List, Sequence
+
+import tasks  # noqa: F401  (compat fixes before seqio)
+import tasks.flan
+import tasks.glue
+import tasks.superglue
+from tasks import prompts
+from tasks.names import Shot, mixture_name
+
+import seqio
+
+FLAN_CAP = 3000
+T5_CAP = 2 ** 19  # T5's large cap: effectively proportional for GLUE/SuperGLUE
+
+
+def rate_num_examples(task: seqio.Task, maximum: int) -> float:
+    """``min(train examples, maximum)``; 1.0 for a task with no train split.
+
+    Uses the cache's statistics when the task is cached, else the source's count.
+    """
+    if "train" not in task.splits:
+        return 1.0
+    if task.cache_dir:
+        n = task.get_cached_stats("train")["examples"]
+    else:
+        n = task.num_input_examples("train")
+    return float(min(n, maximum))
+
+
+def _flan(datasets: Sequence[str], shots=(Shot.ZERO,), answer_only=True) -> Callable:
+    return lambda: prompts.prompt_task_names(datasets, shots=shots, answer_only=answer_only)
+
+
+ALL_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
+
+# family -> style -> (function returning task names, cap)
+FAMILIES: Dict[str, Dict[str, tuple]] = {
+    "glue_mix": {
+        "t5": (lambda: list(tasks.glue.GLUE_TASKS), T5_CAP),
+        "flan": (_flan(tasks.flan.GLUE_DATASETS), FLAN_CAP),
+    },
+    "sglue_mix": {
+        "t5": (lambda: list(tasks.superglue.SUPERGLUE_TASKS), T5_CAP),
+        "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS), FLAN_CAP),
+    },
+    "sglue_prompted_mix": {
+        "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS, answer_only=False), FLAN_CAP),
+    },
+    "sglue_noisy_prompted_mix": {
+        "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS, shots=ALL_SHOTS), FLAN_CAP),
+    },
+}
+
+# Families users know whose datasets are not registered yet: looking one up names
+# what is missing instead of pretending.
+PENDING: Dict[str, str] = {
+    "sglue_dpr_prompted_mix": "needs the definite pronoun resolution (DPR) tasks",
+    "sglue_dpr_wsc_prompted_mix": "needs the DPR and WSC273 tasks",
+    "ft_squad_mix": "needs the SQuAD tasks",
+    "ft_paraphrase_similarity_mix": "needs the PAWS tasks",
+    "ft_sentiment_mix": "needs the IMDB, Yelp and Sentiment140 tasks",
+    "ft_closedbook_qa_mix": "needs the Natural Questions, TriviaQA and ARC tasks",
+    "ft_translation_mix": "needs the WMT tasks",
+    "ft_summarization_mix": "needs the SAMSum, AESLC, XSum and CNN/DailyMail tasks",
+}
+
+
+def _add(name: str, task_names: List[str], cap: int) -> None:
+    if name in seqio.MixtureRegistry.names():
+        seqio.MixtureRegistry.remove(name)
+    seqio.MixtureRegistry.add(
+        name, task_names, default_rate=functools.partial(rate_num_examples, maximum=cap))
+
+
+def register_all() -> List[str]:
+    """(Re)registers every built-in and user mixture; returns their names."""
+    names = []
+    for family, styles in FAMILIES.items():
+        for style, (task_names, cap) in styles.items():
+            name = mixture_name(family, style)
+            if name not in seqio.MixtureRegistry.names():
+                _add(name, task_names(), cap)
+            names.append(name)
+    for family, datasets in prompts.MIXTURE_FAMILIES.items():
+        name = mixture_name(family, "flan")
+        # User families may grow as modules are imported: rebuild them every time.
+        _add(name, prompts.prompt_task_names(datasets), FLAN_CAP)
+        names.append(name)
+    return names
+
+
+MIXTURES = register_all()

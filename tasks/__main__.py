@@ -1,0 +1,126 @@
+"""Inspect the registry: ``python -m tasks list [REGEX]`` and ``python -m tasks show NAME``.
+
+An entry point (like run.py): it imports ``mixtures`` so that every built-in task and
+mixture is registered, plus the user's ``--task_modules``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import textwrap
+
+from tasks import _compat  # noqa: F401
+from tasks import lookup, prompts, sources, vocab
+from tasks.names import parse_flan_name
+
+
+def _style(name: str, seqio) -> str:
+    if name in seqio.MixtureRegistry.names():
+        return "mixture"
+    return "flan" if name in prompts.PROMPT_TASKS else "t5"
+
+
+def _splits(provider) -> str:
+    try:
+        return ",".join(sorted(provider.splits))
+    except sources.MissingDatasetError:
+        return "(not prepared)"
+
+
+def cmd_list(args, seqio) -> int:
+    pattern = re.compile(args.regex) if args.regex else None
+    rows = []
+    for name in lookup.registered_names():
+        if pattern and not pattern.search(name):
+            continue
+        provider = seqio.get_mixture_or_task(name)
+        style = _style(name, seqio)
+        if style == "mixture":
+            detail = f"{len(provider.tasks)} tasks"
+        elif style == "flan":
+            info = prompts.PROMPT_TASKS[name]
+            detail = (f"template {info.template_idx + 1}/"
+                      f"{prompts.DATASET_TEMPLATES[info.dataset]}, {info.shot.name.lower()}-shot")
+        else:
+            detail = "1 template"
+        rows.append((name, style, _splits(provider), detail))
+    if not rows:
+        print(f"no registered name matches {args.regex!r}", file=sys.stderr)
+        return 1
+    width = max(len(r[0]) for r in rows)
+    for name, style, splits, detail in rows:
+        print(f"{name:<{width}}  {style:<7}  {splits:<34}  {detail}")
+    print(f"{len(rows)} names", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args, seqio) -> int:
+    provider = lookup.get_provider(args.name, pending=_pending())
+    vocab.configure_vocabulary(args.vocab_path, args.model_name_or_path)
+    lengths = {"inputs": args.max_source_length, "targets": args.max_target_length}
+    kwargs = dict(sequence_length=lengths, split=args.split, shuffle=False)
+    if isinstance(provider, seqio.Mixture):
+        kwargs.update(copy_pretokenized=True, seed=args.seed)
+    ds = provider.get_dataset(**kwargs).take(args.n)
+    shown = 0
+    for i, ex in enumerate(ds.as_numpy_iterator()):
+        shown += 1
+        print(f"=== {args.name} [{args.split}] example {i + 1}")
+        for key in ("inputs", "targets"):
+            text = ex[f"{key}_pretokenized"].decode("utf-8")
+            print(f"--- {key} ({len(ex[key])} tokens)")
+            print(textwrap.indent(text, "  "))
+        if "options" in ex:
+            print("--- options: " + " | ".join(o.decode("utf-8") for o in ex["options"]))
+    if not shown:
+        print(f"error: split {args.split!r} of {args.name} is empty", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _pending():
+    import mixtures
+    return mixtures.PENDING
+
+
+def main(argv=None) -> int:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--task_modules", help="comma-separated modules or .py files to import")
+    common.add_argument("--tfds_data_dir", help="TFDS data dir (default: $TFDS_DATA_DIR, "
+                        "else the demo data in caches/tfds)")
+    common.add_argument("--vocab_path", help="SentencePiece model (default: see README)")
+    common.add_argument("--model_name_or_path", help="model folder holding spiece.model")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser = argparse.ArgumentParser(prog="python -m tasks", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p_list = sub.add_parser("list", parents=[common], help="registered tasks and mixtures")
+    p_list.add_argument("regex", nargs="?", help="only names matching this regex")
+    p_show = sub.add_parser("show", parents=[common], help="formatted examples of a task or mixture")
+    p_show.add_argument("name")
+    p_show.add_argument("--split", default="validation")
+    p_show.add_argument("-n", type=int, default=3)
+    p_show.add_argument("--seed", type=int, default=42)
+    p_show.add_argument("--max_source_length", type=int, default=512)
+    p_show.add_argument("--max_target_length", type=int, default=128)
+    args = parser.parse_args(argv)
+
+    try:
+        import mixtures
+        import seqio
+        lookup.load_task_modules(args.task_modules)
+        mixtures.register_all()
+        if args.tfds_data_dir:
+            sources.set_tfds_data_dir(args.tfds_data_dir)
+        return {"list": cmd_list, "show": cmd_show}[args.cmd](args, seqio)
+    except (lookup.UnknownNameError, lookup.TaskModuleError, sources.MissingDatasetError,
+            vocab.VocabularyError, ValueError) as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

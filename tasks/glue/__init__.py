@@ -1,0 +1,92 @@
+"""T5-style GLUE tasks (``glue_<config>_v002``), declared as T5 declares them.
+
+Inputs are the benchmark name followed by the example's fields as ``field: value``
+pairs (sorted by field name), targets are label words, e.g. for MNLI::
+
+    {"premise": "A man eats.", "hypothesis": "Someone eats.", "label": 0}
+    -> {"inputs": "mnli hypothesis: Someone eats. premise: A man eats.",
+        "targets": "entailment"}
+
+STS-B's score becomes a string rounded to the nearest 0.2 (``3.33 -> "3.4"``). The
+t5 library supplies the text preprocessors, postprocessors and metrics
+(``t5.data.glue_utils``); the data comes from the local TFDS dir
+(``glue/<config>:2.0.0``, the version current TFDS builds; T5 named 1.0.0).
+
+As T5 does, MNLI's matched and mismatched dev/test sets are both splits of
+``glue_mnli_v002`` and also tasks of their own (``glue_mnli_matched_v002``,
+``glue_mnli_mismatched_v002``), and the diagnostic set is ``glue_ax_v002``, cast as
+MNLI. Departure from T5: ``glue_ax_v002`` is scored with Matthews correlation (GLUE's
+official diagnostic metric) instead of no metric; its TFDS data is unlabeled.
+
+Importing this module registers the tasks; ``register()`` does it again (idempotent).
+"""
+
+from __future__ import annotations
+
+from tasks import _compat  # noqa: F401
+from tasks import names
+from tasks import t5_style
+
+import tensorflow_datasets as tfds
+from t5.data import glue_utils
+
+TFDS_VERSION = "2.0.0"
+
+# Splits of each TFDS GLUE config (see tensorflow_datasets/text/glue.py).
+_MNLI_SPLITS = ("train", "validation_matched", "validation_mismatched",
+                "test_matched", "test_mismatched")
+CONFIG_SPLITS = {
+    "cola": t5_style.TRAIN_VALIDATION_TEST,
+    "sst2": t5_style.TRAIN_VALIDATION_TEST,
+    "mrpc": t5_style.TRAIN_VALIDATION_TEST,
+    "qqp": t5_style.TRAIN_VALIDATION_TEST,
+    "stsb": t5_style.TRAIN_VALIDATION_TEST,
+    "mnli": _MNLI_SPLITS,
+    "mnli_matched": t5_style.VALIDATION_TEST,
+    "mnli_mismatched": t5_style.VALIDATION_TEST,
+    "qnli": t5_style.TRAIN_VALIDATION_TEST,
+    "rte": t5_style.TRAIN_VALIDATION_TEST,
+    "wnli": t5_style.TRAIN_VALIDATION_TEST,
+    "ax": t5_style.TEST_ONLY,
+}
+
+# Metrics for the configs T5 leaves without any (see the module docstring).
+_EXTRA_METRICS = {
+    "ax": glue_utils.get_glue_metric("cola"),  # Matthews correlation, x100
+}
+
+
+def tfds_name(config: str) -> str:
+    """``tfds_name("mrpc") == "glue/mrpc:2.0.0"``."""
+    return f"glue/{config}:{TFDS_VERSION}"
+
+
+def _builder_config(config: str):
+    # The TFDS builder config carries the label names T5's helpers read.
+    return tfds.text.glue.Glue.builder_configs[config]
+
+
+def _metric_fns(config: str) -> list:
+    return list(_EXTRA_METRICS.get(config) or glue_utils.get_glue_metric(config))
+
+
+def register() -> tuple:
+    """Registers every T5-style GLUE task; returns their names."""
+    registered = []
+    for config, splits in CONFIG_SPLITS.items():
+        builder_config = _builder_config(config)
+        name = names.glue_t5_name(config)
+        t5_style.add_t5_task(
+            name,
+            tfds_name(config),
+            [glue_utils.get_glue_text_preprocessor(builder_config)],
+            metric_fns=_metric_fns(config),
+            postprocess_fn=glue_utils.get_glue_postprocess_fn(builder_config),
+            splits=splits)
+        registered.append(name)
+    return tuple(registered)
+
+
+# Every registered name, for mixtures (T5's GLUE mixture leaves out WNLI and the
+# eval-only matched/mismatched/ax tasks: see t5.data.glue_utils.GLUE_WEIGHT_MAPPING).
+GLUE_TASKS = register()

@@ -1,0 +1,122 @@
+"""T5-style SuperGLUE tasks (``super_glue_<config>_v102``), declared as T5 declares them.
+
+Inputs are the benchmark name followed by the example's fields as ``field: value``
+pairs, targets are label words, e.g. for RTE::
+
+    {"premise": "It rained.", "hypothesis": "It was dry.", "label": 1}
+    -> {"inputs": "rte hypothesis: It was dry. premise: It rained.",
+        "targets": "not_entailment"}
+
+Text preprocessors, postprocessors and metrics are the t5 library's own
+(``t5.data.glue_utils``, ``t5.data.preprocessors``, ``t5.evaluation.metrics``); the data
+comes from the local TFDS dir (``super_glue/<config>:1.0.2``).
+
+Departures from ``t5.data.tasks``, each because the project needs a scorable task:
+
+* AX-b is scored with Matthews correlation (SuperGLUE's official AX-b metric) and AX-g
+  with accuracy; T5 gives both an empty metric list because only unlabeled test data
+  exists, so these metrics matter only when someone has labeled copies.
+* ``super_glue_wsc_v102_simple_train`` has the eval task's postprocessor and accuracy
+  (T5: none), so scoring it reports how often the model names the referent.
+* The ``*_1_sentinel`` variants T5 also registers are not registered here.
+
+Importing this module registers the tasks; ``register()`` does it again (idempotent).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from tasks import _compat  # noqa: F401
+from tasks import names
+from tasks import t5_style
+
+import tensorflow_datasets as tfds
+from t5.data import glue_utils
+from t5.data import postprocessors as t5_postprocessors
+from t5.data import preprocessors as t5_preprocessors
+from t5.evaluation import metrics as t5_metrics
+
+TFDS_VERSION = "1.0.2"
+
+# SuperGLUE configs registered through T5's GLUE-style helpers, in leaderboard order.
+GLUE_STYLE_CONFIGS = ("boolq", "cb", "copa", "multirc", "record", "rte", "wic", "axb", "axg")
+
+# The diagnostics only ship an unlabeled test split.
+_TEST_ONLY_CONFIGS = ("axb", "axg")
+
+# WSC in T5's "simple" form (predict the referent's text), one task per use.
+WSC_SIMPLE_TRAIN = names.superglue_t5_name("wsc") + "_simple_train"
+WSC_SIMPLE_EVAL = names.superglue_t5_name("wsc") + "_simple_eval"
+WSC_TFDS_NAME = f"super_glue/wsc.fixed:{TFDS_VERSION}"
+
+# Metrics for the configs T5 leaves without any (see the module docstring).
+_EXTRA_METRICS = {
+    "axb": glue_utils.get_glue_metric("cola"),  # Matthews correlation, x100
+    "axg": [t5_metrics.accuracy],
+}
+
+
+def tfds_name(config: str) -> str:
+    """``tfds_name("boolq") == "super_glue/boolq:1.0.2"``."""
+    return f"super_glue/{config}:{TFDS_VERSION}"
+
+
+def _builder_config(config: str):
+    # The TFDS builder config carries the label names T5's helpers read.
+    return tfds.text.super_glue.SuperGlue.builder_configs[config]
+
+
+def _text_preprocessors(config: str) -> list:
+    builder_config = _builder_config(config)
+    steps = []
+    if config == "axb":
+        # AX-b has sentence1/sentence2; T5 renames them to RTE's premise/hypothesis.
+        steps.append(functools.partial(
+            t5_preprocessors.rekey,
+            key_map={"premise": "sentence1", "hypothesis": "sentence2",
+                     "label": "label", "idx": "idx"}))
+    steps.append(glue_utils.get_glue_text_preprocessor(builder_config))
+    return steps
+
+
+def _metric_fns(config: str) -> list:
+    return list(_EXTRA_METRICS.get(config) or glue_utils.get_super_glue_metric(config))
+
+
+def register() -> tuple:
+    """Registers every T5-style SuperGLUE task; returns their names."""
+    registered = []
+    for config in GLUE_STYLE_CONFIGS:
+        name = names.superglue_t5_name(config)
+        t5_style.add_t5_task(
+            name,
+            tfds_name(config),
+            _text_preprocessors(config),
+            metric_fns=_metric_fns(config),
+            postprocess_fn=glue_utils.get_glue_postprocess_fn(_builder_config(config)),
+            splits=(t5_style.TEST_ONLY if config in _TEST_ONLY_CONFIGS
+                    else t5_style.TRAIN_VALIDATION_TEST))
+        registered.append(name)
+
+    # Train only on examples whose candidate is the correct referent, as T5 does.
+    t5_style.add_t5_task(
+        WSC_SIMPLE_TRAIN,
+        WSC_TFDS_NAME,
+        [functools.partial(t5_preprocessors.wsc_simple, correct_referent_only=True)],
+        metric_fns=[t5_metrics.accuracy],
+        postprocess_fn=t5_postprocessors.wsc_simple,
+        splits=("train",))
+    t5_style.add_t5_task(
+        WSC_SIMPLE_EVAL,
+        WSC_TFDS_NAME,
+        [functools.partial(t5_preprocessors.wsc_simple, correct_referent_only=False)],
+        metric_fns=[t5_metrics.accuracy],
+        postprocess_fn=t5_postprocessors.wsc_simple,
+        splits=t5_style.VALIDATION_TEST)
+    registered += [WSC_SIMPLE_TRAIN, WSC_SIMPLE_EVAL]
+    return tuple(registered)
+
+
+# Every registered name, for mixtures: the GLUE-style configs, then WSC train/eval.
+SUPERGLUE_TASKS = register()
