@@ -63,8 +63,11 @@ def iter_demo_text(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> Iterator[str]:
                     yield from (s for s in _strings(json.loads(line)) if " " in s)
         elif path.suffix in (".tsv", ".txt"):
             text = path.read_text(encoding="utf-8-sig")
-            for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE):
-                yield from (cell for cell in row if " " in cell)
+            rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+            # MNLI's *_parse columns are bracketed trees, not text worth a vocabulary.
+            skip = {i for i, h in enumerate(rows[0] if rows else []) if h.endswith("_parse")}
+            for row in rows:
+                yield from (c for i, c in enumerate(row) if " " in c and i not in skip)
     try:
         from tasks.flan import templates
     except ImportError:  # templates not written yet: the vocabulary still builds

@@ -15,18 +15,23 @@ dropped when the pin moves.
    ``TF_CPP_MIN_LOG_LEVEL=2`` hides C++ info/warnings; ``TF_ENABLE_ONEDNN_OPTS=0``
    removes the oneDNN banner printed before logging is configured. TensorFlow only
    feeds data here (tokenising, tf.data), no float math, so oneDNN buys nothing.
+   TensorFlow's Python deprecation warnings (triggered inside seqio) are hidden too.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import os
 import sys
 import types
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# seqio 0.0.8 calls TF APIs that TF marks deprecated (sample_from_datasets_v2, ...):
+# the Python-side warnings say nothing a user can act on.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 def _patch_seqio_passthrough_hash() -> None:

@@ -1,0 +1,176 @@
+"""Every registered task and mixture yields real examples from the demo TFDS data.
+
+Parameterised over the registry itself, so a newly registered task is covered with
+no change here.
+"""
+
+import string
+
+import pytest
+
+import mixtures
+import seqio
+import tensorflow as tf
+from tasks import lookup, prompts, shots
+from tasks.flan import datasets as flan_datasets
+from tasks.names import Shot
+
+LENGTHS = {"inputs": 1024, "targets": 128}
+ALL_NAMES = lookup.registered_names()
+TASK_NAMES = sorted(seqio.TaskRegistry.names())
+FLAN_CONFIGS = {cfg.name: cfg for cfg in flan_datasets.DATASETS}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _assets(demo_assets):
+    yield
+
+
+def eval_split(provider):
+    splits = provider.splits
+    for split in ("validation", "validation_matched", "test"):
+        if split in splits:
+            return split
+    return sorted(splits)[0]
+
+
+def first_examples(name, split=None, n=2, lengths=LENGTHS):
+    provider = seqio.get_mixture_or_task(name)
+    split = split or eval_split(provider)
+    kwargs = dict(sequence_length=lengths, split=split, shuffle=False)
+    if isinstance(provider, seqio.Mixture):
+        kwargs.update(copy_pretokenized=True, seed=0)
+    return split, list(provider.get_dataset(**kwargs).take(n).as_numpy_iterator())
+
+
+def test_registry_is_complete():
+    names = set(ALL_NAMES)
+    for cfg in flan_datasets.DATASETS:
+        for i in range(prompts.DATASET_TEMPLATES[cfg.name]):
+            assert f"{cfg.name}_type_{i}_one_shot" in names
+    for m in ("glue_mix.t5", "glue_mix.flan", "sglue_mix.t5", "sglue_mix.flan",
+              "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan"):
+        assert m in names
+    assert len(TASK_NAMES) > 500
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_every_name_yields_text(name):
+    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
+    split, examples = first_examples(name)
+    assert examples, f"{name}[{split}] is empty"
+    for ex in examples:
+        text = vocab.decode(ex["inputs"].tolist())
+        assert text.strip() and ex["inputs_pretokenized"].decode().strip()
+        assert ex["inputs"][-1] == vocab.eos_id
+        if not split.startswith("test"):
+            assert vocab.decode(ex["targets"].tolist()).strip()
+
+
+def _source_fields(info, split):
+    """The formatted fields of the source's first example of ``split`` (eager TF)."""
+    task = seqio.get_mixture_or_task(info.name)
+    raw = next(iter(task.source.get_dataset(split=split, shuffle=False)))
+    cfg = FLAN_CONFIGS.get(info.dataset)
+    fields = cfg.formatter(raw) if cfg else prompts.default_formatter()(raw)
+    return {k: v.numpy().decode() for k, v in fields.items() if v.shape.rank == 0}
+
+
+FLAN_ZERO = [n for n, i in prompts.PROMPT_TASKS.items() if i.shot is Shot.ZERO]
+
+
+@pytest.mark.parametrize("name", FLAN_ZERO)
+def test_flan_inputs_contain_source_fields(name):
+    info = prompts.PROMPT_TASKS[name]
+    split, (ex, *_) = first_examples(name, n=1)
+    fields = _source_fields(info, split)
+    used = [f for _, f, _, _ in string.Formatter().parse(info.template[0]) if f]
+    text = ex["inputs_pretokenized"].decode()
+    for field in used:
+        if field == "options_":
+            assert "OPTIONS:\n- " in text
+        else:
+            assert fields[field] in text, (field, fields[field], text)
+
+
+FLAN_FEW = [n for n, i in prompts.PROMPT_TASKS.items() if i.shot is not Shot.ZERO]
+
+
+@pytest.mark.parametrize("name", FLAN_FEW)
+def test_shot_variants(name):
+    info = prompts.PROMPT_TASKS[name]
+    # On train, exemplars come from the same split: the example itself must not be one.
+    for split in ("validation", "train"):
+        provider = seqio.get_mixture_or_task(name)
+        if split not in provider.splits:
+            continue
+        _, examples = first_examples(name, split=split, n=2)
+        for ex in examples:
+            prompt = ex["inputs_pretokenized"].decode()
+            parts = prompt.split(shots.EXEMPLAR_SEPARATOR)
+            evaluated, exemplars = parts[-1], parts[:-1]
+            n = shots.count_exemplars(prompt)
+            if info.shot is Shot.ONE:
+                assert n == 1, prompt
+            else:
+                assert n >= 2, prompt
+                assert n <= shots.MAX_MULTI_SHOT
+            for exemplar in exemplars:
+                assert exemplar.rsplit("\n\n", 1)[0] != evaluated
+            assert len(ex["inputs"]) <= LENGTHS["inputs"]
+
+
+def test_few_shot_is_deterministic_and_seeded():
+    name = "rte_type_0_multi_shot"
+    a = [e["inputs_pretokenized"] for e in first_examples(name, n=3)[1]]
+    b = [e["inputs_pretokenized"] for e in first_examples(name, n=3)[1]]
+    assert a == b
+    shots.set_fewshot_seed(7)
+    try:
+        c = [e["inputs_pretokenized"] for e in first_examples(name, n=3)[1]]
+    finally:
+        shots.set_fewshot_seed(0)
+    assert c != a
+
+
+def test_few_shot_stays_within_the_token_budget():
+    lengths = {"inputs": 160, "targets": 16}
+    _, examples = first_examples("rte_type_0_multi_shot", n=4, lengths=lengths)
+    for ex in examples:
+        assert len(ex["inputs"]) <= 160
+        # Not truncated: the evaluated input is whole at the end of the prompt.
+        vocab = seqio.get_mixture_or_task("rte_type_0").output_features["inputs"].vocabulary
+        assert ex["inputs_pretokenized"].decode().endswith("OPTIONS:\n- yes\n- no")
+        assert vocab.decode(ex["inputs"].tolist()).endswith("- yes - no")
+
+
+def test_flan_option_block_and_answer():
+    _, examples = first_examples("rte_type_0", n=4)
+    for ex in examples:
+        inputs = ex["inputs_pretokenized"].decode()
+        assert inputs.endswith("\n\nOPTIONS:\n- yes\n- no")
+        assert ex["targets_pretokenized"].decode() in ("yes", "no")
+        assert [o.decode() for o in ex["options"]] == ["yes", "no"]
+    # Per-example options: COPA's two alternatives.
+    _, (ex,) = first_examples("copa_type_0", n=1)
+    opts = [o.decode() for o in ex["options"]]
+    assert len(opts) == 2 and ex["targets_pretokenized"].decode() in opts
+    assert ex["inputs_pretokenized"].decode().endswith(f"OPTIONS:\n- {opts[0]}\n- {opts[1]}")
+
+
+def test_reversed_templates_are_training_only():
+    for name, info in prompts.PROMPT_TASKS.items():
+        task = seqio.get_mixture_or_task(name)
+        if info.template[1] == "{answer}":
+            assert task.metric_fns, name
+        else:
+            assert not task.metric_fns and not info.classification, name
+
+
+def test_unknown_names_suggest_nearest():
+    with pytest.raises(lookup.UnknownNameError, match="nearest: rte_type_3"):
+        lookup.get_provider("rte_typ_3")
+    with pytest.raises(lookup.UnknownNameError, match="unknown style 't6'.*glue_mix.t5"):
+        lookup.get_provider("glue_mix.t6")
+    with pytest.raises(lookup.UnknownNameError, match="DPR"):
+        lookup.get_provider("sglue_dpr_prompted_mix.flan", pending=mixtures.PENDING)
