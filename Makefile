@@ -32,15 +32,20 @@ $(STAMP): requirements.txt requirements-nodeps.txt
 demo-assets: setup
 	$(PY) -m caches.demo_assets
 
-demo: demo-assets
-	$(PY) -m caches.demo
+# For now: build the offline assets, read TFDS data back, show formatted mixture
+# examples. (Training and the zero/one/multi-shot table join as run.py lands.)
+demo: setup
+	$(PY) -m caches.demo_assets --show super_glue/boolq:1.0.2
+	$(PY) -m tasks show glue_mix.flan -n 2
 
-test: setup
-	$(PY) -m pytest -q tests
+# Demo assets first (one builder, not one per test worker), then 2 test workers.
+PYTEST_WORKERS ?= 2
+test: demo-assets
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) tests
 
 # The suite without the tests marked slow (not what CI runs).
-test-fast: setup
-	$(PY) -m pytest -q -m "not slow" tests
+test-fast: demo-assets
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not slow" tests
 
 clean-caches:
 	rm -rf caches/tfds caches/demo-vocab caches/demo-model caches/seqio

@@ -175,12 +175,27 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the demo vocabulary and model even if present")
+    parser.add_argument("--show", metavar="TFDS_NAME",
+                        help="then print 3 validation examples of this dataset read back "
+                             "with tfds.load (e.g. super_glue/boolq:1.0.2)")
     args = parser.parse_args(argv)
     if args.rebuild:
         for d in (paths.DEMO_VOCAB_DIR, paths.DEMO_MODEL_DIR):
             shutil.rmtree(d, ignore_errors=True)
     ensure_demo_assets()
+    if args.show:
+        show_tfds_examples(args.show)
     return 0
+
+
+def show_tfds_examples(name: str, n: int = 3, split: str = "validation") -> None:
+    """Prints ``n`` examples of a demo TFDS dataset, loaded the way users load theirs."""
+    import tensorflow_datasets as tfds
+    ds = tfds.load(name, split=split, data_dir=str(paths.DEMO_TFDS_DIR), download=False)
+    print(f"--- {name} [{split}] read back with tfds.load from {paths.DEMO_TFDS_DIR}")
+    for ex in ds.take(n).as_numpy_iterator():
+        fields = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in ex.items()}
+        print("  " + json.dumps(fields, default=str)[:300])
 
 
 if __name__ == "__main__":

@@ -54,19 +54,6 @@ def test_registry_is_complete():
     assert len(TASK_NAMES) > 500
 
 
-@pytest.mark.parametrize("name", ALL_NAMES)
-def test_every_name_yields_text(name):
-    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
-    split, examples = first_examples(name)
-    assert examples, f"{name}[{split}] is empty"
-    for ex in examples:
-        text = vocab.decode(ex["inputs"].tolist())
-        assert text.strip() and ex["inputs_pretokenized"].decode().strip()
-        assert ex["inputs"][-1] == vocab.eos_id
-        if not split.startswith("test"):
-            assert vocab.decode(ex["targets"].tolist()).strip()
-
-
 def _source_fields(info, split):
     """The formatted fields of the source's first example of ``split`` (eager TF)."""
     task = seqio.get_mixture_or_task(info.name)
@@ -76,13 +63,8 @@ def _source_fields(info, split):
     return {k: v.numpy().decode() for k, v in fields.items() if v.shape.rank == 0}
 
 
-FLAN_ZERO = [n for n, i in prompts.PROMPT_TASKS.items() if i.shot is Shot.ZERO]
-
-
-@pytest.mark.parametrize("name", FLAN_ZERO)
-def test_flan_inputs_contain_source_fields(name):
-    info = prompts.PROMPT_TASKS[name]
-    split, (ex, *_) = first_examples(name, n=1)
+def check_flan_fields(info, split, ex):
+    """The zero-shot input shows every field its template names, from the source."""
     fields = _source_fields(info, split)
     used = [f for _, f, _, _ in string.Formatter().parse(info.template[0]) if f]
     text = ex["inputs_pretokenized"].decode()
@@ -93,31 +75,63 @@ def test_flan_inputs_contain_source_fields(name):
             assert fields[field] in text, (field, fields[field], text)
 
 
-FLAN_FEW = [n for n, i in prompts.PROMPT_TASKS.items() if i.shot is not Shot.ZERO]
+def check_exemplars(info, ex):
+    """One-shot: exactly one exemplar; multi-shot: 2..16; never the example itself."""
+    prompt = ex["inputs_pretokenized"].decode()
+    parts = prompt.split(shots.EXEMPLAR_SEPARATOR)
+    evaluated, exemplars = parts[-1], parts[:-1]
+    n = shots.count_exemplars(prompt)
+    if info.shot is Shot.ONE:
+        assert n == 1, prompt
+    else:
+        assert 2 <= n <= shots.MAX_MULTI_SHOT, prompt
+    for exemplar in exemplars:
+        assert exemplar.rsplit("\n\n", 1)[0] != evaluated
+    assert len(ex["inputs"]) <= LENGTHS["inputs"]
 
 
-@pytest.mark.parametrize("name", FLAN_FEW)
-def test_shot_variants(name):
-    info = prompts.PROMPT_TASKS[name]
-    # On train, exemplars come from the same split: the example itself must not be one.
-    for split in ("validation", "train"):
-        provider = seqio.get_mixture_or_task(name)
-        if split not in provider.splits:
-            continue
-        _, examples = first_examples(name, split=split, n=2)
+MIXTURES = set(seqio.MixtureRegistry.names())
+PARAMS = [pytest.param(n, marks=pytest.mark.slow) if n in MIXTURES else n for n in ALL_NAMES]
+
+
+@pytest.mark.parametrize("name", PARAMS)
+def test_every_name_yields_text(name):
+    """Each task and mixture: real examples from the demo data, decoding to text.
+
+    FLAN tasks also show their source fields (zero-shot) or the right number of
+    exemplars (one/multi-shot), built once per name to keep the suite fast.
+    """
+    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
+    split, examples = first_examples(name)
+    assert examples, f"{name}[{split}] is empty"
+    for ex in examples:
+        text = vocab.decode(ex["inputs"].tolist())
+        assert text.strip() and ex["inputs_pretokenized"].decode().strip()
+        assert ex["inputs"][-1] == vocab.eos_id
+        if not split.startswith("test"):
+            assert vocab.decode(ex["targets"].tolist()).strip()
+    info = prompts.PROMPT_TASKS.get(name)
+    if info is None:
+        return
+    if info.shot is Shot.ZERO:
+        check_flan_fields(info, split, examples[0])
+    else:
         for ex in examples:
-            prompt = ex["inputs_pretokenized"].decode()
-            parts = prompt.split(shots.EXEMPLAR_SEPARATOR)
-            evaluated, exemplars = parts[-1], parts[:-1]
-            n = shots.count_exemplars(prompt)
-            if info.shot is Shot.ONE:
-                assert n == 1, prompt
-            else:
-                assert n >= 2, prompt
-                assert n <= shots.MAX_MULTI_SHOT
-            for exemplar in exemplars:
-                assert exemplar.rsplit("\n\n", 1)[0] != evaluated
-            assert len(ex["inputs"]) <= LENGTHS["inputs"]
+            check_exemplars(info, ex)
+
+
+# On train, exemplars come from the evaluated split itself: check the example is never
+# its own exemplar (template 0 of every dataset, both few-shot variants).
+TRAIN_FEW = [n for n, i in prompts.PROMPT_TASKS.items()
+             if i.shot is not Shot.ZERO and i.template_idx == 0]
+
+
+@pytest.mark.parametrize("name", TRAIN_FEW)
+def test_exemplars_exclude_the_example_on_train(name):
+    info = prompts.PROMPT_TASKS[name]
+    _, examples = first_examples(name, split="train", n=4)
+    for ex in examples:
+        check_exemplars(info, ex)
 
 
 def test_few_shot_is_deterministic_and_seeded():
