@@ -1,0 +1,1 @@
+"""Offline builders: TFDS data from raw files, demo assets, seqio caches."""
