@@ -193,9 +193,11 @@ def show_tfds_examples(name: str, n: int = 3, split: str = "validation") -> None
     import tensorflow_datasets as tfds
     ds = tfds.load(name, split=split, data_dir=str(paths.DEMO_TFDS_DIR), download=False)
     print(f"--- {name} [{split}] read back with tfds.load from {paths.DEMO_TFDS_DIR}")
-    for ex in ds.take(n).as_numpy_iterator():
-        fields = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in ex.items()}
-        print("  " + json.dumps(fields, default=str)[:300])
+    for i, ex in enumerate(ds.take(n).as_numpy_iterator()):
+        print(f"  example {i + 1}")
+        for key, value in sorted(ex.items()):
+            text = value.decode() if isinstance(value, bytes) else str(value)
+            print(f"    {key}: {text if len(text) <= 100 else text[:97] + '...'}")
 
 
 if __name__ == "__main__":
