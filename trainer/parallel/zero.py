@@ -1,0 +1,204 @@
+"""DeepSpeed ZeRO configs: load one, apply the project's fixes, check it against the flags.
+
+``build_deepspeed_config(source, ...)`` returns the dict to hand to
+``TrainingArguments(deepspeed=...)`` (``trainer.arguments.TrainingArguments`` calls it
+itself). The shipped configs live in ``configs/`` (``zero1.json``, ``zero2.json``,
+``zero3.json``, ``zero3_offload.json``) with ``"auto"`` wherever a flag decides.
+
+Fixes, each for a pitfall seen with deepspeed 0.19 / transformers 5:
+
+* **gradient clipping**: DeepSpeed clips at 1.0 when the config has no
+  ``gradient_clipping``, whatever ``--max_grad_norm`` says. It is set from
+  ``--max_grad_norm`` (0 disables it, as in HF), and an explicit value that disagrees
+  with the flag is an error.
+* **optimizer on CPU**: DeepSpeed's ``Adam``/``AdamW`` types JIT-compile a fused C++
+  kernel on the CPU accelerator (slow, and it needs a compiler). On CPU the
+  ``optimizer`` block is dropped, so HF builds its torch optimizer from the flags
+  (``--optim``, default torch AdamW), exactly as a plain DDP run does. GPUs keep the
+  block (DeepSpeed's fused Adam; ``DeepSpeedCPUAdam`` under ZeRO-Offload).
+* **client optimizer under ZeRO-Offload**: with the optimizer offloaded and no
+  ``optimizer`` block, DeepSpeed refuses HF's torch optimizer unless
+  ``zero_force_ds_cpu_optimizer`` is false; it is set false there.
+* **ZeRO-3 saving**: ``stage3_gather_16bit_weights_on_model_save`` defaults to true, so
+  ``save_model`` writes a normal HF folder (gathered weights) that ``from_pretrained``
+  loads.
+* **batch sizes**: an explicit ``train_micro_batch_size_per_gpu``,
+  ``gradient_accumulation_steps`` or ``train_batch_size`` must agree with the flags
+  (HF would only find out once training starts, in a multi-line error).
+
+Running DeepSpeed on CPU under torchrun (the tests, the demo) needs one more fix outside
+the config: accelerate picks no distributed backend for DeepSpeed without a GPU and
+reports a world size of 1 (so HF fills ``train_batch_size`` for one rank and DeepSpeed,
+which sees every rank, rejects it). ``init_cpu_deepspeed_state`` sets that state up with
+gloo before ``TrainingArguments`` looks (``trainer.arguments.TrainingArguments`` calls it).
+
+``average_tokens_across_devices`` (T5 returns a mean loss, which transformers 5 would
+multiply by the world size) is a training argument, not a DeepSpeed key: it defaults to
+False in ``trainer.arguments.TrainingArguments``.
+"""
+
+import copy
+import json
+import logging
+import os
+import pathlib
+from datetime import timedelta
+
+logger = logging.getLogger(__name__)
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+SHIPPED = ("zero1.json", "zero2.json", "zero3.json", "zero3_offload.json")
+OFFLOAD_DEVICES = ("cpu", "nvme")
+
+
+class ZeroConfigError(ValueError):
+    """A DeepSpeed config that cannot be used with the given flags (one-line message)."""
+
+
+def load_deepspeed_config(source) -> dict:
+    """Read a DeepSpeed config from a dict, a JSON string or a file path (a copy, never the original).
+
+    A relative path that does not exist from the working directory is also looked up
+    from the project root, so ``--deepspeed configs/zero2.json`` works from anywhere.
+    """
+    if isinstance(source, dict):
+        return copy.deepcopy(source)
+    if not isinstance(source, (str, os.PathLike)):
+        raise ZeroConfigError(f"--deepspeed expects a config path or dict, got {type(source).__name__}")
+    text = str(source)
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ZeroConfigError(f"--deepspeed JSON string is not valid JSON ({err})") from None
+    path = pathlib.Path(text).expanduser()
+    if not path.is_file() and not path.is_absolute() and (ROOT / path).is_file():
+        path = ROOT / path
+    if not path.is_file():
+        raise ZeroConfigError(
+            f"DeepSpeed config {text} not found; the project ships "
+            + ", ".join(f"configs/{name}" for name in SHIPPED))
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ZeroConfigError(f"DeepSpeed config {path} is not valid JSON: {err}") from None
+    if not isinstance(config, dict):
+        raise ZeroConfigError(f"DeepSpeed config {path} must hold a JSON object, got {type(config).__name__}")
+    return config
+
+
+def get_zero_stage(config: dict) -> int:
+    """The ZeRO stage a config asks for (0 when it has no ``zero_optimization``)."""
+    return int(config.get("zero_optimization", {}).get("stage", 0))
+
+
+def is_optimizer_offloaded(config: dict) -> bool:
+    """Whether the optimizer state lives off the accelerator (ZeRO-Offload to CPU or NVMe)."""
+    offload = config.get("zero_optimization", {}).get("offload_optimizer") or {}
+    return offload.get("device", "none") in OFFLOAD_DEVICES
+
+
+def accelerator_is_cpu() -> bool:
+    """Whether DeepSpeed runs on its CPU accelerator (no GPU found, or ``DS_ACCELERATOR=cpu``)."""
+    from deepspeed.accelerator import get_accelerator
+    return get_accelerator().device_name() == "cpu"
+
+
+def _explicit(config: dict, key: str):
+    """The config's value for ``key`` when it is set to something other than ``"auto"``."""
+    value = config.get(key)
+    return None if value is None or value == "auto" else value
+
+
+def check_batch_sizes(config: dict, *, per_device_train_batch_size: int, gradient_accumulation_steps: int,
+                      world_size: int, name: str = "DeepSpeed config") -> None:
+    """Raise a one-line ``ZeroConfigError`` when explicit batch sizes disagree with the flags.
+
+    DeepSpeed's rule: train_batch_size = micro batch x gradient accumulation x data-parallel size.
+    """
+    flags = {
+        "train_micro_batch_size_per_gpu": (per_device_train_batch_size, "--per_device_train_batch_size"),
+        "gradient_accumulation_steps": (gradient_accumulation_steps, "--gradient_accumulation_steps"),
+    }
+    for key, (want, flag) in flags.items():
+        got = _explicit(config, key)
+        if got is not None and got != want:
+            raise ZeroConfigError(
+                f'{name}: {key}={got} disagrees with {flag} {want}; set it to "auto" (the flags decide)')
+    got = _explicit(config, "train_batch_size")
+    want = per_device_train_batch_size * gradient_accumulation_steps * world_size
+    if got is not None and got != want:
+        raise ZeroConfigError(
+            f"{name}: train_batch_size={got} disagrees with the flags (per_device_train_batch_size "
+            f"{per_device_train_batch_size} x gradient_accumulation_steps {gradient_accumulation_steps} x "
+            f'{world_size} data-parallel ranks = {want}); set it to "auto"')
+
+
+def build_deepspeed_config(source, *, max_grad_norm: float, per_device_train_batch_size: int,
+                           gradient_accumulation_steps: int, world_size: int | None = None,
+                           on_cpu: bool | None = None) -> dict:
+    """The DeepSpeed config to pass as ``TrainingArguments(deepspeed=...)``, with the project's fixes.
+
+    ``source`` is a path, JSON string or dict (not modified). ``world_size`` is the
+    data-parallel size (default ``$WORLD_SIZE``, else 1); ``on_cpu`` defaults to whether
+    DeepSpeed's accelerator is the CPU. Idempotent: a dict it returned passes through
+    unchanged. See the module docstring for each fix.
+    """
+    config = load_deepspeed_config(source)
+    name = str(source) if not isinstance(source, dict) else "DeepSpeed config"
+    if world_size is None:
+        world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    check_batch_sizes(config, per_device_train_batch_size=per_device_train_batch_size,
+                      gradient_accumulation_steps=gradient_accumulation_steps, world_size=world_size, name=name)
+
+    # DeepSpeed's default (1.0) would silently override --max_grad_norm.
+    clipping = _explicit(config, "gradient_clipping")
+    if clipping is not None and float(clipping) != float(max_grad_norm):
+        raise ZeroConfigError(
+            f'{name}: gradient_clipping={clipping} disagrees with --max_grad_norm {max_grad_norm}; '
+            f'set it to "auto" or drop it (the flag decides)')
+    config["gradient_clipping"] = float(max_grad_norm)
+
+    if on_cpu is None:
+        on_cpu = accelerator_is_cpu()
+    if on_cpu and "optimizer" in config:
+        dropped = config.pop("optimizer")
+        logger.info("DeepSpeed on CPU: dropped optimizer %r from %s (its fused kernel is JIT-compiled); "
+                    "HF builds the torch optimizer from --optim", dropped.get("type"), name)
+    if "optimizer" not in config and is_optimizer_offloaded(config):
+        # HF hands DeepSpeed a torch optimizer; under offload DeepSpeed wants its own CPU Adam.
+        config.setdefault("zero_force_ds_cpu_optimizer", False)
+
+    zero = config.get("zero_optimization", {})
+    if get_zero_stage(config) == 3:
+        zero.setdefault("stage3_gather_16bit_weights_on_model_save", True)
+        if not zero["stage3_gather_16bit_weights_on_model_save"]:
+            logger.warning("%s: stage3_gather_16bit_weights_on_model_save is false, so saved models hold no "
+                           "weights from_pretrained can load (only DeepSpeed's sharded checkpoint)", name)
+    return config
+
+
+def init_cpu_deepspeed_state(backend: str = "gloo", timeout_s: float = 1800) -> None:
+    """Set up accelerate's shared state for DeepSpeed on CPU under torchrun, with ``backend``.
+
+    accelerate (1.15) only gives DeepSpeed a backend when it finds a GPU; without one its
+    state says one process, and every world-size-derived number (HF's
+    ``train_batch_size``, sampler shards, logged averages) is then wrong. Initialising
+    the state here with an explicit backend gives the real world size; the caller then
+    makes ``TrainingArguments`` reuse it (``accelerator_config={"use_configured_state": True}``).
+    """
+    from accelerate.state import AcceleratorState, PartialState
+    from accelerate.utils import DistributedType
+    AcceleratorState._reset_state(reset_partial_state=True)
+    previous = os.environ.get("ACCELERATE_USE_DEEPSPEED")
+    os.environ["ACCELERATE_USE_DEEPSPEED"] = "true"  # what HF sets around its own PartialState
+    try:
+        state = PartialState(backend=backend, timeout=timedelta(seconds=timeout_s))
+    finally:
+        if previous is None:
+            del os.environ["ACCELERATE_USE_DEEPSPEED"]
+        else:
+            os.environ["ACCELERATE_USE_DEEPSPEED"] = previous
+    if state.distributed_type != DistributedType.DEEPSPEED:
+        raise ZeroConfigError(f"DeepSpeed on CPU: accelerate set up {state.distributed_type}, not DEEPSPEED; "
+                              f"launch with torchrun so LOCAL_RANK is set")
