@@ -1,0 +1,298 @@
+"""The tf.data -> PyTorch bridge: resumable, dynamically padded seq2seq batches.
+
+``Seq2SeqStream(dataset_fn, batch_size, max_source_length=..., max_target_length=...)``
+is a ``torch.utils.data.IterableDataset`` over the examples of ``dataset_fn()`` (a
+zero-argument factory returning a ``tf.data.Dataset`` of int ``inputs`` / ``targets``,
+e.g. a ``functools.partial`` of ``trainer.data.get_split``). It yields dicts of
+``torch.long`` tensors:
+
+* ``input_ids`` and ``attention_mask``: ``[batch, longest input in the batch]``;
+* ``labels``: ``[batch, longest target in the batch]``, padding (and any pad id) as
+  -100 so the loss ignores it.
+
+Padding is dynamic (to the batch's longest example, never to ``max_source_length``).
+
+**Truncation** happens here, not in seqio (``get_split`` leaves features at full
+length): a sequence longer than its limit keeps its first ``limit - 1`` tokens and its
+final EOS (plain cut when it has no EOS). Every cut is counted (``stream.counters``) and
+reported once, in one warning with the counts, at the first of: ``report_after``
+examples seen, or the end of a pass.
+
+**Speed**: truncation, padding and batching run in tf.data (C++ threads, prefetched);
+Python touches each *batch* once (a few numpy sums for the counters, and a copy into
+torch: tf.data's arrays are read-only).
+
+**Position and resume**: the stream counts the examples it has yielded in the current
+pass (``position``). ``state_dict()`` / ``load_state_dict()`` save and restore it, with
+the counters; the next ``iter()`` rebuilds ``dataset_fn()`` and skips ``position``
+examples in tf.data, so it continues at the next unseen example — no repeats, no skips —
+provided ``dataset_fn`` gives the same sequence every call (``get_split`` with a seed
+does). Each data-parallel rank has its own stream over its own shard and saves its own
+state. Resuming costs one read of the skipped examples through the input pipeline
+(C++, no batching, no Python). A pass that ends resets ``position`` and the next
+``iter()`` starts a new pass (an eval stream is re-read from the start each time).
+``state_dict(batches=k)`` gives the state as it was right after the ``k``-th batch
+(of the last ``HISTORY``), for a trainer whose data loader reads ahead of the step it
+checkpoints (accelerate prefetches one batch).
+
+**Workers**: tf.data already reads and prefetches in C++ threads, so batches are made in
+the main process: ``DataLoader(stream, batch_size=None)`` (``num_workers=0``). Workers
+would each replay the whole stream (duplicated data) and hold the position out of reach
+of checkpoints, so ``num_workers > 0`` is refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+import inspect
+import logging
+from typing import Callable, Dict, Iterator, Mapping, Optional, Union
+
+import numpy as np
+import tensorflow as tf
+import torch
+
+from trainer import data
+
+logger = logging.getLogger(__name__)
+
+LABEL_PAD = -100  # ignored by torch's cross-entropy (and HF's loss)
+HISTORY = 64  # batches whose state ``state_dict(batches=k)`` can still give
+STATE_VERSION = 1
+WORKERS_ERROR = (
+    "Seq2SeqStream must be read in the main process: use DataLoader(stream, "
+    "batch_size=None, num_workers=0). tf.data already reads and prefetches in C++ "
+    "threads; DataLoader workers would each replay the whole stream (duplicate "
+    "batches) and keep the stream position out of reach of checkpoints.")
+
+
+@dataclasses.dataclass
+class StreamCounters:
+    """Where a stream stands, and what it has yielded (saved by ``state_dict``).
+
+    ``position`` is the resume point (examples yielded in the current pass); the rest
+    are totals over every pass of this stream (or of the run, across resumes).
+    """
+
+    position: int = 0
+    passes: int = 0
+    batches: int = 0
+    examples: int = 0
+    input_tokens: int = 0  # non-pad input tokens yielded (after truncation)
+    target_tokens: int = 0  # non-pad target tokens yielded (after truncation)
+    truncated_inputs: int = 0
+    truncated_targets: int = 0
+    warned: bool = False  # the truncation warning was already given
+
+    @property
+    def tokens(self) -> int:
+        """Non-pad tokens yielded, inputs and targets."""
+        return self.input_tokens + self.target_tokens
+
+
+def truncate(ids: tf.Tensor, limit: int, eos_id: int):
+    """``(ids cut to limit, was_cut)``, keeping a final EOS as the last token.
+
+    ``[5, 6, 7, 8, 1]`` with limit 3 and EOS 1 -> ``([5, 6, 1], True)``;
+    ``[5, 6, 7, 8]`` (no EOS) -> ``([5, 6, 7], True)``; short inputs are unchanged.
+    """
+    n = tf.size(ids)
+    cut = n > limit
+    head = ids[:limit]
+    ends_with_eos = tf.reduce_any(tf.equal(ids[-1:], tf.cast(eos_id, ids.dtype)))
+    fix_last = tf.logical_and(cut, ends_with_eos)
+    last = tf.equal(tf.range(tf.size(head)), limit - 1)
+    return tf.where(tf.logical_and(last, fix_last), tf.cast(eos_id, ids.dtype), head), cut
+
+
+def _check_lengths(max_source_length: int, max_target_length: int) -> None:
+    for name, value in (("max_source_length", max_source_length),
+                        ("max_target_length", max_target_length)):
+        if int(value) < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}")
+
+
+class Seq2SeqStream(torch.utils.data.IterableDataset):
+    """Padded seq2seq batches from a tf.data factory, resumable (see the module docstring).
+
+    Args:
+      dataset_fn: zero-argument callable returning the ``tf.data.Dataset`` of examples
+        (int ``inputs``/``targets``); called on every ``iter()``. It must give the same
+        sequence each call for resume to be exact.
+      batch_size: examples per batch (per data-parallel rank).
+      max_source_length / max_target_length: truncation limits (EOS kept).
+      pad_id / eos_id: the vocabulary's ids (T5: 0 and 1).
+      drop_remainder: drop a pass's last partial batch.
+      name: used in log messages (e.g. the task or mixture name and split).
+      report_after: examples after which truncation counts are reported (once).
+    """
+
+    def __init__(self, dataset_fn: Callable[[], tf.data.Dataset], batch_size: int, *,
+                 max_source_length: int, max_target_length: int, pad_id: int = 0,
+                 eos_id: int = 1, drop_remainder: bool = False, name: str = "stream",
+                 report_after: int = 10_000):
+        super().__init__()
+        if int(batch_size) < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        _check_lengths(max_source_length, max_target_length)
+        self.dataset_fn = dataset_fn
+        self.batch_size = int(batch_size)
+        self.max_source_length = int(max_source_length)
+        self.max_target_length = int(max_target_length)
+        self.pad_id = int(pad_id)
+        self.eos_id = int(eos_id)
+        self.drop_remainder = bool(drop_remainder)
+        self.name = name
+        self.report_after = int(report_after)
+        self._counters = StreamCounters()
+        self._history: collections.deque = collections.deque(maxlen=HISTORY + 1)
+        self._history.append(dataclasses.replace(self._counters))
+
+    # -- position -------------------------------------------------------------------
+
+    @property
+    def counters(self) -> StreamCounters:
+        """A copy of the current counters (position, batches, tokens, truncations)."""
+        return dataclasses.replace(self._counters)
+
+    def state_dict(self, batches: Optional[int] = None) -> Dict[str, Union[int, bool]]:
+        """The stream's position and counters, to save with a checkpoint.
+
+        ``batches``: the state right after the stream's ``batches``-th batch (counted
+        over its life, across resumes) instead of now; it must be one of the last
+        ``HISTORY`` batches yielded. For a loader that reads ahead of the step saved.
+        """
+        if batches is None or batches == self._counters.batches:
+            counters = self._counters
+        else:
+            found = [c for c in self._history if c.batches == batches]
+            if not found:
+                known = sorted({c.batches for c in self._history})
+                raise ValueError(f"{self.name}: no saved state after batch {batches}; "
+                                 f"known: {known[0]}..{known[-1]}")
+            counters = found[-1]
+        return {"version": STATE_VERSION, **dataclasses.asdict(counters)}
+
+    def load_state_dict(self, state: Mapping[str, Union[int, bool]]) -> None:
+        """Restores a ``state_dict()``: the next ``iter()`` continues after its position."""
+        state = dict(state)
+        version = state.pop("version", STATE_VERSION)
+        if version != STATE_VERSION:
+            raise ValueError(f"{self.name}: stream state version {version} is not "
+                             f"{STATE_VERSION}")
+        fields = {f.name for f in dataclasses.fields(StreamCounters)}
+        unknown = set(state) - fields
+        if unknown:
+            raise ValueError(f"{self.name}: unknown stream state keys {sorted(unknown)}")
+        self._counters = StreamCounters(**state)
+        self._history.clear()
+        self._history.append(dataclasses.replace(self._counters))
+
+    # -- iteration ------------------------------------------------------------------
+
+    def batched(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
+        """``dataset`` truncated, converted and padded into batches, all in tf.data."""
+        src, tgt = self.max_source_length, self.max_target_length
+        eos, pad = self.eos_id, self.pad_id
+
+        def prepare(ex):
+            inputs, inputs_cut = truncate(ex["inputs"], src, eos)
+            targets, targets_cut = truncate(ex["targets"], tgt, eos)
+            inputs = tf.cast(inputs, tf.int64)
+            targets = tf.cast(targets, tf.int64)
+            return {
+                "input_ids": inputs,
+                "attention_mask": tf.ones_like(inputs),
+                "labels": tf.where(tf.equal(targets, pad), tf.constant(LABEL_PAD, tf.int64),
+                                   targets),
+                "input_len": tf.size(inputs),
+                "target_len": tf.size(targets),
+                "inputs_cut": inputs_cut,
+                "targets_cut": targets_cut,
+            }
+
+        i64 = functools.partial(tf.constant, dtype=tf.int64)
+        padding = {"input_ids": i64(pad), "attention_mask": i64(0), "labels": i64(LABEL_PAD),
+                   "input_len": 0, "target_len": 0, "inputs_cut": False, "targets_cut": False}
+        return (dataset.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+                .padded_batch(self.batch_size, padding_values=padding,
+                              drop_remainder=self.drop_remainder)
+                .prefetch(tf.data.AUTOTUNE))
+
+    def __iter__(self) -> Iterator[Dict[str, torch.Tensor]]:
+        if torch.utils.data.get_worker_info() is not None:
+            raise RuntimeError(WORKERS_ERROR)
+        dataset = self.dataset_fn()
+        if self._counters.position:
+            dataset = dataset.skip(self._counters.position)
+        for batch in self.batched(dataset).as_numpy_iterator():
+            self._count(batch)
+            # tf.data's numpy arrays are read-only: copy (cheap) rather than share.
+            yield {key: torch.from_numpy(batch[key].copy())
+                   for key in ("input_ids", "attention_mask", "labels")}
+        self._end_pass()
+
+    def _count(self, batch: Mapping[str, np.ndarray]) -> None:
+        c = self._counters
+        n = int(batch["input_ids"].shape[0])
+        c.position += n
+        c.batches += 1
+        c.examples += n
+        c.input_tokens += int(batch["input_len"].sum())
+        c.target_tokens += int(batch["target_len"].sum())
+        c.truncated_inputs += int(batch["inputs_cut"].sum())
+        c.truncated_targets += int(batch["targets_cut"].sum())
+        if c.examples >= self.report_after:
+            self._report()
+        self._history.append(dataclasses.replace(c))
+
+    def _end_pass(self) -> None:
+        self._report()
+        self._counters.position = 0
+        self._counters.passes += 1
+        self._history.append(dataclasses.replace(self._counters))
+
+    def _report(self) -> None:
+        """The one truncation warning (if anything was cut and it was not given yet)."""
+        c = self._counters
+        if c.warned or not (c.truncated_inputs or c.truncated_targets):
+            return
+        c.warned = True
+        logger.warning(
+            "%s: truncated %d of %d examples' inputs to max_source_length=%d and %d "
+            "targets to max_target_length=%d (EOS kept); counts so far, reported once "
+            "(stream.counters has the running totals)", self.name, c.truncated_inputs,
+            c.examples, self.max_source_length, c.truncated_targets, self.max_target_length)
+
+    def __getstate__(self):
+        # Pickling is how DataLoader hands a dataset to spawned workers: refuse clearly.
+        raise TypeError(WORKERS_ERROR)
+
+
+def build_stream(provider_name, split: str, shard=None, *, batch_size: int,
+                 max_source_length: int, max_target_length: int,
+                 pad_id: Optional[int] = None, eos_id: Optional[int] = None,
+                 drop_remainder: bool = False, report_after: int = 10_000,
+                 **split_kwargs) -> Seq2SeqStream:
+    """A ``Seq2SeqStream`` over ``trainer.data.get_split(provider_name, split, shard, ...)``.
+
+    ``split_kwargs`` go to ``get_split`` (``seed``, ``num_epochs``, ``shuffle``,
+    ``max_samples``, ``use_cached``); ``sequence_length`` is the two limits; pad and
+    EOS ids default to the provider's vocabulary.
+    """
+    default_pad, default_eos = data.get_special_ids(provider_name)
+    lengths = {"inputs": int(max_source_length), "targets": int(max_target_length)}
+    factory = functools.partial(data.get_split, provider_name, split, shard,
+                                sequence_length=lengths, **split_kwargs)
+    inspect.signature(data.get_split).bind(*factory.args, **factory.keywords)  # typos now
+    where = f"{provider_name}:{split}" if isinstance(provider_name, str) else split
+    if shard is not None and shard.num_shards > 1:
+        where += f" shard {shard.index}/{shard.num_shards}"
+    return Seq2SeqStream(
+        factory, batch_size, max_source_length=max_source_length,
+        max_target_length=max_target_length,
+        pad_id=default_pad if pad_id is None else pad_id,
+        eos_id=default_eos if eos_id is None else eos_id,
+        drop_remainder=drop_remainder, name=where, report_after=report_after)
