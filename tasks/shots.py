@@ -4,7 +4,8 @@ A one-shot or multi-shot task is *derived* from a registered zero-shot task: it 
 the same deterministic, cacheable steps (format, tokenise), then, after seqio's cache
 placeholder (exemplar choice depends on the length budget), ``prepend_exemplars``:
 
-* the pool is the first ``POOL_SIZE`` examples of the zero-shot task's train split,
+* the pool is the first ``POOL_SIZE`` examples of the zero-shot task's train split
+  (read from the source in order, cached or not),
   each rendered as ``"<input>\\n\\n<target>"`` (token ids: input ids + target ids);
 * for each example, the pool is shuffled with a stateless RNG keyed on (seed, hash of
   the example's input), so a given seed always picks the same exemplars;
@@ -54,9 +55,10 @@ def _pool(zero_shot_task: str, vocab_file: str):
     task = seqio.get_mixture_or_task(zero_shot_task)
     if "train" not in task.splits:
         return None
+    # Always from the source, never the task's cache: seqio's cache job reorders
+    # examples, and the pool must not depend on whether the zero-shot task is cached.
     ds = task.get_dataset(sequence_length=None, split="train", shuffle=False,
-                          use_cached=task.cache_dir is not None,
-                          trim_output_features=False).take(POOL_SIZE)
+                          use_cached=False, trim_output_features=False).take(POOL_SIZE)
     eos = task.output_features["inputs"].vocabulary.eos_id
     texts, inputs, ids = [], [], []
     for ex in ds.as_numpy_iterator():

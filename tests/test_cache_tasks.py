@@ -1,0 +1,274 @@
+"""Offline caching of prompt-applied tasks (caches.cache_tasks, tasks.cache_dirs).
+
+One module fixture runs the real command (seqio's own Beam job, DirectRunner) for a
+zero-shot FLAN task, its one-shot variant and a T5-style task; the tests read that
+cache back with seqio's own reader, compare it with on-the-fly processing, break copies
+of it, and rebuild. seqio's global cache dirs and its per-task memo of where a cache
+lives are process-wide: every test starts and ends with none registered.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import tasks  # noqa: F401  (compat fixes before seqio)
+from tasks import cache_dirs, lookup, shots
+from tasks.names import Shot, mixture_name, shot_name, superglue_t5_name, zero_shot_name
+
+import seqio
+
+from caches import cache_tasks
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RTE0 = zero_shot_name("rte", 0)
+RTE0_ONE = shot_name("rte", 0, Shot.ONE)
+SG_RTE = superglue_t5_name("rte")
+BUILT = [RTE0, RTE0_ONE, SG_RTE]
+SPLITS = ["train", "validation", "test"]
+
+
+def _forget_everything():
+    seqio.utils.set_global_cache_dirs([])
+    cache_dirs.forget_cache_lookups()
+    shots._pool.cache_clear()  # an exemplar pool read from a cache must not outlive it
+
+
+@pytest.fixture(autouse=True)
+def no_global_cache_dirs():
+    """No seqio cache dir registered (and nothing memoised) before or after a test."""
+    saved = list(seqio.utils.get_global_cache_dirs())
+    _forget_everything()
+    yield
+    _forget_everything()
+    seqio.utils.set_global_cache_dirs(saved)
+
+
+def _main(*argv):
+    return cache_tasks.main([*argv, "--min_shards", "2"])
+
+
+@pytest.fixture(scope="module")
+def built(demo_assets, tmp_path_factory):
+    """A cache folder built by the real command for BUILT."""
+    import mixtures  # noqa: F401
+    cache_dir = str(tmp_path_factory.mktemp("seqio_cache"))
+    assert _main("--tasks", ",".join(BUILT), "--cache_dir", cache_dir) == 0
+    _forget_everything()
+    return cache_dir
+
+
+def _copy_task(src_dir, name, dst_dir):
+    shutil.copytree(os.path.join(src_dir, name), os.path.join(dst_dir, name))
+    return os.path.join(dst_dir, name)
+
+
+def _examples(name, split, use_cached):
+    """(pretokenized input, input ids, target ids) of a split, sorted: the cache job
+    shuffles examples across shards, so only the multiset is comparable."""
+    ds = seqio.get_mixture_or_task(name).get_dataset(
+        None, split=split, use_cached=use_cached, shuffle=False)
+    return sorted((ex["inputs_pretokenized"], tuple(ex["inputs"].tolist()),
+                   tuple(ex["targets"].tolist())) for ex in ds.as_numpy_iterator())
+
+
+def test_standard_seqio_layout(built, capsys):
+    assert cache_dirs.cached_tasks(built) == sorted(BUILT)
+    assert cache_dirs.partial_tasks(built) == []
+    assert not [d for d in os.listdir(built) if d.startswith(".")]  # staging cleaned up
+    for name in BUILT:
+        task_dir = os.path.join(built, name)
+        manifest = cache_dirs.cache_manifest(task_dir)
+        assert manifest["task"] == name and manifest["splits"] == SPLITS
+        assert len(manifest["vocabularies"]["inputs"]["sha256"]) == 64
+        for split in SPLITS:
+            with open(seqio.get_cached_info_path(task_dir, split)) as f:
+                shards = json.load(f)["num_shards"]
+            assert shards == 2
+            prefix = seqio.get_cached_tfrecord_prefix(task_dir, split)
+            assert all(os.path.isfile(f"{prefix}-{i:05d}-of-{shards:05d}")
+                       for i in range(shards))
+            with open(seqio.get_cached_stats_path(task_dir, split)) as f:
+                assert json.load(f)["examples"] > 0
+
+
+@pytest.mark.parametrize("name", BUILT)
+@pytest.mark.parametrize("split", ["train", "validation"])
+def test_cached_and_uncached_streams_give_the_same_ids(built, name, split):
+    assert cache_dirs.register_cache_dir(built) == sorted(BUILT)
+    task = seqio.get_mixture_or_task(name)
+    assert task.cache_dir == os.path.join(built, name)
+    uncached = _examples(name, split, use_cached=False)
+    cached = _examples(name, split, use_cached=True)
+    assert cached == uncached
+    assert len(cached) == task.get_cached_stats(split)["examples"]
+    if name == RTE0_ONE:  # exemplars came along (the pool read RTE0's cache)
+        assert all(shots.count_exemplars(text.decode()) == 1 for text, _, _ in cached)
+
+
+def test_seqios_own_reader_reads_the_cache(built):
+    seqio.add_global_cache_dirs([built])  # no project code on the reading side
+    for name in BUILT:
+        task = seqio.TaskRegistry.get(name)
+        task.assert_cached()
+        n = task.get_cached_stats("validation")["examples"]
+        ds = task.get_dataset({"inputs": 512, "targets": 32}, split="validation",
+                              use_cached=True, shuffle=False)
+        assert sum(1 for _ in ds.as_numpy_iterator()) == n
+    mix = seqio.Mixture("cache_test_mix", BUILT, default_rate=1.0)
+    ds = mix.get_dataset({"inputs": 512, "targets": 32}, split="validation",
+                         use_cached=True, shuffle=False, copy_pretokenized=True)
+    assert len(list(ds.take(5).as_numpy_iterator())) == 5
+
+
+def test_is_cached_and_env_var(built, monkeypatch):
+    assert not cache_dirs.is_cached(RTE0)
+    monkeypatch.setenv(cache_dirs.ENV_VAR, built)
+    assert cache_dirs.register_cache_dirs_from_env() == [built]
+    assert cache_dirs.register_cache_dir(built)  # twice: no duplicate entry
+    assert seqio.utils.get_global_cache_dirs().count(os.path.abspath(built)) == 1
+    assert cache_dirs.is_cached(RTE0) and cache_dirs.is_cached(SG_RTE, "test")
+    assert not cache_dirs.is_cached(zero_shot_name("rte", 1))
+    with pytest.raises(lookup.UnknownNameError, match="nearest: rte_type_0"):
+        cache_dirs.is_cached("rte_typ_0")
+    cache_dirs.reset_cache_dirs([built])
+    assert not cache_dirs.is_cached(RTE0)
+
+
+def test_few_shot_exemplars_do_not_depend_on_the_zero_shot_cache(built):
+    before = _examples(RTE0_ONE, "validation", use_cached=False)
+    shots._pool.cache_clear()
+    cache_dirs.register_cache_dir(built)
+    assert _examples(RTE0_ONE, "validation", use_cached=False) == before
+
+
+def test_missing_cache_dir_names_path_and_command(tmp_path):
+    missing = str(tmp_path / "nope")
+    with pytest.raises(cache_dirs.CacheDirError) as err:
+        cache_dirs.register_cache_dir(missing)
+    msg = str(err.value)
+    assert "\n" not in msg and missing in msg
+    assert f"python -m caches.cache_tasks --tasks NAMES --cache_dir {missing}" in msg
+
+
+def test_interrupted_cache_is_refused_then_rebuilt(built, tmp_path):
+    broken = str(tmp_path / "cache")
+    os.makedirs(broken)
+    _copy_task(built, SG_RTE, broken)
+    os.remove(os.path.join(_copy_task(built, RTE0, broken), cache_dirs.COMPLETED))
+    # seqio itself never reads a folder without COMPLETED ...
+    seqio.add_global_cache_dirs([broken])
+    assert seqio.TaskRegistry.get(RTE0).cache_dir is None
+    _forget_everything()
+    # ... and registering the folder refuses it, naming the task and the fix.
+    with pytest.raises(cache_dirs.CacheDirError) as err:
+        cache_dirs.register_cache_dir(broken)
+    msg = str(err.value)
+    fix = f"python -m caches.cache_tasks --tasks {RTE0} --cache_dir {broken} --overwrite"
+    assert "\n" not in msg and "incomplete" in msg and fix in msg
+    assert seqio.utils.get_global_cache_dirs() == []
+    assert _main(*fix.split()[3:]) == 0
+    assert cache_dirs.register_cache_dir(broken) == sorted([RTE0, SG_RTE])
+
+
+def test_crash_mid_build_leaves_nothing_in_place(built, tmp_path, monkeypatch, capsys):
+    from seqio import beam_utils
+    real = beam_utils.PreprocessTask._emit_examples
+
+    def crash_after_two(self, shard):
+        for i, ex in enumerate(real(self, shard)):
+            if i == 2:
+                raise RuntimeError("simulated worker crash")
+            yield ex
+
+    monkeypatch.setattr(beam_utils.PreprocessTask, "_emit_examples", crash_after_two)
+    cache_dir = str(tmp_path / "cache")
+    assert _main("--tasks", RTE0, "--cache_dir", cache_dir) == 1
+    out, err = capsys.readouterr()
+    assert "FAILED" in out and "simulated worker crash" in out and RTE0 in err
+    assert os.listdir(cache_dir) == []  # no task folder, no staging left behind
+    cache_dirs.register_cache_dir(cache_dir)  # an empty folder is fine, just not cached
+    assert not cache_dirs.is_cached(RTE0)
+
+
+def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys):
+    cache_dir = str(tmp_path / "cache")
+    os.makedirs(cache_dir)
+    task_dir = _copy_task(built, RTE0, cache_dir)
+    created = cache_dirs.cache_manifest(task_dir)["created"]
+    inode = os.stat(task_dir).st_ino
+    assert _main("--tasks", RTE0, "--cache_dir", cache_dir) == 0
+    assert "skipped: already cached" in capsys.readouterr().out
+    assert os.stat(task_dir).st_ino == inode
+    assert _main("--tasks", RTE0, "--cache_dir", cache_dir, "--overwrite") == 0
+    out = capsys.readouterr().out
+    assert RTE0 in out and "train,validation,test" in out and "1 cached" in out
+    assert os.stat(task_dir).st_ino != inode  # a new folder, renamed into place
+    assert cache_dirs.cache_manifest(task_dir)["created"] >= created
+    assert os.listdir(cache_dir) == [RTE0]
+
+
+def test_splits_flag_caches_only_those(built, tmp_path):
+    cache_dir = str(tmp_path / "cache")
+    original = seqio.TaskRegistry.get(SG_RTE)
+    assert _main("--tasks", SG_RTE, "--cache_dir", cache_dir, "--splits", "validation") == 0
+    assert seqio.TaskRegistry.get(SG_RTE) is original and list(original.splits) == SPLITS
+    assert cache_dirs.cache_manifest(os.path.join(cache_dir, SG_RTE))["splits"] == ["validation"]
+    cache_dirs.register_cache_dir(cache_dir)
+    assert cache_dirs.is_cached(SG_RTE, "validation")
+    assert not cache_dirs.is_cached(SG_RTE, "train")
+
+
+def test_cache_built_with_another_vocabulary_is_refused(built, tmp_path):
+    task_dir = _copy_task(built, RTE0, str(tmp_path))
+    path = os.path.join(task_dir, cache_dirs.COMPLETED)
+    manifest = cache_dirs.cache_manifest(task_dir)
+    for feature in manifest["vocabularies"].values():
+        feature["sha256"] = "0" * 64
+    with open(path, "w") as f:
+        json.dump(manifest, f)
+    with pytest.raises(cache_dirs.CacheDirError, match="another vocabulary.*--overwrite "
+                       "--vocab_path .*spiece.model"):
+        cache_dirs.register_cache_dir(str(tmp_path))
+
+
+def test_task_selection(demo_assets, capsys):
+    import mixtures  # noqa: F401
+    assert cache_tasks.resolve_tasks(f"{RTE0},rte_type_[0-1],{SG_RTE}") == [
+        RTE0, zero_shot_name("rte", 1), SG_RTE]
+    t5_glue = mixture_name("glue_mix", "t5")
+    assert cache_tasks.resolve_tasks(t5_glue) == [
+        t.name for t in seqio.get_mixture_or_task(t5_glue).tasks]
+    with pytest.raises(lookup.UnknownNameError, match="nearest: rte_type_0"):
+        cache_tasks.resolve_tasks("rte_typ_0")
+    with pytest.raises(lookup.UnknownNameError, match="no registered task matches"):
+        cache_tasks.resolve_tasks("rtx_type_[0-2]")
+    assert cache_tasks.main(["--tasks", "rte_typ_0", "--cache_dir", "unused"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: unknown task or mixture 'rte_typ_0'; nearest: rte_type_0")
+    assert "\n" not in err
+
+
+@pytest.mark.slow
+def test_mixture_cached_by_the_cli_in_parallel(demo_assets, tmp_path):
+    """glue_mix.t5 (12 tasks) through the command line, 2 worker processes."""
+    import mixtures  # noqa: F401
+    name = mixture_name("glue_mix", "t5")
+    cache_dir = str(tmp_path / "cache")
+    proc = subprocess.run(
+        [sys.executable, "-m", "caches.cache_tasks", "--tasks", name, "--cache_dir",
+         cache_dir, "--num_workers", "2", "--min_shards", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    members = [t.name for t in seqio.get_mixture_or_task(name).tasks]
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == len(members) + 2 and "12 cached" in lines[-1]
+    assert proc.stderr.strip() == ""  # Beam/TF/absl noise kept down
+    cache_dirs.register_cache_dir(cache_dir)
+    assert cache_dirs.is_cached(name)
+    ds = seqio.get_mixture_or_task(name).get_dataset(
+        {"inputs": 512, "targets": 32}, split="validation", use_cached=True, shuffle=False)
+    assert len(list(ds.take(8).as_numpy_iterator())) == 8
