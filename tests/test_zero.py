@@ -144,6 +144,10 @@ def test_bad_json_is_one_line_error(tmp_path):
     assert "not valid JSON" in str(err.value) and "\n" not in str(err.value)
 
 
+# Under `make test` (pytest-xdist, --dist loadgroup) the module's tests share one worker,
+# so the torchrun launch below runs once per session.
+pytestmark = pytest.mark.xdist_group("zero_launch")
+
 # --- one torchrun launch, several checks ----------------------------------------------
 
 def launch(out_dir) -> subprocess.CompletedProcess:
