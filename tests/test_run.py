@@ -1,0 +1,353 @@
+"""run.py end to end on the demo data and model (tiny lengths and batches, a few steps).
+
+* parity: run.py's per-step losses equal a plain HF ``Seq2SeqTrainer`` fed the exact
+  batches the stream yields (materialised here), gradient accumulation 2, within 1e-6;
+* resume: 10 steps straight == the straight run's ``checkpoint-5`` (as if killed just
+  after saving it) resumed with ``--resume_from_checkpoint latest`` for 5 more steps:
+  per-step losses, mid-run eval losses and final weights, dropout on (so the RNG state
+  counts), one process and two ranks under torchrun (gloo, OMP_NUM_THREADS=1);
+* the MISSION.md command (legacy spellings, DeepSpeed ZeRO-2, activation checkpointing,
+  TensorBoard) runs two steps on two ranks with demo values substituted;
+* one-line errors: an unknown dataset (nearest names, exit 2), unusable output dirs;
+* a ``--task_modules`` user task trains; the saved folder loads with ``from_pretrained``.
+
+Every launch is a subprocess in its own session with a timeout (the whole group is
+killed), so nothing hangs. Launches that belong together are one test, so that xdist
+never repeats them on two workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN = os.path.join(ROOT, "run.py")
+TIMEOUT_S = 300
+TOLERANCE = 1e-6
+
+# Small everything: each run takes seconds after its imports.
+TINY = ("--max_source_length 128 --max_target_length 8 --per_device_train_batch_size 2 "
+        "--per_device_eval_batch_size 2 --learning_rate 1e-3 --lr_scheduler_type constant "
+        "--logging_steps 1 --report_to none --disable_tqdm true --seed 7")
+# 10 steps, checkpoints at 5 and 10, the eval loss every 3 steps (odd eval sample count,
+# so two ranks hold 2 and 1 examples and the eval loop must keep them in step).
+RESUMABLE = (TINY + " --do_train --do_eval --max_steps 10 --save_steps 5 --eval_strategy steps "
+             "--eval_steps 3 --max_eval_samples 3 --gradient_accumulation_steps 2")
+
+USER_MODULE = '''
+import tasks
+from tasks.sources import LocalTfdsDataSource
+
+tasks.register_prompt_task(
+    "my_rte",
+    source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
+    templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}")],
+    options=["yes", "no"],
+    mixtures=["my_mix"],
+)
+'''
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _assets(demo_assets):
+    yield
+
+
+def launch(args: str, nproc: int = 1, timeout: int = TIMEOUT_S) -> subprocess.CompletedProcess:
+    """run.py (torchrun for ``nproc`` > 1) in its own session; the group is killed on timeout."""
+    if nproc == 1:
+        cmd = [sys.executable, RUN]
+    else:
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               "--nproc_per_node", str(nproc), RUN]
+    cmd += shlex.split(args)
+    env = dict(os.environ, OMP_NUM_THREADS="1", DS_ACCELERATOR="cpu", CUDA_VISIBLE_DEVICES="",
+               HF_HUB_OFFLINE="1", TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"run.py did not finish in {timeout}s: {args}\n{(out + err)[-4000:]}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def run_ok(args: str, nproc: int = 1) -> subprocess.CompletedProcess:
+    done = launch(args, nproc)
+    if done.returncode != 0:
+        pytest.fail(f"run.py exited {done.returncode}: {args}\n"
+                    f"{(done.stdout + done.stderr)[-6000:]}")
+    return done
+
+
+def history(folder) -> list:
+    with open(os.path.join(folder, "trainer_state.json"), encoding="utf-8") as f:
+        return json.load(f)["log_history"]
+
+
+def train_losses(folder) -> dict:
+    return {e["step"]: e["loss"] for e in history(folder) if "loss" in e}
+
+
+def eval_losses(folder) -> dict:
+    return {e["step"]: e["eval_loss"] for e in history(folder) if "eval_loss" in e}
+
+
+def max_weight_diff(a, b) -> float:
+    from safetensors.torch import load_file
+    wa = load_file(os.path.join(a, "model.safetensors"))
+    wb = load_file(os.path.join(b, "model.safetensors"))
+    assert wa.keys() == wb.keys()
+    return max(float((wa[k] - wb[k]).abs().max()) for k in wa)
+
+
+def straight_and_resumed(base, args: str, nproc: int = 1):
+    """``(straight, resumed)`` output dirs: 10 steps, and its checkpoint-5 resumed to 10."""
+    straight, resumed = base / "straight", base / "resumed"
+    run_ok(f"{args} --output_dir {straight}", nproc)
+    os.makedirs(resumed)
+    shutil.copytree(straight / "checkpoint-5", resumed / "checkpoint-5")
+    run_ok(f"{args} --output_dir {resumed} --resume_from_checkpoint latest", nproc)
+    return straight, resumed
+
+
+def assert_same_run(straight, resumed):
+    want, got = train_losses(straight), train_losses(resumed)
+    assert sorted(want) == list(range(1, 11)) and sorted(got) == sorted(want)
+    assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
+    # Steps 6-10 were trained by the resumed process; its evals at 6 and 9 too.
+    want_eval, got_eval = eval_losses(straight), eval_losses(resumed)
+    assert {3, 6, 9} <= set(want_eval) and {6, 9} <= set(got_eval)
+    assert all(abs(want_eval[s] - got_eval[s]) <= TOLERANCE for s in (6, 9))
+    assert max_weight_diff(straight, resumed) <= TOLERANCE
+
+
+# --- one process: resume, a user task module, the saved folder -------------------------
+
+def check_saved_model(folder, eval_samples):
+    """The final folder: ``from_pretrained`` loads it, the vocabulary rule finds its spiece.model."""
+    import torch
+    from transformers import T5ForConditionalGeneration, T5Tokenizer
+    from tasks import vocab
+
+    model = T5ForConditionalGeneration.from_pretrained(folder)
+    tokenizer = T5Tokenizer.from_pretrained(folder)
+    assert vocab.resolve_vocab_path(None, str(folder)) == str(folder / "spiece.model")
+    ids = tokenizer("rte premise: it rains", return_tensors="pt").input_ids
+    assert ids[0, -1].item() == 1 and len(tokenizer) <= model.config.vocab_size  # T5's EOS
+    with torch.no_grad():
+        assert model.generate(ids, max_new_tokens=3).shape[0] == 1
+    with open(folder / "all_results.json", encoding="utf-8") as f:
+        results = json.load(f)
+    assert results["eval_samples"] == eval_samples and results["eval_loss"] > 0
+
+
+@pytest.mark.timeout(2 * TIMEOUT_S)
+def test_resume_one_process_continues_exactly_on_a_user_task(tmp_path):
+    """One test, two launches (so xdist never runs them twice): resume, --task_modules, saving."""
+    module = tmp_path / "my_tasks.py"
+    module.write_text(USER_MODULE)
+    straight, resumed = straight_and_resumed(
+        tmp_path, f"{RESUMABLE} --task_modules {module} --dataset_name my_rte_type_0")
+    assert_same_run(straight, resumed)
+
+    # The user's task is what was trained on: 10 steps x 2 micro-batches x 2 examples.
+    with open(straight / "checkpoint-10" / "stream_state_rank0.json", encoding="utf-8") as f:
+        state = json.load(f)
+    assert state["dataset"] == "my_rte_type_0" and state["num_ranks"] == 1
+    assert state["stream"]["examples"] == 40 and state["stream"]["position"] == 40
+    losses = train_losses(straight)
+    assert losses[10] < losses[1]
+    check_saved_model(straight, eval_samples=3)
+
+
+# --- parity with a plain Seq2SeqTrainer on the same batches -----------------------------
+
+PARITY_STEPS, PARITY_ACCUM = 4, 2
+
+
+@pytest.mark.timeout(TIMEOUT_S)
+def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
+    """Same model, batches, optimizer and schedule: run.py's glue changes no number."""
+    import seqio
+    import torch
+    from transformers import Seq2SeqTrainer, T5ForConditionalGeneration
+
+    import mixtures  # noqa: F401  (registers the built-in tasks, as run.py does)
+    from tasks import paths
+    from trainer.arguments import TrainingArguments
+    from trainer.inputs import build_train_stream
+
+    out = tmp_path / "run"
+    run_ok(f"{TINY} --do_train --dataset_name rte_type_0 --output_dir {out} "
+           f"--max_steps {PARITY_STEPS} --gradient_accumulation_steps {PARITY_ACCUM} "
+           f"--config_overrides dropout_rate=0.0")
+    got = train_losses(out)
+
+    stream = build_train_stream("rte_type_0", seqio.ShardInfo(0, 1), batch_size=2,
+                                max_source_length=128, max_target_length=8, seed=7,
+                                num_epochs=None)
+    batches = []
+    for batch in stream:
+        batches.append(batch)
+        if len(batches) == PARITY_STEPS * PARITY_ACCUM:
+            break
+    # HF saves a checkpoint at the last step: its stream state says what was trained on.
+    with open(out / f"checkpoint-{PARITY_STEPS}" / "stream_state_rank0.json", encoding="utf-8") as f:
+        trained = json.load(f)["stream"]
+    # The materialised batches are the ones run.py trained on (same token counts).
+    assert stream.counters.examples == trained["examples"]
+    assert stream.counters.input_tokens == trained["input_tokens"]
+    assert stream.counters.target_tokens == trained["target_tokens"]
+
+    model = T5ForConditionalGeneration.from_pretrained(paths.DEMO_MODEL_DIR, dropout_rate=0.0)
+    args = TrainingArguments(
+        output_dir=str(tmp_path / "plain"), per_device_train_batch_size=1,
+        gradient_accumulation_steps=PARITY_ACCUM, max_steps=PARITY_STEPS, learning_rate=1e-3,
+        lr_scheduler_type="constant", logging_steps=1, save_strategy="no", report_to=[],
+        disable_tqdm=True, seed=7, train_sampling_strategy="sequential", use_cpu=True)
+    plain = Seq2SeqTrainer(model=model, args=args, train_dataset=batches,
+                           data_collator=lambda features: features[0])
+    plain.model_accepts_loss_kwargs = False  # T5's mean loss (see trainer.arguments)
+    plain.train()
+    want = {e["step"]: e["loss"] for e in plain.state.log_history if "loss" in e}
+    assert sorted(got) == sorted(want) == list(range(1, PARITY_STEPS + 1))
+    assert max(abs(got[s] - want[s]) for s in want) <= TOLERANCE, (got, want)
+
+
+# --- one-line errors --------------------------------------------------------------------
+
+def test_unknown_dataset_is_one_line_with_nearest_names(tmp_path):
+    done = launch(f"--dataset_name rte_typo_0 --do_train --output_dir {tmp_path / 'out'}")
+    assert done.returncode == 2, done.stderr[-3000:]
+    errors = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1, done.stderr
+    assert "unknown task or mixture 'rte_typo_0'" in errors[0] and "rte_type_0" in errors[0]
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def _checkpoint(folder, step, ranks=1, complete=True):
+    from trainer import checkpoints
+    path = folder / f"checkpoint-{step}"
+    path.mkdir(parents=True)
+    (path / "model.safetensors").write_bytes(b"")
+    for rank in range(ranks):
+        checkpoints.write_stream_state(str(path), rank, {"position": 0},
+                                       {"dataset": "d", "seed": 1, "num_ranks": ranks})
+        (path / ("rng_state.pth" if ranks == 1 else f"rng_state_{rank}.pth")).write_bytes(b"")
+    if complete:
+        (path / "trainer_state.json").write_text(json.dumps({"global_step": step}))
+    return path
+
+
+def test_output_dir_rules(tmp_path):
+    from trainer import checkpoints
+    out = tmp_path / "out"
+    assert checkpoints.resolve_resume(None, str(out), False) is None  # new dir: fresh start
+    out.mkdir()
+    (out / "notes.txt").write_text("x")
+    with pytest.raises(checkpoints.CheckpointError) as err:
+        checkpoints.resolve_resume(None, str(out), False)
+    assert "--overwrite_output_dir true" in str(err.value) and "\n" not in str(err.value)
+    assert checkpoints.resolve_resume(None, str(out), True) is None
+    five = _checkpoint(out, 5, ranks=2)
+    _checkpoint(out, 10, ranks=2, complete=False)  # killed while saving
+    # Without the flag (HF scripts' rule) and with 'latest': the newest complete one.
+    assert checkpoints.resolve_resume(None, str(out), False) == str(five)
+    assert checkpoints.resolve_resume("latest", str(out), False) == str(five)
+    with pytest.raises(checkpoints.CheckpointError, match="incomplete"):
+        checkpoints.resolve_resume(str(out / "checkpoint-10"), str(out), False)
+    (five / "stream_state_rank1.json").unlink()  # a rank's stream state is part of it
+    with pytest.raises(checkpoints.CheckpointError, match=r"checkpoint-5, checkpoint-10 incomplete"):
+        checkpoints.resolve_resume("latest", str(out), False)
+    assert sorted(checkpoints.remove_checkpoints(str(out))) == ["checkpoint-10", "checkpoint-5"]
+    assert checkpoints.list_checkpoints(str(out)) == [] and (out / "notes.txt").is_file()
+
+
+def test_stream_state_must_come_from_the_same_run(tmp_path):
+    from trainer import checkpoints
+    path = _checkpoint(tmp_path, 5)
+    state = checkpoints.read_stream_state(str(path), 0, {"dataset": "d", "seed": 1, "num_ranks": 1})
+    assert state == {"position": 0}
+    for meta, flag in (({"dataset": "e"}, "--dataset_name"), ({"seed": 2}, "--seed"),
+                       ({"num_ranks": 2}, "number of processes")):
+        with pytest.raises(checkpoints.CheckpointError) as err:
+            checkpoints.read_stream_state(str(path), 0, {"dataset": "d", "seed": 1, "num_ranks": 1,
+                                                         **meta})
+        assert flag in str(err.value) and "\n" not in str(err.value)
+
+
+# --- two ranks under torchrun -----------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.timeout(3 * TIMEOUT_S)
+def test_resume_two_ranks_continues_exactly(tmp_path):
+    straight, resumed = straight_and_resumed(
+        tmp_path, f"{RESUMABLE} --dataset_name rte_type_0", nproc=2)
+    for rank in (0, 1):
+        assert (resumed / "checkpoint-10" / f"stream_state_rank{rank}.json").is_file()
+        assert (resumed / "checkpoint-10" / f"rng_state_{rank}.pth").is_file()
+    assert_same_run(straight, resumed)
+    check_saved_model(resumed, eval_samples=3)  # 2 + 1 over the ranks, none twice
+
+
+MISSION_COMMAND = """
+  --dataset_name glue_mix.flan --eval_dataset_name glue_mix.flan
+  --model_name_or_path /models/t5-base --deepspeed configs/zero2.json
+  --per_device_train_batch_size 16 --per_device_eval_batch_size 32
+  --output_dir out/run1 --learning_rate 1e-3 --lr_scheduler_type constant
+  --max_source_length 1024 --max_target_length 256
+  --do_train --do_eval --num_train_epochs 100 --max_steps 50000
+  --save_strategy steps --save_steps 500 --save_total_limit 1
+  --gradient_checkpointing true --gradient_accumulation_steps 8
+  --logging_steps 8 --eval_steps 1000 --eval_strategy steps
+  --max_eval_samples 10240 --overwrite_output_dir true
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(TIMEOUT_S + 60)
+def test_mission_command_runs_on_two_ranks(tmp_path, demo_assets):
+    """MISSION.md's flags with older spellings, demo values, and a small task.
+
+    glue_mix.flan itself (85 tasks) takes minutes to set up per rank uncached on two
+    cores; ``make demo`` trains on it.
+    """
+    values = {
+        "glue_mix.flan": "rte_type_0", "/models/t5-base": str(demo_assets.DEMO_MODEL_DIR),
+        "out/run1": str(tmp_path / "run1"),
+        "--per_device_train_batch_size 16": "--per_device_train_batch_size 2",
+        "--per_device_eval_batch_size 32": "--per_device_eval_batch_size 2",
+        "--max_source_length 1024": "--max_source_length 128",
+        "--max_target_length 256": "--max_target_length 8", "--max_steps 50000": "--max_steps 2",
+        "--gradient_accumulation_steps 8": "--gradient_accumulation_steps 2",
+        "--logging_steps 8": "--logging_steps 1", "--max_eval_samples 10240": "--max_eval_samples 4",
+        # Older spellings users still type (trainer.arguments maps them).
+        "--learning_rate 1e-3": "--lr 1e-3", "--lr_scheduler_type constant": "--lr constant",
+        "--eval_strategy steps": "--evaluation_strategy steps",
+    }
+    command = MISSION_COMMAND
+    for old, new in values.items():
+        assert old in command, old
+        command = command.replace(old, new)
+    done = run_ok(command + " --report_to tensorboard --disable_tqdm true", nproc=2)
+    for spelling in ("--lr constant", "--evaluation_strategy", "--gradient_checkpointing"):
+        assert f"{spelling} is a deprecated spelling" in done.stderr, spelling
+    out = tmp_path / "run1"
+    assert sorted(train_losses(out)) == [1, 2]
+    assert (out / "checkpoint-2" / "latest").is_file()  # DeepSpeed's own checkpoint
+    with open(out / "all_results.json", encoding="utf-8") as f:
+        assert json.load(f)["eval_samples"] == 4
+    events = [name for _, _, files in os.walk(out / "runs") for name in files]
+    assert any(name.startswith("events.out.tfevents") for name in events)

@@ -1,0 +1,197 @@
+"""Checkpoints of ``run.py``: which ones are complete, the streams' positions inside them.
+
+A checkpoint is HF's ``<output_dir>/checkpoint-<global step>/`` (model, optimizer,
+scheduler, ``rng_state*.pth``, ``trainer_state.json``) plus one file per data-parallel
+rank, ``stream_state_rank<r>.json``: where that rank's training stream stands (the
+``Seq2SeqStream.state_dict`` after the last batch the saved step trained on) and what it
+streams (dataset, seed, number of ranks). ``trainer.hf.StreamTrainer`` writes the stream
+files *before* HF writes the rest (``trainer_state.json`` comes last), and restores them
+on resume, so a resumed run continues with the next unseen example on every rank.
+
+**Complete** means every file a resume reads is there: ``trainer_state.json``, the
+stream state of every rank, the RNG state of every rank and the weights (an HF weights
+file, or DeepSpeed's own checkpoint). ``find_latest_checkpoint`` returns the newest
+complete one, so a run killed while saving resumes from the checkpoint before.
+
+Errors are one line naming the problem and the fix (``CheckpointError``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from typing import List, Mapping, Optional, Tuple
+
+CHECKPOINT_RE = re.compile(r"^checkpoint-(\d+)$")
+TRAINER_STATE = "trainer_state.json"
+STREAM_STATE = "stream_state_rank{rank}.json"
+STREAM_STATE_VERSION = 1
+# Any one of these means the weights are there (HF single file, sharded index, DeepSpeed).
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                "pytorch_model.bin.index.json", "latest")
+# What must match between the run that saved a stream state and the run that resumes it.
+MUST_MATCH = {"dataset": "--dataset_name", "seed": "--seed", "num_ranks": "the number of processes"}
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be resumed, or an output dir that cannot be used (one line)."""
+
+
+def list_checkpoints(output_dir: str) -> List[Tuple[int, str]]:
+    """``(step, path)`` of every ``checkpoint-<step>`` folder in ``output_dir``, oldest first."""
+    if not os.path.isdir(output_dir):
+        return []
+    found = []
+    for name in os.listdir(output_dir):
+        match = CHECKPOINT_RE.match(name)
+        path = os.path.join(output_dir, name)
+        if match and os.path.isdir(path):
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def stream_state_path(checkpoint: str, rank: int) -> str:
+    """Where rank ``rank`` keeps its stream state inside ``checkpoint``."""
+    return os.path.join(checkpoint, STREAM_STATE.format(rank=rank))
+
+
+def missing_files(checkpoint: str) -> List[str]:
+    """Files a resume from ``checkpoint`` needs that are not there (empty: complete)."""
+    missing = []
+    if not os.path.isfile(os.path.join(checkpoint, TRAINER_STATE)):
+        missing.append(TRAINER_STATE)
+    if not any(os.path.exists(os.path.join(checkpoint, name)) for name in WEIGHT_FILES):
+        missing.append("model weights")
+    first = stream_state_path(checkpoint, 0)
+    if not os.path.isfile(first):
+        return missing + [os.path.basename(first)]
+    try:
+        num_ranks = int(_read_json(first)["num_ranks"])
+    except (KeyError, TypeError, ValueError, CheckpointError):
+        return missing + [os.path.basename(first) + " (unreadable)"]
+    for rank in range(1, num_ranks):
+        if not os.path.isfile(stream_state_path(checkpoint, rank)):
+            missing.append(STREAM_STATE.format(rank=rank))
+    rng = ["rng_state.pth"] if num_ranks == 1 else [f"rng_state_{r}.pth" for r in range(num_ranks)]
+    missing.extend(name for name in rng if not os.path.isfile(os.path.join(checkpoint, name)))
+    return missing
+
+
+def checkpoint_step(checkpoint: str) -> int:
+    """The global step a checkpoint was saved at (from its ``trainer_state.json``)."""
+    return int(_read_json(os.path.join(checkpoint, TRAINER_STATE)).get("global_step", 0))
+
+
+def is_complete(checkpoint: str) -> bool:
+    """Whether ``checkpoint`` holds everything a resume reads (see the module docstring)."""
+    return not missing_files(checkpoint)
+
+
+def find_latest_checkpoint(output_dir: str) -> Optional[str]:
+    """The newest complete ``checkpoint-<step>`` in ``output_dir`` (None when there is none)."""
+    for _, path in reversed(list_checkpoints(output_dir)):
+        if is_complete(path):
+            return path
+    return None
+
+
+def resolve_resume(resume: Optional[str], output_dir: str, overwrite: bool) -> Optional[str]:
+    """The checkpoint a training run starts from, or None to start afresh.
+
+    ``resume``: ``--resume_from_checkpoint`` (a path, ``latest`` or ``true``; None when not
+    given). Without it a run resumes from the newest complete checkpoint in
+    ``output_dir`` (HF scripts' behaviour), starts afresh with ``overwrite``, and refuses
+    an ``output_dir`` that holds files but no complete checkpoint.
+    """
+    if resume and resume.lower() in ("latest", "true"):
+        latest = find_latest_checkpoint(output_dir)
+        if latest is None:
+            raise CheckpointError(
+                f"--resume_from_checkpoint {resume}: no complete checkpoint-N in {output_dir}"
+                f"{_incomplete_note(output_dir)}; leave the flag out to start a new run")
+        return latest
+    if resume:
+        if not os.path.isdir(resume):
+            raise CheckpointError(f"--resume_from_checkpoint {resume}: no such folder; pass a "
+                                  f"checkpoint-N folder or 'latest'")
+        missing = missing_files(resume)
+        if missing:
+            raise CheckpointError(
+                f"--resume_from_checkpoint {resume} is incomplete (missing {', '.join(missing)}); "
+                f"pass an earlier checkpoint or 'latest' (the newest complete one)")
+        return resume
+    if overwrite or not os.path.isdir(output_dir) or not os.listdir(output_dir):
+        return None
+    latest = find_latest_checkpoint(output_dir)
+    if latest is None:
+        raise CheckpointError(
+            f"--output_dir {output_dir} is not empty and holds no complete checkpoint to resume"
+            f"{_incomplete_note(output_dir)}; pass --overwrite_output_dir true to train there afresh, "
+            f"or choose another --output_dir")
+    return latest
+
+
+def _incomplete_note(output_dir: str) -> str:
+    partial = [os.path.basename(p) for _, p in list_checkpoints(output_dir) if not is_complete(p)]
+    return f" ({', '.join(partial)} incomplete)" if partial else ""
+
+
+def remove_checkpoints(output_dir: str) -> List[str]:
+    """Deletes every ``checkpoint-<step>`` in ``output_dir`` (a run that starts afresh there)
+
+    so that a later ``latest`` can never pick a checkpoint of the previous run. Returns
+    the names removed.
+    """
+    removed = []
+    for _, path in list_checkpoints(output_dir):
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(os.path.basename(path))
+    return removed
+
+
+def write_stream_state(checkpoint: str, rank: int, state: Mapping, meta: Mapping) -> str:
+    """Writes rank ``rank``'s stream state (and ``meta``: dataset, seed, num_ranks) atomically."""
+    os.makedirs(checkpoint, exist_ok=True)
+    path = stream_state_path(checkpoint, rank)
+    record = {"version": STREAM_STATE_VERSION, "rank": rank, **meta, "stream": dict(state)}
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=1)
+    os.replace(tmp, path)
+    return path
+
+
+def read_stream_state(checkpoint: str, rank: int, meta: Mapping) -> dict:
+    """Rank ``rank``'s saved stream state, after checking it was saved by a run like this one.
+
+    ``meta`` is this run's dataset, seed and num_ranks; a difference is a one-line error.
+    """
+    path = stream_state_path(checkpoint, rank)
+    if not os.path.isfile(path):
+        raise CheckpointError(
+            f"{checkpoint} has no {os.path.basename(path)} (not written by run.py, or by fewer "
+            f"ranks); resume from a run.py checkpoint with as many processes")
+    record = _read_json(path)
+    if record.get("version") != STREAM_STATE_VERSION:
+        raise CheckpointError(f"{path}: stream state version {record.get('version')} is not "
+                              f"{STREAM_STATE_VERSION}; resume with the run.py that wrote it")
+    for key, flag in MUST_MATCH.items():
+        if key in meta and record.get(key) != meta[key]:
+            raise CheckpointError(
+                f"{checkpoint} was saved with {key}={record.get(key)!r}, this run has "
+                f"{meta[key]!r}; resume with the same {flag}, or start afresh "
+                f"(--overwrite_output_dir true)")
+    return record["stream"]
+
+
+def _read_json(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+    except (OSError, ValueError) as err:
+        raise CheckpointError(f"{path} is unreadable ({err}); resume from another checkpoint") from None
+    if not isinstance(record, dict):
+        raise CheckpointError(f"{path} does not hold a JSON object; resume from another checkpoint")
+    return record

@@ -1,0 +1,228 @@
+"""HF trainer glue: a ``Seq2SeqTrainer`` fed by ``Seq2SeqStream``s, with exact resume.
+
+``StreamTrainer`` is HF's ``Seq2SeqTrainer`` with these changes, each for a reason:
+
+* **data loaders**: train and eval batches come from the rank's own stream through a
+  plain ``DataLoader(stream, batch_size=None)`` (``stream_loader``). accelerate does not
+  ``prepare`` them: it would re-shard or dispatch an ``IterableDataset`` that is already
+  this rank's shard. ``_prepare_inputs`` moves each batch to the device. The loader draws
+  its worker seed from its own generator, not the global torch RNG, so starting a new
+  pass does not shift dropout after a resume.
+* **T5's loss**: ``model_accepts_loss_kwargs = False``. T5's ``forward`` takes
+  ``**kwargs`` but returns a mean loss; otherwise transformers 5 skips the division by
+  ``gradient_accumulation_steps``.
+* **checkpoints**: each rank writes ``stream_state_rank<r>.json`` (``trainer.checkpoints``)
+  into the checkpoint before HF writes its files: the stream's state after the last
+  batch the saved step trained on (counted in ``get_batch_samples``). ``train`` restores
+  it before HF resumes model, optimizer, scheduler and RNG, and HF's own batch skipping
+  is off (``ignore_data_skip``: it would re-read and drop batches the stream already
+  skips). ``save_model`` also copies the vocabulary as ``spiece.model``, so a saved
+  folder works as ``--model_name_or_path`` (the vocabulary rule looks there).
+* **evaluation**: the loss on the eval stream only, as a per-token mean over the whole
+  eval set (every rank's tokens, whatever the batch size): ``eval_loss``, plus
+  ``eval_tokens`` and ``eval_samples``. Ranks' shards may differ by one example, so the
+  loop runs in lock step and a rank with no batch left runs a dummy one that is not
+  counted (ZeRO-3 gathers weights inside every forward). Predictions and metrics are
+  not computed here yet.
+
+This module may import seqio by name only, torch and transformers (``trainer/`` layer).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from typing import Mapping, Optional
+
+import torch
+import torch.distributed as dist
+from transformers import Seq2SeqTrainer, TrainerCallback
+from transformers.trainer_utils import EvalLoopOutput
+
+from trainer import checkpoints
+from trainer.stream import LABEL_PAD, Seq2SeqStream
+
+logger = logging.getLogger(__name__)
+
+VOCAB_FILE = "spiece.model"
+
+
+def stream_loader(stream: Seq2SeqStream, pin_memory: bool = False) -> torch.utils.data.DataLoader:
+    """``DataLoader(stream, batch_size=None)``: batches as the stream makes them, in the main process.
+
+    Its own generator keeps ``iter()`` from drawing on the global torch RNG.
+    """
+    return torch.utils.data.DataLoader(stream, batch_size=None, num_workers=0,
+                                       pin_memory=pin_memory and torch.cuda.is_available(),
+                                       generator=torch.Generator())
+
+
+def _distributed() -> bool:
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
+class _StepFractionCallback(TrainerCallback):
+    """``state.epoch`` as global step / max steps, the value an uninterrupted run logs.
+
+    HF computes it from the step within its current epoch, which restarts on resume.
+    """
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.max_steps > 0:
+            state.epoch = state.global_step / state.max_steps
+        return control
+
+
+class StreamTrainer(Seq2SeqTrainer):
+    """``Seq2SeqTrainer`` over this rank's train/eval ``Seq2SeqStream`` (see the module docstring).
+
+    Args (beyond ``Seq2SeqTrainer``'s):
+      vocab_file: the SentencePiece model of the run's vocabulary; saved as
+        ``spiece.model`` with every model folder (None: not copied).
+      stream_meta: what the train stream reads (``dataset``, ``seed``, ``num_ranks``),
+        recorded with its state and checked on resume.
+    """
+
+    def __init__(self, *args, vocab_file: Optional[str] = None,
+                 stream_meta: Optional[Mapping] = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # T5 returns a mean loss: transformers 5 must divide by gradient accumulation itself.
+        self.model_accepts_loss_kwargs = False
+        # The stream resumes at its saved position; HF's skipping would read batches again.
+        self.args.ignore_data_skip = True
+        if self.args.dataloader_num_workers:
+            raise ValueError("--dataloader_num_workers must be 0: streams are read in the main "
+                             "process (tf.data already reads and prefetches in threads)")
+        self.vocab_file = vocab_file
+        self.stream_meta = dict(stream_meta or {})
+        self._train_batches = 0  # batches the training loop has taken from the train stream
+        self.add_callback(_StepFractionCallback())
+
+    # -- data ------------------------------------------------------------------------
+
+    def get_train_dataloader(self) -> torch.utils.data.DataLoader:
+        """The train stream as a plain DataLoader (not prepared by accelerate)."""
+        if self.train_dataset is None:
+            raise ValueError("training needs a train stream")
+        return stream_loader(self.train_dataset, self.args.dataloader_pin_memory)
+
+    def get_eval_dataloader(self, eval_dataset=None) -> torch.utils.data.DataLoader:
+        """The eval stream as a plain DataLoader; a new pass (from the start) per evaluation."""
+        stream = eval_dataset if eval_dataset is not None else self.eval_dataset
+        if stream is None:
+            raise ValueError("evaluation needs an eval stream")
+        return stream_loader(stream, self.args.dataloader_pin_memory)
+
+    def get_batch_samples(self, epoch_iterator, num_batches, device):
+        """HF's, counting the batches taken: the checkpoint saves the stream after that many."""
+        batches, num_items = super().get_batch_samples(epoch_iterator, num_batches, device)
+        self._train_batches += len(batches)
+        return batches, num_items
+
+    # -- checkpoints -----------------------------------------------------------------
+
+    def _save_checkpoint(self, model, trial):
+        """Every rank's stream state first, then HF's checkpoint (``trainer_state.json`` last)."""
+        if self.train_dataset is not None:
+            folder = os.path.join(self._get_output_dir(trial=trial),
+                                  f"checkpoint-{self.state.global_step}")
+            state = self.train_dataset.state_dict(batches=self._train_batches)
+            checkpoints.write_stream_state(folder, self.args.process_index, state,
+                                           self.stream_meta)
+            if _distributed():
+                dist.barrier()
+        super()._save_checkpoint(model, trial)
+
+    def save_model(self, output_dir: Optional[str] = None, _internal_call: bool = False):
+        """HF's ``save_model`` (weights, config, tokenizer), plus the vocabulary as ``spiece.model``."""
+        super().save_model(output_dir, _internal_call=_internal_call)
+        output_dir = output_dir or self.args.output_dir
+        if self.vocab_file and self.args.should_save:
+            target = os.path.join(output_dir, VOCAB_FILE)
+            if not (os.path.exists(target) and os.path.samefile(self.vocab_file, target)):
+                shutil.copyfile(self.vocab_file, target)
+
+    def train(self, resume_from_checkpoint: Optional[str] = None, trial=None,
+              ignore_keys_for_eval=None, **kwargs):
+        """HF's ``train``; from a checkpoint, the train stream first continues where it was saved."""
+        stream = self.train_dataset
+        if resume_from_checkpoint:
+            step = checkpoints.checkpoint_step(resume_from_checkpoint)
+            if step >= self.args.max_steps:
+                # HF would still take one step (a stream has no epoch end to stop at).
+                raise checkpoints.CheckpointError(
+                    f"{resume_from_checkpoint} is already at step {step} of --max_steps "
+                    f"{self.args.max_steps}; raise --max_steps to train on, or pass "
+                    f"--overwrite_output_dir true to start afresh")
+            state = checkpoints.read_stream_state(resume_from_checkpoint, self.args.process_index,
+                                                  self.stream_meta)
+            stream.load_state_dict(state)
+            logger.info("resuming %s from %s at example %d of pass %d", stream.name,
+                        resume_from_checkpoint, state["position"], state["passes"] + 1)
+        self._train_batches = stream.counters.batches
+        return super().train(resume_from_checkpoint=resume_from_checkpoint or None, trial=trial,
+                             ignore_keys_for_eval=ignore_keys_for_eval, **kwargs)
+
+    # -- evaluation ------------------------------------------------------------------
+
+    def _eval_model(self):
+        """The model to evaluate, prepared as HF's ``evaluation_loop`` does (DeepSpeed included)."""
+        if self.is_deepspeed_enabled and self.deepspeed is None:
+            from transformers.integrations.deepspeed import deepspeed_init
+            deepspeed_init(self, num_training_steps=0, inference=True)
+        model = self._wrap_model(self.model, training=False)
+        if len(self.accelerator._models) == 0 and model is self.model:  # noqa: SLF001
+            model = (self.accelerator.prepare(model) if self.is_deepspeed_enabled
+                     else self.accelerator.prepare_model(model, evaluation_mode=True))
+            if model is not self.model:
+                self.model_wrapped = model
+            if self.is_deepspeed_enabled:
+                self.deepspeed = self.model_wrapped
+        return model
+
+    def _dummy_batch(self) -> dict:
+        """One EOS in, one EOS out: what a rank with no eval batch left runs (not counted)."""
+        eos = int(getattr(self.model.config, "eos_token_id", None) or 1)
+        ids = torch.tensor([[eos]], dtype=torch.long)
+        return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "labels": ids.clone()}
+
+    def evaluation_loop(self, dataloader, description, prediction_loss_only=None,
+                        ignore_keys=None, metric_key_prefix: str = "eval") -> EvalLoopOutput:
+        """Per-token loss over the whole eval stream, all ranks (see the module docstring)."""
+        model = self._eval_model()
+        model.eval()
+        device = self.args.device
+        distributed = _distributed()
+        # nll sum, target tokens, examples; float64 so large eval sets sum exactly enough.
+        totals = torch.zeros(3, dtype=torch.float64, device=device)
+        iterator = iter(dataloader)
+        while True:
+            batch = next(iterator, None)
+            if distributed:
+                # Lock step: stop only when no rank has a batch left.
+                more = torch.tensor([0 if batch is None else 1], dtype=torch.int64, device=device)
+                dist.all_reduce(more, op=dist.ReduceOp.MAX)
+                if not more.item():
+                    break
+            elif batch is None:
+                break
+            counted = batch is not None
+            inputs = self._prepare_inputs(batch if counted else self._dummy_batch())
+            with torch.no_grad(), self.compute_loss_context_manager():
+                loss = self.compute_loss(model, inputs)
+            if counted:
+                tokens = (inputs["labels"] != LABEL_PAD).sum()
+                totals += torch.stack([loss.detach().double() * tokens, tokens.double(),
+                                       torch.tensor(float(inputs["labels"].shape[0]),
+                                                    dtype=torch.float64, device=device)])
+            self.control = self.callback_handler.on_prediction_step(self.args, self.state,
+                                                                    self.control)
+        if distributed:
+            dist.all_reduce(totals)
+        nll, tokens, examples = (float(x) for x in totals.cpu())
+        metrics = {f"{metric_key_prefix}_loss": nll / tokens if tokens else float("nan"),
+                   f"{metric_key_prefix}_tokens": int(tokens),
+                   f"{metric_key_prefix}_samples": int(examples)}
+        return EvalLoopOutput(predictions=None, label_ids=None, metrics=metrics,
+                              num_samples=int(examples))
