@@ -49,11 +49,11 @@ demo: setup
 # Demo assets first (one builder, not one per test worker), then 2 test workers.
 PYTEST_WORKERS ?= 2
 test: demo-assets
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) tests
 
 # The suite without the tests marked slow (not what CI runs).
 test-fast: demo-assets
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow" tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not slow" tests
 
 clean-caches:
 	rm -rf caches/tfds caches/demo-vocab caches/demo-model caches/seqio

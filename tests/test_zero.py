@@ -144,9 +144,6 @@ def test_bad_json_is_one_line_error(tmp_path):
     assert "not valid JSON" in str(err.value) and "\n" not in str(err.value)
 
 
-# Under `make test` (pytest-xdist, --dist loadgroup) the module's tests share one worker,
-# so the torchrun launch below runs once per session.
-pytestmark = pytest.mark.xdist_group("zero_launch")
 
 # --- one torchrun launch, several checks ----------------------------------------------
 
@@ -170,11 +167,22 @@ def launch(out_dir) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """Result of the one launch: {"modes": {mode: {"losses", "ranks": [per-rank view]}}, ...}."""
-    out = tmp_path_factory.mktemp("zero_parity")
-    done = launch(out)
-    if done.returncode != 0:
-        pytest.fail(f"torchrun exited {done.returncode}; last output:\n{done.stdout[-6000:]}")
+    """Result of the one launch: {"modes": {mode: {"losses", "ranks": [per-rank view]}}, ...}.
+
+    One launch per session even when pytest-xdist spreads this module over workers: the
+    first worker launches under a file lock, the others read its result.
+    """
+    from filelock import FileLock
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, shared by its workers
+    out = base / "zero_parity"
+    with FileLock(str(base / "zero_parity.lock")):
+        if not (out / "result.json").is_file():
+            out.mkdir(exist_ok=True)
+            done = launch(out)
+            if done.returncode != 0:
+                pytest.fail(f"torchrun exited {done.returncode}; last output:\n{done.stdout[-6000:]}")
     result = json.loads((out / "result.json").read_text())
     result["out"] = out
     return result
