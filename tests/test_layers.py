@@ -21,7 +21,7 @@ FORBIDDEN = {
     "caches": {"trainer", "eval", "run"},
 }
 # Entry points that wire layers together, like run.py: allowed extra imports.
-ENTRY_POINT_ALLOWED = {"tasks/__main__.py": {"mixtures"}}
+ENTRY_POINT_ALLOWED = {"tasks/__main__.py": {"mixtures"}, "eval/__main__.py": {"mixtures"}}
 
 
 def imported_packages(path: pathlib.Path) -> set:

@@ -1,0 +1,436 @@
+"""Predicting the eval split of tasks into files: ``predictions/<task>.jsonl``.
+
+``predict_to_files(model, tokenizer, provider_name, out_dir)`` runs the model over the
+eval split of every task of ``provider_name`` (a task, a mixture — its tasks that have
+metric functions — or a list of names / ``seqio.Task`` objects) and writes one JSON line
+per example, in the split's order::
+
+    {"idx": 3, "inputs": "...", "target": "no", "prediction": "yes",
+     "options": ["no", "yes"], "scores": [-2.31, -0.18],      # ranked tasks only
+     "features": {"idx": 3, "label": 0}}                      # other example features
+
+``features`` keeps the example's non-text features (T5's ``idx/question``, ReCoRD's
+``answers``, WSC's ``label`` ...) because the tasks' postprocessors read them when the
+file is scored (``eval.score``); ``idx`` repeats the example's index (a dict for
+MultiRC/ReCoRD's ``idx/*`` features) for reading convenience.
+
+**Method**, per task: ``generate`` (greedy, or beam search with ``num_beams``, up to
+``max_target_length`` new tokens) or ``rank`` (score each answer option and pick the
+most likely, ``eval.decoding.score_options``). ``auto`` ranks tasks whose examples carry
+``options`` (FLAN-style classification templates) and generates otherwise;
+``task_methods={"rte_type_0": "generate"}`` overrides per task.
+
+**Data.** Examples come from ``trainer.data.get_split`` (read once, in order; a task's
+seqio cache is used when it has one). Inputs longer than ``max_source_length`` keep
+their first tokens and EOS, exactly as in training. Batches are formed after sorting by
+input length (less padding), and results are put back in the split's order.
+
+**Several processes.** Under ``torch.distributed`` each rank predicts its own shard
+(``seqio.ShardInfo(index=rank, num_shards=world)``, or the ``shard`` given, e.g. the
+data-parallel rank under tensor parallelism) and rank 0 gathers the shards (no shared
+file system needed) and writes the files in the split's original order: shards are
+strided over source examples, so rank 0 interleaves them back; consecutive examples of
+a shard with the same ``idx`` came from one source example (T5's ReCoRD makes one per
+answer) and are kept together. Every rank returns once the files are written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+import tasks  # noqa: F401  (seqio compat fix before seqio)
+from tasks import prompts
+
+import numpy as np
+import seqio
+import tensorflow as tf
+
+from eval import decoding
+from trainer import data
+
+logger = logging.getLogger(__name__)
+
+PREDICTIONS_DIR = "predictions"
+METHODS = ("auto", "generate", "rank")
+TEXT_KEYS = ("inputs", "targets", "inputs_pretokenized", "targets_pretokenized", "options")
+
+
+class PredictError(ValueError):
+    """A prediction request that cannot be carried out (one line, with the fix)."""
+
+
+def predictions_dir(out_dir: str) -> str:
+    """``out_dir/predictions`` (``out_dir`` itself when it already is that folder)."""
+    if os.path.basename(os.path.normpath(out_dir)) == PREDICTIONS_DIR:
+        return out_dir
+    return os.path.join(out_dir, PREDICTIONS_DIR)
+
+
+def predictions_path(out_dir: str, task_name: str) -> str:
+    """``out_dir/predictions/<task>.jsonl``."""
+    return os.path.join(predictions_dir(out_dir), f"{task_name}.jsonl")
+
+
+def eval_tasks(provider_name, split: str) -> List[seqio.Task]:
+    """The tasks to predict: a task itself; a mixture's tasks with metrics and ``split``.
+
+    A list gives each named task (or ``seqio.Task``) and each listed mixture's tasks.
+    """
+    if isinstance(provider_name, (list, tuple)):
+        found: Dict[str, seqio.Task] = {}
+        for item in provider_name:
+            for task in eval_tasks(item, split):
+                found.setdefault(task.name, task)
+        return list(found.values())
+    provider = data.get_provider(provider_name)
+    if isinstance(provider, seqio.Task):
+        if split not in provider.splits:
+            raise PredictError(f"task {provider.name} has no {split!r} split; it has "
+                               f"{', '.join(provider.splits)}")
+        return [provider]
+    chosen = [t for t in provider.tasks if t.metric_fns and split in t.splits]
+    skipped = [t.name for t in provider.tasks if t not in chosen]
+    if skipped:
+        logger.info("%s: %d task(s) without metrics or a %r split are not predicted: %s",
+                    provider.name, len(skipped), split, ", ".join(skipped))
+    if not chosen:
+        raise PredictError(f"mixture {provider.name} has no task with metric functions and "
+                           f"a {split!r} split")
+    return chosen
+
+
+# -- text <-> ids -----------------------------------------------------------------------
+
+class TextCodec:
+    """Encodes option texts (EOS appended) and decodes generated ids.
+
+    The task's own seqio vocabulary (the one its targets were encoded with, as seqio's
+    evaluator uses) unless an HF ``tokenizer`` is given.
+    """
+
+    def __init__(self, vocabulary, tokenizer=None):
+        self.vocabulary = vocabulary
+        self.tokenizer = tokenizer
+        self.eos_id = int(tokenizer.eos_token_id if tokenizer is not None else vocabulary.eos_id)
+        self.pad_id = int(tokenizer.pad_token_id if tokenizer is not None else vocabulary.pad_id)
+        self._cache: Dict[str, List[int]] = {}
+
+    def encode(self, text: str) -> List[int]:
+        if text not in self._cache:
+            if self.tokenizer is not None:
+                ids = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+            else:
+                ids = [int(i) for i in self.vocabulary.encode(text)]
+            self._cache[text] = ids + [self.eos_id]
+        return self._cache[text]
+
+    def decode(self, ids: Sequence[int]) -> str:
+        if self.tokenizer is not None:
+            return self.tokenizer.decode(list(ids), skip_special_tokens=True)
+        return self.vocabulary.decode([int(i) for i in ids])
+
+
+# -- examples -> records ----------------------------------------------------------------
+
+def to_json(value):
+    """A JSON-able copy of a numpy example value (bytes -> str, arrays -> lists)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, np.ndarray):
+        return [to_json(v) for v in value.tolist()] if value.dtype == object else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def example_idx(ex: Mapping):
+    """The example's ``idx`` (int or dict), from ``idx`` or T5's flat ``idx/<key>``."""
+    if "idx" in ex:
+        return to_json(ex["idx"])
+    flat = {k[len("idx/"):]: to_json(v) for k, v in ex.items() if k.startswith("idx/")}
+    return flat or None
+
+
+def make_record(ex: Mapping, prediction: str, options: Optional[Sequence[str]] = None,
+                scores: Optional[Sequence[float]] = None) -> dict:
+    """The file line of one example (see the module docstring)."""
+    record = {}
+    idx = example_idx(ex)
+    if idx is not None:
+        record["idx"] = idx
+    record["inputs"] = to_json(ex["inputs_pretokenized"])
+    record["target"] = to_json(ex["targets_pretokenized"])
+    record["prediction"] = prediction
+    if options is not None:
+        record["options"] = list(options)
+        record["scores"] = [round(float(s), 6) for s in scores]
+    features = {k: to_json(v) for k, v in ex.items() if k not in TEXT_KEYS}
+    if features:
+        record["features"] = features
+    return record
+
+
+def read_examples(task: seqio.Task, split: str, shard: Optional[seqio.ShardInfo], *,
+                  max_source_length: int, max_target_length: int,
+                  max_samples: Optional[int], use_cached: Optional[bool]):
+    """``(examples, feature names)``: this rank's examples of ``split``, in order, as numpy
+    dicts, and the features every example has (known even when the shard is empty)."""
+    ds = data.get_split(task, split, shard,
+                        sequence_length={"inputs": max_source_length, "targets": max_target_length},
+                        shuffle=False, num_epochs=1, max_samples=max_samples,
+                        use_cached=use_cached)
+    try:
+        return list(ds.as_numpy_iterator()), set(ds.element_spec)
+    except tf.errors.InvalidArgumentError as e:  # a preprocessor's tf assertion
+        found = re.search(r"assertion failed: \[([^\]]+)\]", e.message or "")
+        message = found.group(1) if found else (e.message or "").splitlines()[0]
+        if not message.startswith(task.name):
+            message = f"{task.name}: {message}"
+        raise PredictError(f"{message} ({split} split)") from None
+
+
+def choose_method(task: seqio.Task, features: Iterable[str], method: str,
+                  task_methods: Optional[Mapping[str, str]] = None) -> str:
+    """``generate`` or ``rank`` for ``task`` (see the module docstring).
+
+    ``features``: the names of the task's example features (``options`` -> rankable).
+    Decided from the task, never from this rank's examples, so all ranks agree.
+    """
+    chosen = (task_methods or {}).get(task.name, method)
+    if chosen not in METHODS:
+        raise PredictError(f"{task.name}: unknown prediction method {chosen!r}; use one of "
+                           f"{', '.join(METHODS)}")
+    info = prompts.PROMPT_TASKS.get(task.name)
+    has_options = "options" in set(features) or bool(info and info.options)
+    if chosen == "auto":
+        return "rank" if has_options else "generate"
+    if chosen == "rank" and not has_options:
+        raise PredictError(f"{task.name}: its examples have no answer options to rank; "
+                           "predict it with --method generate")
+    return chosen
+
+
+def example_options(task: seqio.Task, ex: Mapping) -> List[str]:
+    """The answer options of an example: its ``options`` feature, else the task's."""
+    if "options" in ex:
+        return [to_json(o) for o in ex["options"]]
+    info = prompts.PROMPT_TASKS.get(task.name)
+    return list(info.options) if info and info.options else []
+
+
+def batches_by_length(lengths: Sequence[int], batch_size: int) -> List[List[int]]:
+    """Example positions in batches of ``batch_size``, longest inputs first."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def predict_examples(model, task: seqio.Task, examples: Sequence[Mapping], codec: TextCodec,
+                     *, method: str, batch_size: int, max_source_length: int,
+                     max_target_length: int, num_beams: int = 1, option_batch_size: int = 256,
+                     length_normalize: bool = False, lockstep: bool = False,
+                     progress=None) -> List[dict]:
+    """The file records of ``examples`` (in their order), predicted with ``method``."""
+    inputs = [decoding.truncate_ids(ex["inputs"], max_source_length, codec.eos_id)
+              for ex in examples]
+    cut = sum(len(x) < len(ex["inputs"]) for x, ex in zip(inputs, examples))
+    if cut:
+        logger.warning("%s: truncated %d of %d inputs to max_source_length=%d (EOS kept)",
+                       task.name, cut, len(examples), max_source_length)
+    groups = batches_by_length([len(x) for x in inputs], batch_size)
+    n_batches = decoding.agree_max(len(groups), decoding.model_device(model)) if lockstep \
+        else len(groups)
+    records: List[Optional[dict]] = [None] * len(examples)
+    for b in range(n_batches):
+        positions = groups[b] if b < len(groups) else []
+        # lockstep: a rank out of examples runs a one-token dummy batch and discards it
+        batch_inputs = [inputs[i] for i in positions] or [[codec.eos_id]]
+        if method == "rank":
+            options = [example_options(task, examples[i]) for i in positions] or [[""]]
+            scores = decoding.score_options(
+                model, batch_inputs, [[codec.encode(o) for o in opts] for opts in options],
+                pad_id=codec.pad_id, chunk_size=option_batch_size,
+                length_normalize=length_normalize, lockstep=lockstep)
+            for i, opts, sc in zip(positions, options, scores):
+                best = int(np.argmax(sc)) if sc else -1
+                records[i] = make_record(examples[i], opts[best] if best >= 0 else "",
+                                         options=opts, scores=sc)
+        else:
+            outputs = decoding.generate_ids(
+                model, batch_inputs, pad_id=codec.pad_id, eos_id=codec.eos_id,
+                max_new_tokens=max_target_length, num_beams=num_beams, lockstep=lockstep)
+            for i, ids in zip(positions, outputs):
+                records[i] = make_record(examples[i], codec.decode(ids))
+        if progress is not None:
+            progress.update(len(positions))
+    return records  # type: ignore[return-value]
+
+
+# -- shards -> one file -----------------------------------------------------------------
+
+def _runs(records: Sequence[dict], by_idx: bool) -> List[List[dict]]:
+    """Consecutive records with the same ``idx`` (one source example) as one run."""
+    runs: List[List[dict]] = []
+    last = object()
+    for record in records:
+        key = json.dumps(record["idx"], sort_keys=True) if by_idx and "idx" in record else None
+        if runs and key is not None and key == last:
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+        last = key if key is not None else object()
+    return runs
+
+
+def merge_shards(shards: Sequence[Sequence[dict]], by_idx: bool = True) -> List[dict]:
+    """The unsharded order of strided shards: round-robin over their runs.
+
+    Shard ``i`` of ``n`` holds source examples ``i, i+n, ...``; ``by_idx`` keeps the
+    several examples a preprocessor made from one source example together (False when
+    the shards were cut after such expansion, e.g. from a seqio cache).
+    """
+    runs = [_runs(s, by_idx) for s in shards]
+    merged: List[dict] = []
+    for j in range(max((len(r) for r in runs), default=0)):
+        for shard_runs in runs:
+            if j < len(shard_runs):
+                merged.extend(shard_runs[j])
+    return merged
+
+
+def _dist():
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        return dist
+    return None
+
+
+def current_rank() -> int:
+    """This process's torch.distributed rank (0 when not distributed)."""
+    dist = _dist()
+    return dist.get_rank() if dist is not None else 0
+
+
+def default_shard() -> Optional[seqio.ShardInfo]:
+    """``ShardInfo(rank, world)`` under torch.distributed with several ranks, else None."""
+    dist = _dist()
+    if dist is None or dist.get_world_size() == 1:
+        return None
+    return seqio.ShardInfo(index=dist.get_rank(), num_shards=dist.get_world_size())
+
+
+def gather_records(records: List[dict], shard: Optional[seqio.ShardInfo]):
+    """On rank 0: the records of every shard, by shard index; elsewhere None."""
+    dist = _dist()
+    if dist is None or dist.get_world_size() == 1:
+        return [records]
+    gathered = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
+    dist.gather_object((shard.index if shard else 0, records), gathered, dst=0)
+    if dist.get_rank() != 0:
+        return None
+    by_shard: Dict[int, List[dict]] = {}
+    for index, shard_records in gathered:  # tensor-parallel peers send the same shard
+        by_shard.setdefault(index, shard_records)
+    expected = shard.num_shards if shard else 1
+    if sorted(by_shard) != list(range(expected)):
+        raise PredictError(f"gathered shards {sorted(by_shard)} but expected 0..{expected - 1}; "
+                           "pass shard=ShardInfo(dp_rank, dp_size) consistently on every rank")
+    return [by_shard[i] for i in range(expected)]
+
+
+def write_jsonl(path: str, records: Iterable[dict]) -> None:
+    """Writes JSON lines atomically (a temporary file, then a rename)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+# -- the API ----------------------------------------------------------------------------
+
+def predict_to_files(model, tokenizer, provider_name: Union[str, seqio.Task, Sequence],
+                     out_dir: str, *, split: str = "validation", batch_size: int = 32,
+                     max_source_length: int = 512, max_target_length: int = 128,
+                     method: str = "auto", task_methods: Optional[Mapping[str, str]] = None,
+                     num_beams: int = 1, max_samples: Optional[int] = None,
+                     shard: Optional[seqio.ShardInfo] = None, use_cached: Optional[bool] = None,
+                     option_batch_size: int = 256, length_normalize: bool = False,
+                     lockstep: Optional[bool] = None,
+                     show_progress: bool = True) -> Dict[str, str]:
+    """Predicts every eval task of ``provider_name`` into ``out_dir/predictions/<task>.jsonl``.
+
+    Args:
+      model: an HF encoder-decoder (e.g. ``T5ForConditionalGeneration``), the whole
+        model on every rank, or sharded by ZeRO-3 / FSDP (then ranks run in lockstep).
+      tokenizer: an HF tokenizer, or None (recommended) for each task's own seqio
+        vocabulary, which encoded its targets.
+      provider_name: a task or mixture name, a ``seqio.Task``, or a list of them.
+      out_dir: the run's folder (files go to its ``predictions/``).
+      split: the split to predict, read once, in order.
+      batch_size: examples per forward pass (per rank).
+      max_source_length / max_target_length: input truncation / generated tokens.
+      method / task_methods: ``auto``, ``generate`` or ``rank``; per-task overrides.
+      num_beams: 1 for greedy decoding, more for beam search.
+      max_samples: at most this many examples per task (over all ranks).
+      shard: this rank's shard; default ``ShardInfo(rank, world)`` under
+        torch.distributed (pass the data-parallel rank/size under tensor parallelism).
+      use_cached: as ``trainer.data.get_split`` (None: a task's cache when it has one).
+      option_batch_size: most option rows per decoder pass when ranking.
+      length_normalize: rank by mean instead of summed token log-probability.
+      lockstep: keep ranks' forward passes in step; default: when the model is sharded.
+      show_progress: a progress bar (rank 0).
+
+    Returns:
+      ``{task name: file path}`` (on every rank; rank 0 wrote the files).
+    """
+    from tqdm.auto import tqdm
+    if method not in METHODS:
+        raise PredictError(f"unknown prediction method {method!r}; use one of {', '.join(METHODS)}")
+    shard = shard if shard is not None else default_shard()
+    dist = _dist()
+    if shard is not None and shard.num_shards > 1 and dist is None:
+        raise PredictError(f"shard {shard.index}/{shard.num_shards} needs torch.distributed "
+                           "to gather the shards; initialise the process group first")
+    rank = dist.get_rank() if dist is not None else 0
+    lockstep = decoding.needs_lockstep(model) if lockstep is None else bool(lockstep)
+    task_list = eval_tasks(provider_name, split)
+    was_training = model.training
+    model.eval()
+    paths: Dict[str, str] = {}
+    try:
+        for n, task in enumerate(task_list, 1):
+            examples, features = read_examples(
+                task, split, shard, max_source_length=max_source_length,
+                max_target_length=max_target_length, max_samples=max_samples,
+                use_cached=use_cached)
+            chosen = choose_method(task, features, method, task_methods)
+            codec = TextCodec(task.output_features["targets"].vocabulary, tokenizer)
+            with tqdm(total=len(examples), desc=f"[{n}/{len(task_list)}] {task.name} ({chosen})",
+                      unit="ex", leave=False, disable=not show_progress or rank != 0) as bar:
+                records = predict_examples(
+                    model, task, examples, codec, method=chosen, batch_size=batch_size,
+                    max_source_length=max_source_length, max_target_length=max_target_length,
+                    num_beams=num_beams, option_batch_size=option_batch_size,
+                    length_normalize=length_normalize, lockstep=lockstep, progress=bar)
+            shards = gather_records(records, shard)
+            path = predictions_path(out_dir, task.name)
+            if shards is not None:
+                cached = data.choose_cache(task, [task], split, use_cached)
+                write_jsonl(path, merge_shards(shards, by_idx=not cached))
+                logger.info("%s: %d predictions (%s) -> %s", task.name,
+                            sum(len(s) for s in shards), chosen, path)
+            paths[task.name] = path
+    finally:
+        model.train(was_training)
+    if dist is not None:
+        dist.barrier()
+    return paths

@@ -1,0 +1,173 @@
+"""The shot table: which tasks to evaluate per shot setting, and how their metrics add up.
+
+For ``--dataset_name sglue_prompted_mix.flan --shots 0,1,multi`` the tasks are, for
+every (dataset, template) of the mixture whose template asks for the answer, the
+template's zero-, one- and multi-shot tasks (``rte_type_3``, ``rte_type_3_one_shot``,
+``rte_type_3_multi_shot``). A T5-style task counts as its own dataset with one template,
+zero-shot only.
+
+A task's score is the mean of its metrics (CB: accuracy and F1; STS-B: Pearson and
+Spearman), as GLUE/SuperGLUE averages do. Per dataset and shot the report gives the
+**mean** and the **best** score over templates (and which template is best); the
+**average** row is the mean over datasets of each column. ``results.json`` holds it all,
+``markdown_table`` renders it, ``plot_results`` draws datasets x shots as a bar chart
+(bars: mean over templates; ticks: best template).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import tasks  # noqa: F401  (seqio compat fix before seqio)
+from tasks import prompts
+from tasks.names import Shot, shot_name
+
+import seqio
+
+from eval import predict
+
+AVERAGE_ROW = "average"
+
+
+def task_identity(name: str) -> Tuple[str, int, Shot]:
+    """``(dataset, template, shot)``: ``rte_type_3_one_shot`` -> ``("rte", 3, Shot.ONE)``."""
+    info = prompts.PROMPT_TASKS.get(name)
+    if info is not None:
+        return info.dataset, info.template_idx, info.shot
+    return name, 0, Shot.ZERO
+
+
+def shot_tasks(provider_names: Sequence[str], shots: Sequence[Shot], split: str = "validation",
+               templates: Optional[Sequence[int]] = None) -> List[str]:
+    """The tasks to evaluate: every scored template of the providers, in each shot setting.
+
+    ``templates`` keeps only these template indices of FLAN-style datasets.
+    """
+    names: List[str] = []
+    for provider_name in provider_names:
+        for task in predict.eval_tasks(provider_name, split):
+            if not task.metric_fns:
+                continue
+            dataset, template, _ = task_identity(task.name)
+            if task.name not in prompts.PROMPT_TASKS:
+                if Shot.ZERO in shots:
+                    names.append(task.name)
+                continue
+            if templates is not None and template not in templates:
+                continue
+            for shot in shots:
+                name = shot_name(dataset, template, shot)
+                if name in seqio.TaskRegistry.names() and seqio.get_mixture_or_task(name).metric_fns:
+                    names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def task_score(metrics: Mapping[str, Optional[float]]) -> Optional[float]:
+    """The mean of a task's metric values (None when it has none)."""
+    values = [v for v in metrics.values() if v is not None and math.isfinite(v)]
+    return sum(values) / len(values) if values else None
+
+
+def _mean(values: Sequence[float]) -> Optional[float]:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def build_results(metrics_by_task: Mapping[str, Mapping[str, float]],
+                  shots: Sequence[Shot]) -> dict:
+    """Per dataset and shot: mean/best over templates; an average row (module docstring)."""
+    scores: Dict[str, Dict[str, Dict[int, float]]] = {}
+    for name, metrics in metrics_by_task.items():
+        score = task_score(metrics)
+        if score is None:
+            continue
+        dataset, template, shot = task_identity(name)
+        scores.setdefault(dataset, {}).setdefault(shot.label, {})[template] = score
+    datasets: Dict[str, Dict[str, dict]] = {}
+    for dataset in sorted(scores):
+        row = {}
+        for shot in shots:
+            by_template = scores[dataset].get(shot.label)
+            if not by_template:
+                continue
+            best = max(by_template, key=lambda t: (by_template[t], -t))
+            row[shot.label] = {
+                "mean": sum(by_template.values()) / len(by_template),
+                "best": by_template[best], "best_template": best,
+                "templates": {str(t): by_template[t] for t in sorted(by_template)}}
+        datasets[dataset] = row
+    average = {}
+    for shot in shots:
+        cells = [row[shot.label] for row in datasets.values() if shot.label in row]
+        if cells:
+            average[shot.label] = {"mean": _mean([c["mean"] for c in cells]),
+                                   "best": _mean([c["best"] for c in cells]),
+                                   "datasets": len(cells)}
+    return {"shots": [s.label for s in shots], "datasets": datasets, AVERAGE_ROW: average,
+            "tasks": {name: dict(m) for name, m in sorted(metrics_by_task.items())}}
+
+
+def _cell(cell: Optional[dict], key: str) -> str:
+    if not cell or cell.get(key) is None:
+        return "–"
+    return f"{cell[key]:.1f}"
+
+
+def shot_header(label: str) -> str:
+    """``0`` -> ``0-shot``, ``multi`` -> ``multi-shot``."""
+    return f"{label}-shot"
+
+
+def markdown_table(results: Mapping) -> str:
+    """Datasets x (mean, best) per shot, then the average row, as a markdown table."""
+    shots = results["shots"]
+    header = ["dataset"] + [f"{shot_header(s)} {k}" for s in shots for k in ("mean", "best")]
+    lines = ["| " + " | ".join(header) + " |",
+             "|---|" + "---:|" * (len(header) - 1)]
+    for dataset, row in results["datasets"].items():
+        cells = []
+        for s in shots:
+            cell = row.get(s)
+            best = _cell(cell, "best")
+            if cell:
+                best += f" (t{cell['best_template']})"
+            cells += [_cell(cell, "mean"), best]
+        lines.append("| " + " | ".join([dataset] + cells) + " |")
+    avg = results[AVERAGE_ROW]
+    cells = [c for s in shots for c in (_cell(avg.get(s), "mean"), _cell(avg.get(s), "best"))]
+    lines.append("| **" + AVERAGE_ROW + "** | " + " | ".join(f"**{c}**" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def plot_results(results: Mapping, path: str, title: str = "") -> str:
+    """A grouped bar chart (datasets x shots) saved as PNG at ``path``."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    shots = results["shots"]
+    rows = list(results["datasets"].items()) + [(AVERAGE_ROW, results[AVERAGE_ROW])]
+    x = np.arange(len(rows))
+    width = 0.8 / max(1, len(shots))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(rows) + 2), 4.5))
+    for k, shot in enumerate(shots):
+        means = [row.get(shot, {}).get("mean") for _, row in rows]
+        bests = [row.get(shot, {}).get("best") for _, row in rows]
+        offset = x - 0.4 + width * (k + 0.5)
+        ax.bar(offset, [m if m is not None else 0.0 for m in means], width,
+               label=shot_header(shot))
+        marks = [(o, b) for o, b in zip(offset, bests) if b is not None]
+        if marks:
+            ax.scatter([o for o, _ in marks], [b for _, b in marks], marker="_", s=120,
+                       color="black", zorder=3, label="best template" if k == 0 else None)
+    ax.set_xticks(x)
+    ax.set_xticklabels([name for name, _ in rows], rotation=30, ha="right")
+    ax.set_ylabel("score (mean over templates)")
+    ax.set_title(title or "zero / one / multi-shot")
+    ax.legend(fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,79 @@
+"""Two processes predict the same files as one (torchrun, gloo, CPU).
+
+One ``torchrun --standalone --nproc_per_node 2`` launch of ``tests/eval_dist_worker.py``
+predicts five tasks (generation and ranking, MultiRC's idx dicts, ReCoRD's many options
+over several decoder chunks, a one-shot task) with shards of 3 and 2 examples, plainly
+and in lockstep (dummy batches and chunks on the rank with less work). Rank 0's merged
+files must equal one process's: same lines in the same order, option scores equal up to
+float noise (batches differ, so padding and summation order do).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+import mixtures  # noqa: F401  (registers every task and mixture)
+from tasks import paths
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKER = os.path.join(ROOT, "tests", "eval_dist_worker.py")
+TASKS = ("super_glue_multirc_v102", "copa_type_0", "record_type_0", "rte_type_0_one_shot",
+         "super_glue_cb_v102")
+SETTINGS = dict(batch_size=2, max_source_length=512, max_target_length=5, option_batch_size=3,
+                max_samples=5, show_progress=False)
+LAUNCH_TIMEOUT_S = 420
+SETTINGS_SEED = 0  # few-shot exemplar seed, set in the workers and here
+
+
+def launch(out_dir) -> subprocess.CompletedProcess:
+    """torchrun the worker in its own process group; kill the whole group on timeout."""
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           WORKER, "--out", str(out_dir), "--tasks", ",".join(TASKS),
+           "--settings", json.dumps(SETTINGS), "--fewshot_seed", str(SETTINGS_SEED)]
+    env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
+               TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=LAUNCH_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S}s; last output:\n{output[-4000:]}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, output)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(LAUNCH_TIMEOUT_S + 180)
+def test_two_ranks_write_the_single_process_files(demo_assets, tmp_path):
+    """One test (parallel test workers never repeat the launch); every task, both modes."""
+    from transformers import T5ForConditionalGeneration
+    from eval.predict import predict_to_files
+    from tasks import shots, vocab
+    done = launch(tmp_path)
+    if done.returncode != 0:
+        pytest.fail(f"torchrun exited {done.returncode}; last output:\n{done.stdout[-6000:]}")
+    shots.set_fewshot_seed(SETTINGS_SEED)  # the workers' exemplars, whatever ran before
+    vocab.configure_vocabulary(None, None)
+    model = T5ForConditionalGeneration.from_pretrained(str(paths.DEMO_MODEL_DIR)).eval()
+    predict_to_files(model, None, list(TASKS), str(tmp_path / "single"), **SETTINGS)
+    for mode in ("plain", "lockstep"):
+        for task in TASKS:
+            single = read(tmp_path / "single" / "predictions" / f"{task}.jsonl")
+            multi = read(tmp_path / mode / "predictions" / f"{task}.jsonl")
+            assert len(single) == len(multi) == SETTINGS["max_samples"], (mode, task)
+            for one, two in zip(single, multi):
+                scores_one, scores_two = one.pop("scores", None), two.pop("scores", None)
+                assert one == two, (mode, task)
+                if scores_one is not None:
+                    assert scores_two == pytest.approx(scores_one, abs=1e-3), (mode, task)
