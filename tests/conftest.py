@@ -23,3 +23,28 @@ def demo_assets():
     from tasks import paths
     assets.ensure_demo_assets(verbose=False)
     return paths
+
+
+def run_torchrun(worker, nproc, args, timeout, extra_env=None):
+    """``torchrun --standalone`` a worker script in its own process group.
+
+    Kills the whole group and fails the test on timeout, so a stuck rank never hangs
+    the suite. Returns a CompletedProcess with stdout and stderr merged.
+    """
+    import signal
+    import subprocess
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+           "--nproc_per_node", str(nproc), worker, *map(str, args)]
+    env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
+               TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               **(extra_env or {}))
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        pytest.fail(f"torchrun did not finish in {timeout}s; last output:\n{output[-4000:]}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, output)

@@ -10,11 +10,12 @@ float noise (batches differ, so padding and summation order do).
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
 import pytest
+
+from conftest import run_torchrun
 
 import mixtures  # noqa: F401  (registers every task and mixture)
 from tasks import paths
@@ -30,23 +31,10 @@ SETTINGS_SEED = 0  # few-shot exemplar seed, set in the workers and here
 
 
 def launch(out_dir) -> subprocess.CompletedProcess:
-    """torchrun the worker in its own process group; kill the whole group on timeout."""
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           WORKER, "--out", str(out_dir), "--tasks", ",".join(TASKS),
-           "--settings", json.dumps(SETTINGS), "--fewshot_seed", str(SETTINGS_SEED)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
-               TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=LAUNCH_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S}s; last output:\n{output[-4000:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, output)
-
+    """torchrun the prediction worker (see conftest.run_torchrun)."""
+    return run_torchrun(WORKER, 2, ["--out", out_dir, "--tasks", ",".join(TASKS),
+                                    "--settings", json.dumps(SETTINGS),
+                                    "--fewshot_seed", SETTINGS_SEED], LAUNCH_TIMEOUT_S)
 
 def read(path):
     with open(path, encoding="utf-8") as f:

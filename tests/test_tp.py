@@ -13,11 +13,11 @@ per session even under pytest-xdist:
 
 import json
 import os
-import signal
-import subprocess
 import sys
 
 import pytest
+
+from conftest import run_torchrun
 import torch
 from torch import nn
 from torch.distributed.tensor.parallel import ColwiseParallel, RowwiseParallel
@@ -123,20 +123,9 @@ def test_save_gathered_without_processes_writes_a_normal_folder(tmp_path):
 # --- two processes ----------------------------------------------------------------------
 
 def launch(out_dir, nproc, *args):
-    """torchrun the worker in its own process group; kill the whole group on timeout."""
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(nproc),
-           WORKER, "--out", str(out_dir), *args]
-    env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
-               TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=LAUNCH_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S}s; last output:\n{output[-4000:]}")
+    """torchrun the worker (see conftest.run_torchrun) and read its result."""
+    proc = run_torchrun(WORKER, nproc, ["--out", out_dir, *args], LAUNCH_TIMEOUT_S)
+    output = proc.stdout
     if proc.returncode != 0:
         pytest.fail(f"torchrun exited {proc.returncode}; last output:\n{output[-6000:]}")
     result = json.loads((out_dir / "result.json").read_text())

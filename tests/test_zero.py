@@ -12,11 +12,12 @@ machine (about a minute, then cached under ~/.cache/torch_extensions).
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
 import pytest
+
+from conftest import run_torchrun
 
 from trainer.parallel import zero
 
@@ -148,22 +149,9 @@ def test_bad_json_is_one_line_error(tmp_path):
 # --- one torchrun launch, several checks ----------------------------------------------
 
 def launch(out_dir) -> subprocess.CompletedProcess:
-    """torchrun the worker in its own process group; kill the whole group on timeout."""
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           WORKER, "--out", str(out_dir), "--modes", ",".join(MODES)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", DS_ACCELERATOR="cpu", CUDA_VISIBLE_DEVICES="",
-               HF_HUB_OFFLINE="1", TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=LAUNCH_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S}s; last output:\n{output[-4000:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, output)
-
+    """torchrun the worker (see conftest.run_torchrun) over every mode."""
+    return run_torchrun(WORKER, 2, ["--out", out_dir, "--modes", ",".join(MODES)],
+                        LAUNCH_TIMEOUT_S, extra_env={"DS_ACCELERATOR": "cpu"})
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
