@@ -1,0 +1,153 @@
+"""bench/train_bench.py: its token counting, its FLOPs estimate, and a tiny end-to-end run.
+
+No timing is asserted (the machine may be shared): the counts must equal the non-pad
+tokens of the batches, and the tiny run must print the table, the ratio line and the
+fairness checks (same examples, same initial weights) and write them to ``--out``.
+"""
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "train_bench", os.path.join(ROOT, "bench", "train_bench.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_counts_equal_the_stream_tokens():
+    """Stream batches (truncated, dynamically padded): counted = non-pad tokens yielded."""
+    import tensorflow as tf
+    from trainer.stream import Seq2SeqStream
+    bench = _bench()
+    # Lengths chosen so that batches pad, one input and one target are cut (limits 6 and 4).
+    inputs = [[5, 6, 1], [7, 8, 9, 10, 11, 12, 13, 14, 1], [5, 1], [9, 9, 9, 9, 1]]
+    targets = [[3, 1], [4, 4, 1], [3, 3, 3, 3, 3, 1], [1]]
+
+    def factory():
+        return tf.data.Dataset.from_generator(
+            lambda: ({"inputs": i, "targets": t} for i, t in zip(inputs, targets)),
+            output_signature={"inputs": tf.TensorSpec([None], tf.int32),
+                              "targets": tf.TensorSpec([None], tf.int32)})
+
+    stream = Seq2SeqStream(factory, 3, max_source_length=6, max_target_length=4)
+    batches = list(stream)
+    counted = sum(bench.count_tokens(b) for b in batches)
+    want_in = [min(len(i), 6) for i in inputs]
+    want_tgt = [min(len(t), 4) for t in targets]
+    assert counted == sum(want_in) + sum(want_tgt) == stream.counters.tokens
+    lengths = [bench.batch_lengths(b) for b in batches]
+    assert [x for i, _ in lengths for x in i.tolist()] == want_in
+    assert [x for _, t in lengths for x in t.tolist()] == want_tgt
+    # The padding is really there and really not counted.
+    assert sum(b["input_ids"].numel() + b["labels"].numel() for b in batches) > counted
+
+
+def test_counts_equal_the_pad_to_max_tokens(demo_assets):
+    """Padded to max length by the baseline's tokenizer: counted = unpadded encodings."""
+    import torch
+    bench = _bench()
+    tokenizer = bench.load_fast_tokenizer(str(demo_assets.DEMO_VOCAB_PATH))
+    texts = ["premise: a cat sat. hypothesis: a cat.", "yes", "the quick brown fox " * 20]
+    answers = ["entailment", "no", "a much longer target answer than the others"]
+    enc = tokenizer(texts, max_length=32, padding="max_length", truncation=True,
+                    return_tensors="pt")
+    labels = tokenizer(text_target=answers, max_length=8, padding="max_length",
+                       truncation=True, return_tensors="pt")["input_ids"]
+    labels = labels.masked_fill(labels == tokenizer.pad_token_id, bench.LABEL_PAD)
+    batch = {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+             "labels": labels}
+    plain_in = [min(len(ids), 32) for ids in tokenizer(texts)["input_ids"]]
+    plain_tgt = [min(len(ids), 8) for ids in tokenizer(text_target=answers)["input_ids"]]
+    assert bench.count_tokens(batch) == sum(plain_in) + sum(plain_tgt)
+    assert enc["input_ids"].shape == (3, 32) and labels.shape == (3, 8)
+    inputs, targets = bench.batch_lengths(batch)
+    assert inputs.tolist() == plain_in and targets.tolist() == plain_tgt
+    assert torch.equal(labels[2] != bench.LABEL_PAD, torch.ones(8, dtype=torch.bool))
+
+
+def test_train_flops_by_hand():
+    """Matmul weights split by the tokens they see; FLOPs = 6 x weights x tokens + attention."""
+    import transformers
+    bench = _bench()
+    config = transformers.T5Config(d_model=8, d_kv=2, d_ff=16, num_layers=1,
+                                   num_decoder_layers=1, num_heads=2, vocab_size=32)
+    model = transformers.T5ForConditionalGeneration(config)
+    per_input, per_target = bench.matmul_weights(model)
+    inner = 2 * 2
+    attention = 4 * 8 * inner  # q, k, v, o
+    # encoder: attention + two FF matrices; decoder cross-attention keys and values.
+    assert per_input == attention + 2 * 8 * 16 + 2 * 8 * inner
+    # decoder: self-attention, cross q and o, FF; the LM head.
+    assert per_target == attention + 2 * 8 * inner + 2 * 8 * 16 + 8 * 32
+    li, lt = 5, 3
+    want = 6 * (per_input * li + per_target * lt) + 12 * inner * (li * li + lt * lt + lt * li)
+    assert bench.train_flops(config, (per_input, per_target), [li], [lt]) == want
+    assert bench.train_flops(config, (per_input, per_target), [li, li], [lt, lt]) == 2 * want
+
+
+def _result(way, seconds_per_step, lengths, device="NVIDIA H100 80GB HBM3"):
+    ends = [seconds_per_step * (i + 1) for i in range(len(lengths))]
+    return {"way": way, "setup_s": 1.0, "begin": 0.0, "ends": ends,
+            "starts": [e - seconds_per_step / 2 for e in ends], "lengths": lengths,
+            "padded": [100] * len(lengths), "checksum": 1.5, "train_loss": 2.0,
+            "flops": [2e12] * len(lengths), "rss_start_mib": 500.0, "peak_rss_mib": 1000.0,
+            "cuda_peak_mib": 2048.0, "device": device, "torch_threads": 1, "params": 10}
+
+
+def test_report_from_step_times():
+    """tokens/s over the steps after warm-up, the ratio verdict, MFU on a known GPU."""
+    import types
+    bench = _bench()
+    lengths = [[[10, 10], [2, 2]]] * 3  # 24 tokens a step
+    results = {"stream": [_result("stream", 1.0, lengths)],
+               "pad-to-max": [_result("pad-to-max", 4.0, lengths)]}
+    args = types.SimpleNamespace(warmup_steps=1, bf16=True)
+    lines, ratio = bench.report(results, lengths, args)
+    text = "\n".join(lines)
+    assert ratio == pytest.approx(4.0)  # 48 tokens in 2 s against 48 tokens in 8 s
+    assert re.search(r"^stream +3 +2 +6 +48 +24 +76\.0 +50\.0 +2\.0 ", text, re.M), text
+    assert re.search(r"^pad-to-max +3 +2 +6 +48 +6 +76\.0 +50\.0 +5\.0 ", text, re.M), text
+    assert "stream/pad-to-max: 4.00x tokens/s (target >= 2x: met)" in text
+    # 2e12 FLOPs a step against the H100's 989e12 FLOP/s: 0.2 % in 1 s steps,
+    # 0.05 % (shown 0.1) in 4 s steps.
+    assert re.search(r"^stream .* 2,048 +0\.2$", text, re.M), text
+    assert re.search(r"^pad-to-max .* 2,048 +0\.1$", text, re.M), text
+    assert "same examples: stream yes, pad-to-max yes" in text
+    results["stream"] = [_result("stream", 1.0, [lengths[0]] * 2 + [[[10, 9], [2, 2]]])]
+    lines, _ = bench.report(results, lengths, args)
+    assert "same examples: stream NO, pad-to-max yes" in "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_train_bench_tiny(demo_assets, tmp_path):
+    out = tmp_path / "train_bench.txt"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1",
+               CUDA_VISIBLE_DEVICES="")
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "bench", "train_bench.py"), "--max_steps", "3",
+         "--warmup_steps", "1", "--batch_size", "2", "--max_source_length", "64",
+         "--max_target_length", "16", "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    text = proc.stdout
+    assert re.search(r"^way +steps +timed +examples +tokens +tokens/s ", text, re.M), text
+    for way in ("stream", "pad-to-max"):
+        assert re.search(rf"^{way} +3 +2 +6 +[\d,]+ +[\d,]+ ", text, re.M), text
+    assert re.search(r"^stream/pad-to-max: [\d.]+x tokens/s \(target >= 2x: (met|NOT met)\)$",
+                     text, re.M), text
+    assert "same examples: stream yes, pad-to-max yes" in text
+    assert "same initial weights: yes" in text
+    assert "6/6 examples tokenise to the same ids in both ways" in text
+    assert "MFU: skipped on CPU" in text
+    written = out.read_text()
+    assert "stream/pad-to-max:" in written and "peak RSS MiB" in written
