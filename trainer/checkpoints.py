@@ -13,6 +13,18 @@ stream state of every rank, the RNG state of every rank and the weights (an HF w
 file, or DeepSpeed's own checkpoint). ``find_latest_checkpoint`` returns the newest
 complete one, so a run killed while saving resumes from the checkpoint before.
 
+**Atomic saving**: ``StreamTrainer`` writes a checkpoint into ``tmp-checkpoint-<step>``
+(``staging_path``) and renames it to ``checkpoint-<step>`` once every rank has written
+its files (``publish_checkpoint``), so a crash while saving leaves a ``tmp-`` folder that
+nothing takes for a checkpoint: not ``find_latest_checkpoint``, nor HF's
+``get_last_checkpoint`` or ``save_total_limit`` rotation (both glob ``checkpoint-*``).
+The next save removes such leftovers. The rename is atomic against a process dying
+(SIGKILL, OOM); the files are as durable as the filesystem makes them on power loss.
+
+**Pre-emption**: a run stopped by SIGTERM after saving a checkpoint ends with
+``Preempted`` (``run.py`` exits ``EXIT_PREEMPTED``, 143 = 128 + SIGTERM); the same
+command run again resumes from that checkpoint.
+
 Errors are one line naming the problem and the fix (``CheckpointError``).
 """
 
@@ -25,6 +37,11 @@ import shutil
 from typing import List, Mapping, Optional, Tuple
 
 CHECKPOINT_RE = re.compile(r"^checkpoint-(\d+)$")
+# A checkpoint being written; never matches CHECKPOINT_RE nor HF's "checkpoint-*" glob.
+STAGING_PREFIX = "tmp-"
+STAGING_RE = re.compile(r"^tmp-checkpoint-(\d+)$")
+# The status of a run that saved a checkpoint and stopped on SIGTERM (as if killed by it).
+EXIT_PREEMPTED = 128 + 15
 TRAINER_STATE = "trainer_state.json"
 STREAM_STATE = "stream_state_rank{rank}.json"
 STREAM_STATE_VERSION = 1
@@ -37,6 +54,15 @@ MUST_MATCH = {"dataset": "--dataset_name", "seed": "--seed", "num_ranks": "the n
 
 class CheckpointError(ValueError):
     """A checkpoint that cannot be resumed, or an output dir that cannot be used (one line)."""
+
+
+class Preempted(Exception):
+    """Training stopped on SIGTERM after saving ``checkpoint`` at ``step`` (of ``max_steps``)."""
+
+    def __init__(self, step: int, max_steps: int, checkpoint: str):
+        self.step, self.max_steps, self.checkpoint = step, max_steps, checkpoint
+        super().__init__(f"SIGTERM at step {step} of {max_steps}: saved {checkpoint}; run the same "
+                         f"command again to resume from it")
 
 
 def list_checkpoints(output_dir: str) -> List[Tuple[int, str]]:
@@ -52,6 +78,50 @@ def list_checkpoints(output_dir: str) -> List[Tuple[int, str]]:
     return sorted(found)
 
 
+def staging_path(checkpoint: str) -> str:
+    """``<dir>/tmp-checkpoint-<step>``: where ``<dir>/checkpoint-<step>`` is written first."""
+    folder, name = os.path.split(os.path.normpath(checkpoint))
+    return os.path.join(folder, STAGING_PREFIX + name)
+
+
+def remove_staging(output_dir: str) -> List[str]:
+    """Deletes every ``tmp-checkpoint-<step>`` in ``output_dir`` (interrupted saves); returns the names."""
+    if not os.path.isdir(output_dir):
+        return []
+    removed = []
+    for name in sorted(os.listdir(output_dir)):
+        if STAGING_RE.match(name):
+            shutil.rmtree(os.path.join(output_dir, name), ignore_errors=True)
+            removed.append(name)
+    return removed
+
+
+def prepare_staging(checkpoint: str) -> str:
+    """Makes way for saving ``checkpoint`` and returns its staging folder (not created yet).
+
+    Removes what interrupted saves left beside it (every ``tmp-checkpoint-<step>``) and an
+    older ``checkpoint`` of the same step (from a run resumed before it, or one saved
+    without staging), so that the rename at the end finds the name free.
+    """
+    remove_staging(os.path.dirname(os.path.normpath(checkpoint)))
+    if os.path.isdir(checkpoint):
+        shutil.rmtree(checkpoint, ignore_errors=True)
+    return staging_path(checkpoint)
+
+
+def publish_checkpoint(staging: str, checkpoint: str) -> bool:
+    """Renames the fully written ``staging`` folder to ``checkpoint``: one atomic step.
+
+    Returns False when ``staging`` is gone: with ``--save_on_each_node`` on a shared disk,
+    another node's main process published it first.
+    """
+    try:
+        os.rename(staging, checkpoint)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def stream_state_path(checkpoint: str, rank: int) -> str:
     """Where rank ``rank`` keeps its stream state inside ``checkpoint``."""
     return os.path.join(checkpoint, STREAM_STATE.format(rank=rank))
@@ -60,10 +130,21 @@ def stream_state_path(checkpoint: str, rank: int) -> str:
 def missing_files(checkpoint: str) -> List[str]:
     """Files a resume from ``checkpoint`` needs that are not there (empty: complete)."""
     missing = []
-    if not os.path.isfile(os.path.join(checkpoint, TRAINER_STATE)):
+    state = os.path.join(checkpoint, TRAINER_STATE)
+    if not os.path.isfile(state):
         missing.append(TRAINER_STATE)
-    if not any(os.path.exists(os.path.join(checkpoint, name)) for name in WEIGHT_FILES):
+    else:
+        try:
+            _read_json(state)
+        except CheckpointError:
+            missing.append(f"{TRAINER_STATE} (unreadable)")
+    weights = [name for name in WEIGHT_FILES if os.path.exists(os.path.join(checkpoint, name))]
+    if not weights:
         missing.append("model weights")
+    elif "model.safetensors" in weights:
+        problem = safetensors_problem(os.path.join(checkpoint, "model.safetensors"))
+        if problem:
+            missing.append(f"model.safetensors ({problem})")
     first = stream_state_path(checkpoint, 0)
     if not os.path.isfile(first):
         return missing + [os.path.basename(first)]
@@ -77,6 +158,28 @@ def missing_files(checkpoint: str) -> List[str]:
     rng = ["rng_state.pth"] if num_ranks == 1 else [f"rng_state_{r}.pth" for r in range(num_ranks)]
     missing.extend(name for name in rng if not os.path.isfile(os.path.join(checkpoint, name)))
     return missing
+
+
+def safetensors_problem(path: str) -> Optional[str]:
+    """Why a ``.safetensors`` file cannot be loaded (e.g. ``"truncated: N of M bytes"``), or None.
+
+    Reads only the header (an 8-byte length, then JSON giving each tensor's byte range):
+    the last tensor must end where the file does. A copy or save cut short fails this.
+    """
+    size = os.path.getsize(path)
+    try:
+        with open(path, "rb") as f:
+            length = int.from_bytes(f.read(8), "little")
+            if length <= 0 or 8 + length > size:
+                return f"truncated: {size} bytes, shorter than its header"
+            header = json.loads(f.read(length))
+        end = max((entry["data_offsets"][1] for key, entry in header.items()
+                   if key != "__metadata__"), default=0)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return "unreadable header"
+    if 8 + length + end != size:
+        return f"truncated: {size} of {8 + length + end} bytes"
+    return None
 
 
 def checkpoint_step(checkpoint: str) -> int:
@@ -135,16 +238,18 @@ def resolve_resume(resume: Optional[str], output_dir: str, overwrite: bool) -> O
 
 def _incomplete_note(output_dir: str) -> str:
     partial = [os.path.basename(p) for _, p in list_checkpoints(output_dir) if not is_complete(p)]
+    if os.path.isdir(output_dir):
+        partial += [name for name in sorted(os.listdir(output_dir)) if STAGING_RE.match(name)]
     return f" ({', '.join(partial)} incomplete)" if partial else ""
 
 
 def remove_checkpoints(output_dir: str) -> List[str]:
     """Deletes every ``checkpoint-<step>`` in ``output_dir`` (a run that starts afresh there)
 
-    so that a later ``latest`` can never pick a checkpoint of the previous run. Returns
-    the names removed.
+    so that a later ``latest`` can never pick a checkpoint of the previous run; unfinished
+    ``tmp-checkpoint-<step>`` folders go too. Returns the names removed.
     """
-    removed = []
+    removed = remove_staging(output_dir)
     for _, path in list_checkpoints(output_dir):
         shutil.rmtree(path, ignore_errors=True)
         removed.append(os.path.basename(path))

@@ -18,6 +18,16 @@
   is off (``ignore_data_skip``: it would re-read and drop batches the stream already
   skips). ``save_model`` also copies the vocabulary as ``spiece.model``, so a saved
   folder works as ``--model_name_or_path`` (the vocabulary rule looks there).
+* **atomic checkpoints**: ``_save_checkpoint`` is HF's, but every file goes into
+  ``tmp-checkpoint-<step>``, renamed to ``checkpoint-<step>`` by the saving process
+  once all ranks are done (a barrier): a crash while saving never leaves a folder that
+  looks like a checkpoint.
+* **pre-emption**: with ``save_on_preemption`` (``trainer.arguments``; default on), a
+  SIGTERM (a scheduler's pre-emption notice; torchrun forwards it to every rank) only
+  sets a flag; at the end of the step every rank agrees on it (all_reduce MAX), the
+  step's checkpoint is saved and training stops; ``train`` then raises
+  ``checkpoints.Preempted`` (``run.py`` exits 143). torchrun gives workers 30 s after
+  forwarding the signal (``--shutdown_timeout`` / ``TORCH_ELASTIC_SHUTDOWN_TIMEOUT``).
 * **evaluation**: the loss on the eval stream only, as a per-token mean over the whole
   eval set (every rank's tokens, whatever the batch size): ``eval_loss``, plus
   ``eval_tokens`` and ``eval_samples``. Ranks' shards may differ by one example, so the
@@ -30,15 +40,20 @@ This module may import seqio by name only, torch and transformers (``trainer/`` 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import signal
+import threading
 from typing import Mapping, Optional
 
 import torch
 import torch.distributed as dist
 from transformers import Seq2SeqTrainer, TrainerCallback
-from transformers.trainer_utils import EvalLoopOutput
+from transformers.trainer_callback import ExportableState
+from transformers.trainer_utils import (PREFIX_CHECKPOINT_DIR, EvalLoopOutput, SaveStrategy,
+                                        rotate_checkpoints)
 
 from trainer import checkpoints
 from trainer.stream import LABEL_PAD, Seq2SeqStream
@@ -62,6 +77,33 @@ def _distributed() -> bool:
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 
+def _barrier() -> None:
+    if _distributed():
+        dist.barrier()
+
+
+def _any_rank(flag: bool, device) -> bool:
+    """Whether ``flag`` is set on any rank (one all_reduce MAX; every rank must call it)."""
+    if not _distributed():
+        return flag
+    value = torch.tensor([int(flag)], dtype=torch.int32, device=device)
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return bool(value.item())
+
+
+@contextlib.contextmanager
+def _signal_handler(signum: int, handler):
+    """``handler`` for ``signum`` inside the block, the previous one after (main thread only)."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
+
+
 class _StepFractionCallback(TrainerCallback):
     """``state.epoch`` as global step / max steps, the value an uninterrupted run logs.
 
@@ -71,6 +113,33 @@ class _StepFractionCallback(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         if state.max_steps > 0:
             state.epoch = state.global_step / state.max_steps
+        return control
+
+
+class _PreemptionCallback(TrainerCallback):
+    """A SIGTERM becomes a checkpoint at the end of the current step, on every rank at once.
+
+    The signal handler only sets a flag: it runs wherever the main thread happens to be,
+    mid-step or mid-collective. Each step end takes the MAX of the flags over the ranks,
+    so a signal any rank has seen (torchrun forwards it to each at slightly different
+    times) stops all of them after the same step. A second SIGTERM changes nothing (a
+    scheduler may signal the whole job and torchrun forward it again).
+    """
+
+    def __init__(self):
+        self.requested = False
+        self.stopped_at: Optional[int] = None
+
+    def handle(self, signum, frame):  # noqa: ARG002  (signal handler signature)
+        self.requested = True
+
+    def on_step_end(self, args, state, control, **kwargs):
+        # At the last step training ends anyway: the run completes instead of stopping.
+        if _any_rank(self.requested, args.device) and state.global_step < state.max_steps:
+            logger.warning("SIGTERM: saving checkpoint-%d, then stopping", state.global_step)
+            control.should_save = True
+            control.should_training_stop = True
+            self.stopped_at = state.global_step
         return control
 
 
@@ -97,7 +166,13 @@ class StreamTrainer(Seq2SeqTrainer):
         self.vocab_file = vocab_file
         self.stream_meta = dict(stream_meta or {})
         self._train_batches = 0  # batches the training loop has taken from the train stream
+        self._last_checkpoint: Optional[str] = None
         self.add_callback(_StepFractionCallback())
+        # Plain HF arguments have no such flag: no signal handling then.
+        self._preemption = (_PreemptionCallback() if getattr(self.args, "save_on_preemption", False)
+                            else None)
+        if self._preemption is not None:
+            self.add_callback(self._preemption)
 
     # -- data ------------------------------------------------------------------------
 
@@ -123,16 +198,75 @@ class StreamTrainer(Seq2SeqTrainer):
     # -- checkpoints -----------------------------------------------------------------
 
     def _save_checkpoint(self, model, trial):
-        """Every rank's stream state first, then HF's checkpoint (``trainer_state.json`` last)."""
+        """HF's checkpoint and the stream states, written in ``tmp-checkpoint-<step>``, renamed.
+
+        HF's own ``_save_checkpoint`` writes straight into ``checkpoint-<step>``. Here the
+        saving process clears the way (``checkpoints.prepare_staging``), every rank writes
+        its stream state and its share of HF's files into the staging folder, and once all
+        are done (a barrier) the saving process renames it; HF's ``save_total_limit``
+        rotation then sees published checkpoints only.
+        """
+        if self.hp_search_backend is None and trial is None:
+            self.store_flos()
+        run_dir = self._get_output_dir(trial=trial)
+        final = self._checkpoint_dir(trial, self.state.global_step)
+        staging = checkpoints.staging_path(final)
+        if self.args.should_save:
+            checkpoints.prepare_staging(final)
+        _barrier()
         if self.train_dataset is not None:
-            folder = os.path.join(self._get_output_dir(trial=trial),
-                                  f"checkpoint-{self.state.global_step}")
             state = self.train_dataset.state_dict(batches=self._train_batches)
-            checkpoints.write_stream_state(folder, self.args.process_index, state,
+            checkpoints.write_stream_state(staging, self.args.process_index, state,
                                            self.stream_meta)
-            if _distributed():
-                dist.barrier()
-        super()._save_checkpoint(model, trial)
+        self._write_hf_checkpoint(staging, run_dir)
+        _barrier()  # every rank's files are in the staging folder
+        if self.args.should_save:
+            checkpoints.publish_checkpoint(staging, final)
+        _barrier()
+        self._last_checkpoint = final
+        if self.args.push_to_hub:
+            self._push_from_checkpoint(final)
+        if self.args.should_save:
+            rotate_checkpoints(output_dir=run_dir, save_total_limit=self.args.save_total_limit,
+                               best_model_checkpoint=self.state.best_model_checkpoint,
+                               use_mtime=True)
+
+    def _maybe_log_save_evaluate(self, tr_loss, grad_norm, model, trial, *args, **kwargs):
+        """HF's; a pre-emption's checkpoint is saved even where ``--save_strategy best`` said no."""
+        super()._maybe_log_save_evaluate(tr_loss, grad_norm, model, trial, *args, **kwargs)
+        step = self.state.global_step
+        if (self._preemption is not None and self._preemption.stopped_at == step
+                and self._last_checkpoint != self._checkpoint_dir(trial, step)):
+            self._save_checkpoint(model, trial)
+            self.control = self.callback_handler.on_save(self.args, self.state, self.control)
+
+    def _checkpoint_dir(self, trial, step: int) -> str:
+        return os.path.join(self._get_output_dir(trial=trial), f"{PREFIX_CHECKPOINT_DIR}-{step}")
+
+    def _write_hf_checkpoint(self, folder: str, run_dir: str) -> None:
+        """HF's checkpoint files into ``folder``, as transformers 5's ``_save_checkpoint`` writes
+        them (weights, optimizer, scheduler, scaler, RNG, ``trainer_state.json`` last)."""
+        self.save_model(folder, _internal_call=True)
+        best = self.state.best_global_step
+        if best and self.args.save_strategy in (SaveStrategy.STEPS, SaveStrategy.EPOCH,
+                                                SaveStrategy.BEST):
+            # The published name: this very checkpoint is renamed to it once complete.
+            best_dir = os.path.join(run_dir, f"{PREFIX_CHECKPOINT_DIR}-{best}")
+            if best == self.state.global_step or os.path.exists(best_dir):
+                self.state.best_model_checkpoint = best_dir
+        if not self.args.save_only_model:
+            self._save_optimizer_and_scheduler(folder)
+            self._save_scaler(folder)
+            self._save_rng_state(folder)
+        if self.args.should_save:
+            for callback in self.callback_handler.callbacks + [self.control]:
+                if isinstance(callback, ExportableState):
+                    name, callback_state = type(callback).__name__, callback.state()
+                    if isinstance(self.state.stateful_callbacks[name], list):
+                        self.state.stateful_callbacks[name].append(callback_state)
+                    else:
+                        self.state.stateful_callbacks[name] = callback_state
+            self.state.save_to_json(os.path.join(folder, checkpoints.TRAINER_STATE))
 
     def save_model(self, output_dir: Optional[str] = None, _internal_call: bool = False):
         """HF's ``save_model`` (weights, config, tokenizer), plus the vocabulary as ``spiece.model``."""
@@ -145,7 +279,10 @@ class StreamTrainer(Seq2SeqTrainer):
 
     def train(self, resume_from_checkpoint: Optional[str] = None, trial=None,
               ignore_keys_for_eval=None, **kwargs):
-        """HF's ``train``; from a checkpoint, the train stream first continues where it was saved."""
+        """HF's ``train``; from a checkpoint, the train stream first continues where it was saved.
+
+        Raises ``checkpoints.Preempted`` when a SIGTERM stopped it after a checkpoint.
+        """
         stream = self.train_dataset
         if resume_from_checkpoint:
             step = checkpoints.checkpoint_step(resume_from_checkpoint)
@@ -161,8 +298,17 @@ class StreamTrainer(Seq2SeqTrainer):
             logger.info("resuming %s from %s at example %d of pass %d", stream.name,
                         resume_from_checkpoint, state["position"], state["passes"] + 1)
         self._train_batches = stream.counters.batches
-        return super().train(resume_from_checkpoint=resume_from_checkpoint or None, trial=trial,
-                             ignore_keys_for_eval=ignore_keys_for_eval, **kwargs)
+        preemption = self._preemption
+        if preemption is not None:
+            preemption.requested, preemption.stopped_at = False, None
+        with _signal_handler(signal.SIGTERM, preemption.handle if preemption else None):
+            output = super().train(resume_from_checkpoint=resume_from_checkpoint or None,
+                                   trial=trial, ignore_keys_for_eval=ignore_keys_for_eval,
+                                   **kwargs)
+        if preemption is not None and preemption.stopped_at is not None:
+            raise checkpoints.Preempted(preemption.stopped_at, self.state.max_steps,
+                                        self._last_checkpoint)
+        return output
 
     # -- evaluation ------------------------------------------------------------------
 

@@ -1,0 +1,296 @@
+"""Faults: run.py killed, pre-empted, crashing while saving, one rank failing.
+
+* killed and pre-empted: a run gets SIGKILL once ``checkpoint-3`` is published; a run
+  resumed with ``--resume_from_checkpoint latest`` gets SIGTERM after its first step,
+  saves a checkpoint at the step it reached and exits 143; the same command again
+  resumes from that checkpoint and ends with the per-step losses and final weights of an
+  uninterrupted run (dropout on, so the RNG states count); one process, and two ranks
+  under torchrun (gloo), where SIGKILL takes the launcher and both workers and SIGTERM
+  goes to the launcher, which forwards it;
+* a crash while saving (one save step raises, in process) leaves ``tmp-checkpoint-2``
+  that nothing takes for a checkpoint: ``latest`` is ``checkpoint-1``, and the resumed
+  run publishes a complete ``checkpoint-2`` over an older half-written one;
+* rank 1 failing (its data raises, from a ``--task_modules`` file) ends the whole
+  torchrun job within seconds with rank 1's error, instead of leaving rank 0 waiting in
+  a collective.
+
+Every launch is a subprocess in its own session, its output in a file, killed with its
+workers on timeout (OMP_NUM_THREADS=1).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from test_run import max_weight_diff, train_losses
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN = os.path.join(ROOT, "run.py")
+TIMEOUT_S = 300
+TOLERANCE = 1e-6
+MAX_STEPS = 10
+# Tiny everything; checkpoints at 3, 6, 9 and 10; dropout stays on.
+ARGS = ("--do_train --dataset_name rte_type_0 --max_source_length 32 --max_target_length 8 "
+        "--per_device_train_batch_size 2 --gradient_accumulation_steps 2 --learning_rate 1e-3 "
+        "--lr_scheduler_type constant --logging_steps 1 --report_to none --disable_tqdm true "
+        f"--seed 7 --max_steps {MAX_STEPS} --save_strategy steps --save_steps 3")
+
+# Rank 1's data is corrupt: a user task whose preprocessor fails there (a test fault).
+FAULTY_MODULE = '''
+import os
+
+import seqio
+import tensorflow as tf
+
+
+def fail_on_rank_1(dataset):
+    if os.environ.get("RANK") != "1":
+        return dataset
+
+    def check(index, example):
+        ok = tf.debugging.assert_less(index, tf.constant(4, tf.int64),
+                                      message="corrupt example on rank 1")
+        with tf.control_dependencies([ok]):
+            return tf.nest.map_structure(tf.identity, example)
+    return dataset.enumerate().map(check)
+
+
+base = seqio.get_mixture_or_task("rte_type_0")
+seqio.TaskRegistry.add("rte_faulty", source=base.source,
+                       preprocessors=[fail_on_rank_1, *base.preprocessors],
+                       output_features=base.output_features)
+'''
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _assets(demo_assets):
+    yield
+
+
+# --- launching, killing, waiting --------------------------------------------------------
+
+class Launch:
+    """run.py (under torchrun for ``nproc`` > 1) in its own session, output in ``log``."""
+
+    def __init__(self, args: str, log, nproc: int = 1):
+        cmd = [sys.executable, RUN] if nproc == 1 else [
+            sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node",
+            str(nproc), RUN]
+        env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
+                   TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
+                   PYTHONUNBUFFERED="1",  # log lines as they happen: the tests wait for them
+                   PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.args, self.log = args, log
+        with open(log, "w") as out:
+            self.proc = subprocess.Popen(cmd + shlex.split(args), env=env, cwd=ROOT, stdout=out,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+
+    def output(self) -> str:
+        with open(self.log, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def processes(self) -> list:
+        """This launch's pid and its descendants' (torchrun starts workers in new sessions)."""
+        found, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    todo.extend(int(child) for child in f.read().split())
+            except OSError:
+                pass
+        return found
+
+    def kill(self) -> None:
+        """SIGKILL to the launcher and every worker at once (a node going down)."""
+        for pid in self.processes():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def wait_for(self, condition, what: str, timeout: float = TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if self.proc.poll() is not None:
+                pytest.fail(f"run.py exited {self.proc.returncode} before {what}: {self.args}\n"
+                            f"{self.output()[-6000:]}")
+            if time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"no {what} after {timeout}s: {self.args}\n{self.output()[-6000:]}")
+            time.sleep(0.05)
+
+    def finish(self, timeout: float = TIMEOUT_S) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.proc.wait()
+            pytest.fail(f"run.py did not finish in {timeout}s: {self.args}\n"
+                        f"{self.output()[-6000:]}")
+
+
+def run_to_end(args: str, log, nproc: int) -> str:
+    launch = Launch(args, log, nproc)
+    code = launch.finish()
+    assert code == 0, f"run.py exited {code}: {args}\n{launch.output()[-6000:]}"
+    return launch.output()
+
+
+# --- killed, then pre-empted, then finished ---------------------------------------------
+
+def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int) -> None:
+    from trainer import checkpoints
+    straight, faulty = base / "straight", base / "faulty"
+    run_to_end(f"{ARGS} --output_dir {straight}", base / "straight.log", nproc)
+    args = f"{ARGS} --output_dir {faulty}"
+
+    # 1. SIGKILL as soon as checkpoint-3 is there (published whole, or not at all).
+    killed = Launch(args, base / "killed.log", nproc)
+    killed.wait_for(lambda: (faulty / "checkpoint-3").is_dir(), "checkpoint-3")
+    killed.kill()
+    assert killed.finish() == -signal.SIGKILL
+    assert checkpoints.find_latest_checkpoint(str(faulty)) == str(faulty / "checkpoint-3")
+
+    # 2. Resumed, then SIGTERM once it has trained a step (torchrun forwards it).
+    preempted = Launch(f"{args} --resume_from_checkpoint latest", base / "preempted.log", nproc)
+    preempted.wait_for(lambda: "'loss'" in preempted.output(), "a training step")
+    preempted.proc.send_signal(signal.SIGTERM)
+    code, output = preempted.finish(), preempted.output()
+    stopped = re.search(rf"stopped: SIGTERM at step (\d+) of {MAX_STEPS}: saved (\S+);", output)
+    assert stopped, output[-6000:]
+    step, saved = int(stopped.group(1)), stopped.group(2)
+    # torchrun itself ends with an error (1) once its workers are done.
+    assert code == (checkpoints.EXIT_PREEMPTED if nproc == 1 else 1), output[-6000:]
+    assert 4 <= step < MAX_STEPS and saved == str(faulty / f"checkpoint-{step}")
+    assert checkpoints.find_latest_checkpoint(str(faulty)) == saved
+    assert checkpoints.checkpoint_step(saved) == step
+    assert not (faulty / "model.safetensors").exists()  # the run did not pass for finished
+
+    # 3. The same command again resumes from it and finishes.
+    output = run_to_end(args, base / "finished.log", nproc)
+    assert f"resuming from {saved}" in output
+    want, got = train_losses(straight), train_losses(faulty)
+    assert sorted(want) == sorted(got) == list(range(1, MAX_STEPS + 1))
+    assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
+    assert max_weight_diff(straight, faulty) <= TOLERANCE
+    assert not [name for name in os.listdir(faulty) if name.startswith("tmp-")]
+
+
+@pytest.mark.timeout(5 * TIMEOUT_S)
+def test_killed_then_preempted_run_ends_as_the_straight_run(tmp_path):
+    check_killed_and_preempted_run_is_the_straight_run(tmp_path, nproc=1)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(5 * TIMEOUT_S)
+def test_killed_then_preempted_two_ranks_end_as_the_straight_run(tmp_path):
+    check_killed_and_preempted_run_is_the_straight_run(tmp_path, nproc=2)
+
+
+# --- a crash while saving ---------------------------------------------------------------
+
+def _stream_trainer(output_dir, max_steps: int, **flags):
+    """A ``StreamTrainer`` on the demo model and rte_type_0, a checkpoint every step."""
+    import seqio
+    from transformers import T5ForConditionalGeneration
+
+    import mixtures  # noqa: F401  (registers the built-in tasks, as run.py does)
+    from tasks import paths
+    from trainer.arguments import TrainingArguments
+    from trainer.hf import StreamTrainer
+    from trainer.inputs import build_train_stream
+
+    stream = build_train_stream("rte_type_0", seqio.ShardInfo(0, 1), batch_size=2,
+                                max_source_length=32, max_target_length=8, seed=7, num_epochs=None)
+    args = TrainingArguments(output_dir=str(output_dir), max_steps=max_steps, save_steps=1,
+                             per_device_train_batch_size=2, learning_rate=1e-3, report_to=[],
+                             disable_tqdm=True, seed=7, use_cpu=True, **flags)
+    model = T5ForConditionalGeneration.from_pretrained(paths.DEMO_MODEL_DIR)
+    return StreamTrainer(model=model, args=args, train_dataset=stream,
+                         stream_meta={"dataset": "rte_type_0", "seed": 7, "num_ranks": 1})
+
+
+@pytest.mark.timeout(TIMEOUT_S)
+def test_crash_while_saving_leaves_no_checkpoint(tmp_path, monkeypatch):
+    import torch
+    from trainer import checkpoints
+    from trainer.hf import StreamTrainer
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the launched runs (OMP_NUM_THREADS=1)
+    try:
+        save_rng_state = StreamTrainer._save_rng_state
+
+        def crash_at_step_2(self, output_dir):
+            if self.state.global_step == 2:
+                raise OSError("No space left on device (test)")
+            save_rng_state(self, output_dir)
+
+        monkeypatch.setattr(StreamTrainer, "_save_rng_state", crash_at_step_2)
+        with pytest.raises(OSError, match="No space left"):
+            _stream_trainer(tmp_path, max_steps=2).train()
+        monkeypatch.undo()
+        # Model, optimizer and stream state were written, but under the staging name only.
+        assert sorted(os.listdir(tmp_path)) == ["checkpoint-1", "tmp-checkpoint-2"]
+        assert (tmp_path / "tmp-checkpoint-2" / "model.safetensors").is_file()
+        assert checkpoints.find_latest_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoint-1")
+        resume = checkpoints.resolve_resume("latest", str(tmp_path), False)
+        assert resume == str(tmp_path / "checkpoint-1")
+
+        # A half-written checkpoint-2 from a saver without staging: replaced, not mixed in.
+        (tmp_path / "checkpoint-2").mkdir()
+        (tmp_path / "checkpoint-2" / "model.safetensors").write_bytes(b"torn")
+        trainer = _stream_trainer(tmp_path, max_steps=3, save_total_limit=2)
+        trainer.train(resume_from_checkpoint=resume)
+        # The leftover is gone, rotation kept the two newest, both complete.
+        assert sorted(os.listdir(tmp_path)) == ["checkpoint-2", "checkpoint-3"]
+        assert all(checkpoints.is_complete(str(tmp_path / name))
+                   for name in ("checkpoint-2", "checkpoint-3"))
+        assert (tmp_path / "checkpoint-2" / "model.safetensors").stat().st_size > 100
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_staging_names_are_never_checkpoints(tmp_path):
+    from transformers.trainer_utils import get_last_checkpoint, sort_checkpoints
+    from trainer import checkpoints
+    staging = checkpoints.staging_path(str(tmp_path / "checkpoint-7"))
+    assert staging == str(tmp_path / "tmp-checkpoint-7")
+    os.makedirs(staging)
+    assert checkpoints.list_checkpoints(str(tmp_path)) == []
+    assert get_last_checkpoint(str(tmp_path)) is None  # HF's own rules agree
+    assert sort_checkpoints(str(tmp_path)) == []
+    with pytest.raises(checkpoints.CheckpointError, match=r"\(tmp-checkpoint-7 incomplete\)"):
+        checkpoints.resolve_resume("latest", str(tmp_path), False)
+    assert checkpoints.remove_checkpoints(str(tmp_path)) == ["tmp-checkpoint-7"]
+    assert os.listdir(tmp_path) == []
+
+
+# --- one rank failing -------------------------------------------------------------------
+
+@pytest.mark.timeout(TIMEOUT_S)
+def test_one_failing_rank_ends_the_job_promptly(tmp_path):
+    module = tmp_path / "faulty_tasks.py"
+    module.write_text(FAULTY_MODULE)
+    args = (ARGS.replace("rte_type_0", "rte_faulty") +
+            f" --task_modules {module} --output_dir {tmp_path / 'out'}")
+    launch = Launch(args, tmp_path / "run.log", nproc=2)
+    launch.wait_for(lambda: "error (rank 1)" in launch.output(), "rank 1's error")
+    failed = time.monotonic()
+    code = launch.finish(timeout=60)
+    took = time.monotonic() - failed
+    output = launch.output()
+    assert code != 0, output[-6000:]
+    assert took < 30, f"{took:.0f}s from rank 1's error to the job's end"
+    assert "corrupt example on rank 1" in output
+    assert re.search(r"rank\s*:\s*1 \(local_rank: 1\)\s+exitcode\s*:\s*1", output), output[-3000:]
