@@ -269,7 +269,7 @@ def _check_jsonl(path: str, check: Callable[[dict], Optional[str]]) -> None:
                     row = json.loads(line)
                 except ValueError as err:
                     raise RawDataError(
-                        f"{path} line {n}: not valid JSON ({err.msg} at column "
+                        f"{path} line {n}: not valid JSON ({err.msg}, column "
                         f"{err.colno})") from None
                 problem = check(row)
                 if problem:

@@ -25,7 +25,9 @@ example) and only then renamed into place in one ``rename``. An interrupted buil
 at most a staging folder; a task folder without COMPLETED (e.g. from seqio's own script)
 is refused by ``tasks.cache_dirs.register_cache_dir`` and rebuilt by this command.
 COMPLETED records the vocabulary's sha256, so a cache built for another vocabulary is
-refused too. Tasks already cached in ``cache_dir`` are skipped unless ``--overwrite``.
+refused too, and the size of every shard, so a cache damaged later (a copy cut short)
+is refused rather than failing mid-run. Tasks already cached in ``cache_dir`` are
+skipped unless ``--overwrite``.
 """
 
 from __future__ import annotations
@@ -203,6 +205,14 @@ def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> d
     return examples
 
 
+def record_shard_sizes(task_dir: str, manifest: dict) -> None:
+    """Rewrites COMPLETED (still in staging) with the size of every shard, which
+    ``tasks.cache_dirs.check_cache_dir`` compares before a run reads the cache."""
+    record = dict(manifest, files=cache_dirs.shard_sizes(task_dir))
+    with open(os.path.join(task_dir, cache_dirs.COMPLETED), "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2, sort_keys=True)
+
+
 def _publish(staged: str, final: str, staging_root: str) -> None:
     """Renames the verified folder into place; a previous one is moved aside first."""
     os.makedirs(os.path.dirname(final), exist_ok=True)
@@ -241,6 +251,7 @@ def build_task_cache(name: str, cache_dir: str, *, splits: Optional[Sequence[str
     try:
         staged = run_seqio_job(task, wanted, staging_root, manifest=manifest, **job_kwargs)
         examples = verify_task_cache(staged, wanted, name)
+        record_shard_sizes(staged, manifest)
         _publish(staged, final, staging_root)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)

@@ -10,8 +10,10 @@ renames the finished folder (``COMPLETED`` inside) into place.
 
 ``register_cache_dir`` (what ``run.py --cache_dir`` and ``$SEQIO_CACHE_DIR`` use)
 refuses a folder holding a task folder without ``COMPLETED`` (an interrupted build,
-say of seqio's own script) or a cache built with another vocabulary, each with one line
-naming the task and the rebuild command, then adds it to seqio's global cache dirs.
+say of seqio's own script), a damaged cache (a shard whose size differs from the one
+``caches.cache_tasks`` recorded in ``COMPLETED``: truncated or missing), or a cache
+built with another vocabulary, each with one line naming the task and the rebuild
+command, then adds it to seqio's global cache dirs.
 """
 
 from __future__ import annotations
@@ -84,6 +86,30 @@ def cache_manifest(task_dir: str) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
+def shard_sizes(task_dir: str) -> Dict[str, int]:
+    """File name -> bytes of every tfrecord shard in a task folder (recorded in COMPLETED)."""
+    return {name: os.path.getsize(os.path.join(task_dir, name))
+            for name in sorted(os.listdir(task_dir)) if ".tfrecord-" in name}
+
+
+def damaged_shards(task_dir: str) -> List[str]:
+    """Shards that differ from what COMPLETED recorded, each as one phrase (empty: intact).
+
+    Caches whose COMPLETED records no sizes (built by other tools) are not checked. A
+    size check costs one ``stat`` per shard, and catches the usual damage (a copy or
+    sync cut short) that would otherwise surface mid-run as a TensorFlow DataLossError.
+    """
+    recorded = cache_manifest(task_dir).get("files") or {}
+    problems = []
+    for name, size in sorted(recorded.items()):
+        path = os.path.join(task_dir, name)
+        if not os.path.isfile(path):
+            problems.append(f"{name} is missing")
+        elif os.path.getsize(path) != size:
+            problems.append(f"{name} has {os.path.getsize(path)} bytes, {size} when built")
+    return problems
+
+
 _sha_memo: Dict[tuple, str] = {}
 
 
@@ -137,9 +163,9 @@ def vocabulary_mismatch(task: seqio.Task, task_dir: str) -> Optional[str]:
 def check_cache_dir(path: str, check_vocabulary: bool = True) -> List[str]:
     """Raises CacheDirError (one line) unless ``path`` is a usable cache folder.
 
-    Refuses a missing folder, task folders without COMPLETED, and (for registered
-    tasks) caches built with a vocabulary other than the one the task now resolves.
-    Returns the cached task names.
+    Refuses a missing folder, task folders without COMPLETED, damaged shards (sizes
+    recorded in COMPLETED), and (for registered tasks) caches built with a vocabulary
+    other than the one the task now resolves. Returns the cached task names.
     """
     if not os.path.isdir(path):
         raise CacheDirError(f"cache dir {path} does not exist; build it with "
@@ -152,10 +178,18 @@ def check_cache_dir(path: str, check_vocabulary: bool = True) -> List[str]:
             f"interrupted build) and will not be read; rebuild with "
             f"`{build_command(partial, path, overwrite=True)}`")
     names = cached_tasks(path)
+    dirs = _task_dirs(path)
+    damaged = {name: damaged_shards(dirs[name]) for name in names}
+    damaged = {name: problems for name, problems in damaged.items() if problems}
+    if damaged:
+        first = next(iter(damaged))
+        raise CacheDirError(
+            f"cache of {', '.join(damaged)} in {path} is damaged ({first}: "
+            f"{damaged[first][0]}) and will not be read; rebuild with "
+            f"`{build_command(list(damaged), path, overwrite=True)}`")
     if check_vocabulary:
         registered = set(seqio.TaskRegistry.names())
         stale, new_vocab = [], None
-        dirs = _task_dirs(path)
         for name in names:
             if name in registered:
                 other = vocabulary_mismatch(seqio.TaskRegistry.get(name), dirs[name])

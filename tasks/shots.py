@@ -13,13 +13,20 @@ placeholder (exemplar choice depends on the length budget), ``prepend_exemplars`
 * exemplars are taken in that order while they fit the token budget
   ``sequence_length["inputs"] - len(input) - 1`` (room for the input and EOS), up to 1
   (one-shot) or ``MAX_MULTI_SHOT`` (multi-shot); exemplars too long alone are skipped.
+
+A few-shot example always gets at least one exemplar, so the input length limit has a
+floor: ``check_source_length`` (run.py calls it at start-up) refuses a limit below the
+shortest possible prompt, the pool's shortest exemplar + its shortest input + EOS, since
+then no example could be prompted at all. Above that floor, an example whose own input
+leaves no room for any exemplar stops the pipeline with a one-line assertion naming the
+task and the limit (raise ``--max_source_length``, or use the zero-shot task).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Optional
+from typing import Iterable, Optional
 
 from tasks import _compat  # noqa: F401
 from tasks.names import Shot
@@ -32,6 +39,10 @@ POOL_SIZE = 256
 MAX_MULTI_SHOT = 16
 EXEMPLAR_SEPARATOR = "\n\n\n"
 _settings = {"seed": 0}
+
+
+class FewShotLengthError(ValueError):
+    """An input length limit too short for any prompt of a few-shot task (one line)."""
 
 
 def set_fewshot_seed(seed: int) -> None:
@@ -50,7 +61,11 @@ def _strip_eos(ids: np.ndarray, eos_id: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=None)
 def _pool(zero_shot_task: str, vocab_file: str):
-    """(texts, inputs_texts, flat_ids, lengths) of the exemplar pool, or None."""
+    """(texts, inputs_texts, flat_ids, lengths, input_lengths) of the exemplar pool, or None.
+
+    ``lengths`` counts an exemplar's tokens (input + target), ``input_lengths`` its
+    input's alone (both without EOS).
+    """
     del vocab_file  # part of the cache key only: a new vocabulary means new ids
     task = seqio.get_mixture_or_task(zero_shot_task)
     if "train" not in task.splits:
@@ -60,7 +75,7 @@ def _pool(zero_shot_task: str, vocab_file: str):
     ds = task.get_dataset(sequence_length=None, split="train", shuffle=False,
                           use_cached=False, trim_output_features=False).take(POOL_SIZE)
     eos = task.output_features["inputs"].vocabulary.eos_id
-    texts, inputs, ids = [], [], []
+    texts, inputs, ids, input_lengths = [], [], [], []
     for ex in ds.as_numpy_iterator():
         inp = ex["inputs_pretokenized"].decode("utf-8")
         tgt = ex["targets_pretokenized"].decode("utf-8")
@@ -68,11 +83,62 @@ def _pool(zero_shot_task: str, vocab_file: str):
             continue
         texts.append(f"{inp}\n\n{tgt}")
         inputs.append(inp)
-        ids.append(np.concatenate([_strip_eos(ex["inputs"], eos), _strip_eos(ex["targets"], eos)]))
+        input_ids = _strip_eos(ex["inputs"], eos)
+        ids.append(np.concatenate([input_ids, _strip_eos(ex["targets"], eos)]))
+        input_lengths.append(len(input_ids))
     if not texts:
         return None
     lengths = np.array([len(x) for x in ids], np.int32)
-    return texts, inputs, np.concatenate(ids).astype(np.int32), lengths
+    return (texts, inputs, np.concatenate(ids).astype(np.int32), lengths,
+            np.array(input_lengths, np.int32))
+
+
+def _vocab_file(task) -> str:
+    """The key ``_pool`` is memoised on: the task's input vocabulary file."""
+    vocab = task.output_features["inputs"].vocabulary
+    return str(getattr(vocab, "sentencepiece_model_file", ""))
+
+
+def fewshot_source(task) -> Optional[tuple]:
+    """``(zero-shot task name, Shot)`` of a task derived by ``prepend_exemplars``, else None."""
+    for step in task.preprocessors:
+        if isinstance(step, functools.partial) and step.func is prepend_exemplars:
+            return step.keywords["zero_shot_task"], step.keywords["shot"]
+    return None
+
+
+def min_prompt_length(task) -> Optional[int]:
+    """Tokens of the shortest prompt a few-shot ``task`` can build (None: no exemplar pool).
+
+    The pool's shortest exemplar, its shortest input, and EOS: no example fits in fewer.
+    """
+    source = fewshot_source(task)
+    if source is None:
+        return None
+    pool = _pool(source[0], _vocab_file(task))
+    if pool is None:
+        return None
+    return int(pool[3].min()) + int(pool[4].min()) + 1
+
+
+def check_source_length(tasks: Iterable, max_source_length: int) -> None:
+    """Raises FewShotLengthError (one line) for the first few-shot task that cannot build
+    a single prompt within ``max_source_length`` tokens (see the module docstring).
+
+    Zero-shot and other tasks pass; reading a few-shot task's exemplar pool here is no
+    extra cost, since its pipeline reads the same (memoised) pool.
+    """
+    for task in tasks:
+        need = min_prompt_length(task)
+        if need is None or need <= max_source_length:
+            continue
+        zero, shot = fewshot_source(task)
+        pool = _pool(zero, _vocab_file(task))
+        raise FewShotLengthError(
+            f"{task.name}: --max_source_length {max_source_length} cannot hold a single "
+            f"{shot.name.lower()}-shot prompt (the shortest exemplar takes {int(pool[3].min())} "
+            f"tokens, the shortest input {int(pool[4].min())} more, plus EOS); raise "
+            f"--max_source_length to at least {need}, or use the zero-shot task {zero}")
 
 
 def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
@@ -88,7 +154,7 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
         logging.warning("%s has no labelled train examples: %s variant has no exemplars",
                         zero_shot_task, shot.name.lower())
         return dataset
-    texts, inputs, flat_ids, lengths = pool
+    texts, inputs, flat_ids, lengths, _ = pool
     k = max_exemplars(shot)
     limit = (sequence_length or {}).get("inputs")
     pool_texts = tf.constant(texts)

@@ -44,15 +44,46 @@ def dataset_dir(tfds_name: str, data_dir: str) -> str:
     return os.path.join(data_dir, *name.split("/"), version)
 
 
+def _prepared_versions(tfds_name: str, data_dir: str) -> list:
+    """Versions of ``name/config`` that are prepared in ``data_dir`` (any version)."""
+    folder = os.path.dirname(dataset_dir(tfds_name, data_dir))
+    if not os.path.isdir(folder):
+        return []
+    return sorted(v for v in os.listdir(folder)
+                  if os.path.isfile(os.path.join(folder, v, "dataset_info.json")))
+
+
+def _data_dir_origin(data_dir: str) -> str:
+    """Why ``data_dir`` is the one in force, when the user did not choose it (else "")."""
+    if (not seqio_utils._TFDS_DATA_DIR_OVERRIDE and not os.environ.get("TFDS_DATA_DIR")
+            and os.path.abspath(data_dir) == os.path.abspath(paths.DEMO_TFDS_DIR)):
+        return (", the demo data dir used because neither --tfds_data_dir nor "
+                "$TFDS_DATA_DIR is set")
+    return ""
+
+
 def check_prepared(tfds_name: str, data_dir: str) -> None:
-    """Raises MissingDatasetError (one line, with the fix) unless the dataset is prepared."""
+    """Raises MissingDatasetError (one line, with the fix) unless the dataset is prepared.
+
+    The line names the data dir (and why it is the one in force when the user did not
+    set it), the ``name:version`` and folder expected, other versions found there, and
+    the offline build command. Nothing is ever downloaded.
+    """
     where = dataset_dir(tfds_name, data_dir)
-    if not os.path.isfile(os.path.join(where, "dataset_info.json")):
-        raise MissingDatasetError(
-            f"TFDS dataset {tfds_name} is not prepared in {data_dir} (expected {where}); "
-            f"build it offline with `python -m caches.build_tfds --raw_dir RAW "
-            f"--data_dir {data_dir} --datasets {tfds_name.partition(':')[0]}` "
-            "or point --tfds_data_dir / TFDS_DATA_DIR at a folder that has it.")
+    if os.path.isfile(os.path.join(where, "dataset_info.json")):
+        return
+    name, _, version = tfds_name.partition(":")
+    if not os.path.isdir(data_dir):
+        found = f"; {data_dir} does not exist"
+    else:
+        others = [v for v in _prepared_versions(tfds_name, data_dir) if v != version]
+        noun = "version" if len(others) == 1 else "versions"
+        found = f"; found {noun} {', '.join(others)} there instead" if others else ""
+    raise MissingDatasetError(
+        f"TFDS dataset {tfds_name} is not prepared in {data_dir}{_data_dir_origin(data_dir)} "
+        f"(expected {where}{found}); build it offline with `python -m caches.build_tfds "
+        f"--raw_dir RAW --data_dir {data_dir} --datasets {name}` "
+        "or point --tfds_data_dir / TFDS_DATA_DIR at a folder that has it.")
 
 
 class _LocalTfdsLoader(seqio_utils.LazyTfdsLoader):

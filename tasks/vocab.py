@@ -67,13 +67,31 @@ def configure_vocabulary(vocab_path: Optional[str] = None,
                          model_name_or_path: Optional[str] = None) -> str:
     """Sets the inputs of the resolution rule for every registered task.
 
-    Returns the resolved file (raising VocabularyError early if it is missing).
+    Returns the resolved file (raising VocabularyError early if it is missing or is not
+    a SentencePiece model).
     """
     _settings["vocab_path"] = vocab_path
     _settings["model_name_or_path"] = model_name_or_path
     path = resolve_vocab_path(vocab_path, model_name_or_path)
+    check_sentencepiece_model(path)
     DEFAULT_VOCABULARY.reset()
     return path
+
+
+def check_sentencepiece_model(path: str) -> None:
+    """Raises VocabularyError (one line) unless ``path`` loads as a SentencePiece model.
+
+    Checked when the vocabulary is configured, so a wrong file fails at start-up with
+    its path, not later inside a tokenizer or a tf.data pipeline.
+    """
+    import sentencepiece as spm
+    try:
+        spm.SentencePieceProcessor(model_file=str(path))
+    except Exception as e:  # sentencepiece raises RuntimeError/OSError on junk
+        reason = " ".join(str(e).split()) or type(e).__name__
+        raise VocabularyError(
+            f"{path} is not a SentencePiece model ({reason}); pass --vocab_path pointing "
+            "at a valid spiece.model (the one the model was trained with).") from None
 
 
 class ConfiguredVocabulary(seqio.SentencePieceVocabulary):

@@ -25,6 +25,19 @@ def demo_assets():
     return paths
 
 
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to reach the network raises (and so cannot hang)."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
 def run_torchrun(worker, nproc, args, timeout, extra_env=None):
     """``torchrun --standalone`` a worker script in its own process group.
 

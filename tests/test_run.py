@@ -238,10 +238,12 @@ def test_unknown_dataset_is_one_line_with_nearest_names(tmp_path):
 
 
 def _checkpoint(folder, step, ranks=1, complete=True):
+    import torch
+    from safetensors.torch import save_file
     from trainer import checkpoints
     path = folder / f"checkpoint-{step}"
     path.mkdir(parents=True)
-    (path / "model.safetensors").write_bytes(b"")
+    save_file({"w": torch.zeros(1)}, str(path / "model.safetensors"))
     for rank in range(ranks):
         checkpoints.write_stream_state(str(path), rank, {"position": 0},
                                        {"dataset": "d", "seed": 1, "num_ranks": ranks})
