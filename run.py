@@ -21,10 +21,17 @@ with a warning). What happens, in order:
 4. data: each data-parallel rank streams its own shard (``trainer.inputs``);
 5. ``--do_train`` (resuming from ``--resume_from_checkpoint PATH|latest``, or from the
    newest complete checkpoint in ``--output_dir`` unless ``--overwrite_output_dir``),
-   the final model saved in ``--output_dir``; ``--do_eval``: the eval loss.
+   the final model saved in ``--output_dir``; ``--do_eval``: the eval loss;
+6. ``--shots 0,1,multi`` (with ``--do_eval`` or ``--do_predict``; ``--do_predict`` alone
+   means ``--shots 0``): every scored template of ``--eval_dataset_name`` predicted in
+   each shot setting (``eval.predict``: rank classification or generation, each rank its
+   shard) into ``--output_dir/predictions/``, scored with the tasks' metrics
+   (``metrics.json``) and reported as the shot table (``results.json``, ``results.md``,
+   ``shots.png``; printed by rank 0).
 
 Errors are one line (exit 2 for a command line or setup problem, 1 otherwise); pass
-``--debug`` for the traceback. Only rank 0 logs.
+``--debug`` for the traceback. A SIGTERM while training saves a checkpoint, then exits
+143 with one ``stopped:`` line (``--save_on_preemption``). Only rank 0 logs.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import tasks  # noqa: E402,F401  (seqio compat fix: before seqio, mixtures, trainer)
 
 import logging  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
@@ -98,8 +106,7 @@ def configure_registry(model_path, model_args, data_args, training_args) -> str:
 
     lookup.load_task_modules(data_args.task_modules)
     mixtures.register_all()
-    if data_args.tfds_data_dir:
-        sources.set_tfds_data_dir(data_args.tfds_data_dir)
+    sources.set_tfds_data_dir(data_args.tfds_data_dir)  # None: $TFDS_DATA_DIR, else the demo data
     vocab_file = vocab.configure_vocabulary(model_args.vocab_path, model_path)
     if data_args.cache_dir:
         cache_dirs.register_cache_dir(data_args.cache_dir)
@@ -111,21 +118,93 @@ def configure_registry(model_path, model_args, data_args, training_args) -> str:
 def resolve_names(data_args, training_args) -> None:
     """Checks that the datasets asked for are registered and have the splits used (one line if not)."""
     import mixtures
-    from tasks import lookup
+    from tasks import lookup, shots
     from trainer import data
 
     if not data_args.dataset_name:
         raise RunError("pass --dataset_name NAME (a registered task or mixture; list them with "
                        "`python -m tasks list`)")
-    wanted = [(data_args.dataset_name, "train")] if training_args.do_train else []
-    if training_args.do_eval:
-        wanted.append((data_args.eval_dataset_name, data_args.eval_split))
-    for name, split in wanted:
+    wanted = [(data_args.dataset_name, "train", "--do_train needs one: pick another "
+               "--dataset_name or drop --do_train")] if training_args.do_train else []
+    if training_args.do_eval or training_args.do_predict:
+        wanted.append((data_args.eval_dataset_name, data_args.eval_split,
+                       "pick another --eval_dataset_name or --eval_split"))
+    for name, split, fix in wanted:
         provider = lookup.get_provider(name, pending=mixtures.PENDING)
         try:
-            data.member_tasks(provider, split)
+            members = data.member_tasks(provider, split)
         except ValueError as err:
-            raise RunError(f"{err}; pick another --dataset_name / --eval_split") from None
+            raise RunError(f"{err}; {fix}") from None
+        # A few-shot task needs room for one exemplar: refuse a limit that can hold none.
+        shots.check_source_length(members, data_args.max_source_length)
+
+
+def prediction_shots(data_args, training_args) -> list:
+    """The shot settings to predict and score after training (empty: the eval loss only).
+
+    ``--shots`` with ``--do_eval`` or ``--do_predict``; ``--do_predict`` alone, or
+    ``--do_eval --predict_with_generate``, mean zero-shot (the tasks as named).
+    """
+    from eval import report
+    text = data_args.shots
+    if text is None and (training_args.do_predict or
+                         (training_args.do_eval and training_args.predict_with_generate)):
+        text = "0"
+    if text is None:
+        return []
+    if not (training_args.do_eval or training_args.do_predict):
+        raise RunError("--shots needs --do_eval or --do_predict")
+    try:
+        return report.parse_shots(text)
+    except ValueError as err:
+        raise RunError(f"--shots {text!r}: {err}") from None
+
+
+def predict_and_score(model, shots: list, data_args, training_args, shard=None):
+    """Predictions of ``--eval_dataset_name`` per shot setting, their metrics and the shot table.
+
+    Files go to ``--output_dir``: ``predictions/<task>.jsonl``, ``metrics.json``,
+    ``results.json`` / ``results.md`` / ``shots.png``; rank 0 prints the table.
+    """
+    from eval import report
+    templates = ([int(t) for t in data_args.templates.split(",")]
+                 if data_args.templates else None)
+    model_name = os.path.basename(os.path.normpath(training_args.output_dir))
+    # One line per task read would bury the table: the progress bar shows the tasks.
+    logging.getLogger("trainer.data").setLevel(logging.WARNING)
+    try:
+        return report.evaluate_shots(
+            model, [data_args.eval_dataset_name], shots, training_args.output_dir,
+            split=data_args.eval_split, templates=templates,
+            max_samples=data_args.max_eval_samples,
+            title=f"{model_name} on {data_args.eval_dataset_name}",
+            meta=dict(model=training_args.output_dir, dataset_name=data_args.eval_dataset_name),
+            batch_size=training_args.per_device_eval_batch_size,
+            max_source_length=data_args.max_source_length,
+            max_target_length=data_args.max_target_length,
+            num_beams=training_args.generation_num_beams or 1,
+            method=data_args.eval_method, shard=shard,
+            show_progress=not training_args.disable_tqdm)
+    except ValueError as err:
+        raise RunError(str(err)) from None
+
+
+def parallel_dims(model_args, training_args):
+    """The run's ``ParallelDims`` under ``--tensor_parallel_size T > 1`` (None: data parallel only).
+
+    ``T`` must divide the number of processes; the ``W / T`` data-parallel replicas are
+    composed with TP by FSDP2 (``trainer.parallel.tp.parallelize``), so neither
+    ``--deepspeed`` nor HF's ``--fsdp`` goes with it.
+    """
+    tp = model_args.tensor_parallel_size
+    if tp == 1:
+        return None
+    from trainer.parallel import dims
+    dims.check_compatible(tp, training_args.deepspeed)
+    if training_args.fsdp:
+        raise RunError(f"--tensor_parallel_size {tp} cannot be combined with --fsdp (HF's FSDP); drop "
+                       f"--fsdp: the data-parallel replicas next to TP already use FSDP2")
+    return dims.ParallelDims.from_env(tp)
 
 
 def resolve_model_path(model_args, training_args) -> str:
@@ -159,7 +238,12 @@ def build_tokenizer(vocab_file: str):
 def load_model(model_path: str, model_args, tokenizer):
     """``T5ForConditionalGeneration.from_pretrained`` with ``--config_overrides`` (vocabulary checked)."""
     from transformers import AutoConfig, T5ForConditionalGeneration
-    config = AutoConfig.from_pretrained(model_path)
+    unusable = (f"--model_name_or_path {model_path}: not a loadable model folder ({{}}); pass a "
+                f"folder written by save_pretrained (config.json and model.safetensors)")
+    try:
+        config = AutoConfig.from_pretrained(model_path)
+    except (OSError, ValueError) as err:
+        raise RunError(unusable.format(" ".join(str(err).split())[:200])) from None
     if model_args.config_overrides:
         try:
             config.update_from_string(model_args.config_overrides)
@@ -168,7 +252,11 @@ def load_model(model_path: str, model_args, tokenizer):
     if len(tokenizer) > config.vocab_size:
         raise RunError(f"the vocabulary has {len(tokenizer)} ids but {model_path} embeds only "
                        f"{config.vocab_size}; pass the --vocab_path the model was trained with")
-    return T5ForConditionalGeneration.from_pretrained(model_path, config=config)
+    from safetensors import SafetensorError
+    try:
+        return T5ForConditionalGeneration.from_pretrained(model_path, config=config)
+    except (OSError, ValueError, RuntimeError, SafetensorError) as err:  # no or truncated weights
+        raise RunError(unusable.format(" ".join(str(err).split())[:200])) from None
 
 
 def prepare_output_dir(training_args) -> str | None:
@@ -202,13 +290,19 @@ def _min_over_ranks(value: int) -> int:
     return int(tensor.item())
 
 
-def build_streams(data_args, training_args):
-    """``(train stream or None, eval stream or None)`` of this data-parallel rank."""
+def data_shard(training_args, dims):
+    """This rank's ``seqio.ShardInfo``: by data-parallel rank (tensor-parallel peers share one)."""
     import seqio
+    if dims is not None:
+        index, num_shards = dims.data_shard()
+        return seqio.ShardInfo(index=index, num_shards=num_shards)
+    return seqio.ShardInfo(index=training_args.process_index, num_shards=training_args.world_size)
+
+
+def build_streams(data_args, training_args, shard):
+    """``(train stream or None, eval stream or None)`` of this data-parallel rank."""
     from trainer import inputs
 
-    rank, world = training_args.process_index, training_args.world_size
-    shard = seqio.ShardInfo(index=rank, num_shards=world)
     lengths = dict(max_source_length=data_args.max_source_length,
                    max_target_length=data_args.max_target_length)
     train = evaluation = None
@@ -223,6 +317,10 @@ def build_streams(data_args, training_args):
                 examples, num_train_epochs=training_args.num_train_epochs,
                 batch_size=training_args.per_device_train_batch_size,
                 gradient_accumulation_steps=training_args.gradient_accumulation_steps)
+            if examples == 0:
+                raise RunError(f"{data_args.dataset_name}: the train split has no examples (on the "
+                               f"smallest rank's shard); check the task's source or pick another "
+                               f"--dataset_name")
             if steps < 1:
                 raise RunError(f"{data_args.dataset_name}: {examples} train examples per rank make "
                                f"no full optimizer step; lower the batch size or pass --max_steps")
@@ -247,17 +345,13 @@ def run(argv: list) -> int:
 
     model_args, data_args, training_args = parse_args(argv)
     setup_logging(training_args)
-    if model_args.tensor_parallel_size != 1:
-        raise RunError("--tensor_parallel_size > 1 is not wired into run.py yet (tracked issue); "
-                       "leave it at 1 (data parallel, optionally with --deepspeed)")
-    if not (training_args.do_train or training_args.do_eval):
-        raise RunError("nothing to do: pass --do_train and/or --do_eval")
+    dims = parallel_dims(model_args, training_args)
+    if not (training_args.do_train or training_args.do_eval or training_args.do_predict):
+        raise RunError("nothing to do: pass --do_train, --do_eval and/or --do_predict")
     if training_args.dataloader_num_workers:
         raise RunError("--dataloader_num_workers must be 0: streams are read in the main process "
                        "(tf.data already reads and prefetches in its own threads)")
-    if training_args.predict_with_generate:
-        logger.warning("--predict_with_generate: generation and metrics are not in run.py yet; "
-                       "--do_eval reports the eval loss only")
+    shots = prediction_shots(data_args, training_args)
 
     model_path = resolve_model_path(model_args, training_args)
     vocab_file = configure_registry(model_path, model_args, data_args, training_args)
@@ -266,17 +360,30 @@ def run(argv: list) -> int:
 
     tokenizer = build_tokenizer(vocab_file)
     model = load_model(model_path, model_args, tokenizer)
-    train_stream, eval_stream = build_streams(data_args, training_args)
+    shard = data_shard(training_args, dims)
+    train_stream, eval_stream = build_streams(data_args, training_args, shard)
 
-    from trainer.hf import StreamTrainer
-    trainer = StreamTrainer(
-        model=model, args=training_args, train_dataset=train_stream, eval_dataset=eval_stream,
-        processing_class=tokenizer, vocab_file=vocab_file,
-        stream_meta={"dataset": data_args.dataset_name, "seed": training_args.seed,
-                     "num_ranks": training_args.world_size})
+    kwargs = dict(model=model, args=training_args, train_dataset=train_stream,
+                  eval_dataset=eval_stream, processing_class=tokenizer, vocab_file=vocab_file,
+                  stream_meta={"dataset": data_args.dataset_name, "seed": training_args.seed,
+                               "num_ranks": training_args.world_size})
+    if dims is not None:
+        from trainer.parallel import tp
+        from trainer.sharded_trainer import ShardedStreamTrainer
+        tp.parallelize(model.to(training_args.device), dims)
+        logger.info("tensor parallel: %d replicas x %d-way TP (%s)", dims.dp, dims.tp,
+                    "FSDP2 over the replicas" if dims.dp_enabled else "one replica")
+        trainer = ShardedStreamTrainer(dims=dims, **kwargs)
+    else:
+        from trainer.hf import StreamTrainer
+        trainer = StreamTrainer(**kwargs)
 
     if training_args.do_train:
         result = trainer.train(resume_from_checkpoint=resume)
+        if train_stream.counters.examples == 0:  # an empty split: HF stops at step 0, no error
+            raise RunError(f"{data_args.dataset_name}: the train split gave no examples, nothing "
+                           f"was trained (model not saved); check the task's source or pick "
+                           f"another --dataset_name")
         trainer.save_model()
         trainer.log_metrics("train", result.metrics)
         trainer.save_metrics("train", result.metrics)
@@ -284,27 +391,40 @@ def run(argv: list) -> int:
         logger.info("model saved in %s", training_args.output_dir)
     if training_args.do_eval:
         metrics = trainer.evaluate()
+        if metrics.get("eval_samples") == 0:  # eval_loss would be NaN: no results written
+            raise RunError(f"{data_args.eval_dataset_name}: the {data_args.eval_split} split gave "
+                           f"no examples to evaluate; pick another --eval_dataset_name or "
+                           f"--eval_split")
         trainer.log_metrics("eval", metrics)
         trainer.save_metrics("eval", metrics)
+    if shots:
+        predict_and_score(trainer.model, shots, data_args, training_args,
+                          shard=shard if dims is not None else None)
     return 0
 
 
 def _known_errors() -> tuple:
     """Exceptions that are the user's to fix: printed as one line, exit 2."""
-    from tasks import cache_dirs, lookup, sources, vocab
+    from tasks import cache_dirs, lookup, shots, sources, vocab
     from trainer import arguments, checkpoints
-    from trainer.parallel import zero
+    from trainer.parallel import dims, tp, zero
     return (RunError, arguments.ArgumentError, lookup.UnknownNameError, lookup.TaskModuleError,
             vocab.VocabularyError, sources.MissingDatasetError, cache_dirs.CacheDirError,
-            checkpoints.CheckpointError, zero.ZeroConfigError)
+            shots.FewShotLengthError, checkpoints.CheckpointError, zero.ZeroConfigError,
+            dims.ParallelDimsError, tp.TensorParallelError)
 
 
 def main(argv: list | None = None) -> int:
     """Entry point: ``run(argv)`` with one-line errors (tracebacks with ``--debug``)."""
     argv, debug = _pop_debug(list(sys.argv[1:] if argv is None else argv))
     known = _known_errors()
+    from trainer.checkpoints import EXIT_PREEMPTED, Preempted
     try:
         return run(argv)
+    except Preempted as err:  # SIGTERM, checkpoint saved: not an error, but not done either
+        if _rank() == 0:
+            print(f"stopped: {err}", file=sys.stderr, flush=True)
+        return EXIT_PREEMPTED
     except known as err:
         if debug:
             raise
@@ -316,6 +436,9 @@ def main(argv: list | None = None) -> int:
             raise
         where = f" (rank {_rank()})" if int(os.environ.get("WORLD_SIZE", "1")) > 1 else ""
         message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        # A tf.data assertion (e.g. a few-shot exemplar that does not fit): its own message.
+        asserted = re.search(r"assertion failed: \[([^\]]+)\]", message)
+        message = asserted.group(1) if asserted else message
         print(f"error{where}: {type(err).__name__}: {message} (rerun with --debug for the "
               f"traceback)", file=sys.stderr, flush=True)
         return 1

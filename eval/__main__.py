@@ -18,21 +18,14 @@ mixture is registered, plus the user's ``--task_modules``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import List, Optional
 
 import tasks  # noqa: F401  (seqio compat fix before seqio)
 from tasks import lookup
-from tasks.names import Shot
 
 from eval import predict, report, runtime, score
-
-RESULTS_JSON = "results.json"
-RESULTS_MD = "results.md"
-CHART = "shots.png"
-
 
 def register(task_modules: Optional[str]) -> None:
     """Every built-in task and mixture, then the user's modules (and their mixtures)."""
@@ -44,14 +37,6 @@ def register(task_modules: Optional[str]) -> None:
 def _pending():
     import mixtures
     return mixtures.PENDING
-
-
-def parse_shots(text: str) -> List[Shot]:
-    """``"0,1,multi"`` -> ``[Shot.ZERO, Shot.ONE, Shot.MULTI]``."""
-    shots = [Shot.from_label(s) for s in text.split(",") if s.strip()]
-    if not shots:
-        raise ValueError("--shots is empty; use e.g. 0,1,multi")
-    return list(dict.fromkeys(shots))
 
 
 def default_output_dir(model_name_or_path: str, dataset_name: str) -> str:
@@ -91,32 +76,16 @@ def run_table(args) -> int:
     names = [n.strip() for n in args.dataset_name.split(",") if n.strip()]
     for name in names:
         lookup.get_provider(name, pending=_pending())  # one-line error for a bad name
-    shots = parse_shots(args.shots)
+    shots = report.parse_shots(args.shots)
     templates = ([int(t) for t in args.templates.split(",") if t.strip()]
                  if args.templates else None)
-    task_names = report.shot_tasks(names, shots, args.split, templates)
-    if not task_names:
-        raise ValueError(f"{args.dataset_name}: no scored task for shots {args.shots}")
     out_dir = args.output_dir or default_output_dir(args.model_name_or_path, args.dataset_name)
     model = runtime.load_model(args.model_name_or_path, args.dtype)
-    predict.predict_to_files(model, None, task_names, out_dir, split=args.split,
-                             max_samples=args.max_eval_samples, **runtime.predict_kwargs(args))
-    if rank == 0:
-        metrics = score.score_dir(out_dir, only=task_names)
-        results = report.build_results(metrics, shots)
-        results.update(model=args.model_name_or_path, dataset_name=args.dataset_name,
-                       split=args.split, max_eval_samples=args.max_eval_samples)
-        with open(os.path.join(out_dir, RESULTS_JSON), "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
-        table = report.markdown_table(results)
-        with open(os.path.join(out_dir, RESULTS_MD), "w", encoding="utf-8") as f:
-            f.write(table + "\n")
-        title = f"{os.path.basename(os.path.normpath(args.model_name_or_path))} on {args.dataset_name}"
-        report.plot_results(results, os.path.join(out_dir, CHART), title=title)
-        print(table)
-        print(f"results: {os.path.join(out_dir, RESULTS_JSON)}, "
-              f"{os.path.join(out_dir, RESULTS_MD)}, {os.path.join(out_dir, CHART)}")
+    title = f"{os.path.basename(os.path.normpath(args.model_name_or_path))} on {args.dataset_name}"
+    report.evaluate_shots(model, names, shots, out_dir, split=args.split, templates=templates,
+                          max_samples=args.max_eval_samples, title=title,
+                          meta=dict(model=args.model_name_or_path, dataset_name=args.dataset_name),
+                          **runtime.predict_kwargs(args))
     runtime.finish_distributed()
     return 0
 

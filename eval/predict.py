@@ -426,11 +426,13 @@ def predict_to_files(model, tokenizer, provider_name: Union[str, seqio.Task, Seq
             if shards is not None:
                 cached = data.choose_cache(task, [task], split, use_cached)
                 write_jsonl(path, merge_shards(shards, by_idx=not cached))
-                logger.info("%s: %d predictions (%s) -> %s", task.name,
+                logger.debug("%s: %d predictions (%s) -> %s", task.name,
                             sum(len(s) for s in shards), chosen, path)
             paths[task.name] = path
     finally:
         model.train(was_training)
     if dist is not None:
         dist.barrier()
+    if rank == 0:
+        logger.info("%d task(s) predicted into %s", len(paths), predictions_dir(out_dir))
     return paths

@@ -16,7 +16,9 @@ Spearman), as GLUE/SuperGLUE averages do. Per dataset and shot the report gives 
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import tasks  # noqa: F401  (seqio compat fix before seqio)
@@ -61,6 +63,14 @@ def shot_tasks(provider_names: Sequence[str], shots: Sequence[Shot], split: str 
                 if name in seqio.TaskRegistry.names() and seqio.get_mixture_or_task(name).metric_fns:
                     names.append(name)
     return list(dict.fromkeys(names))
+
+
+def parse_shots(text: str) -> List[Shot]:
+    """``"0,1,multi"`` -> ``[Shot.ZERO, Shot.ONE, Shot.MULTI]`` (ValueError for a bad label)."""
+    shots = [Shot.from_label(s) for s in text.split(",") if s.strip()]
+    if not shots:
+        raise ValueError("--shots is empty; use e.g. 0,1,multi")
+    return list(dict.fromkeys(shots))
 
 
 def task_score(metrics: Mapping[str, Optional[float]]) -> Optional[float]:
@@ -171,3 +181,53 @@ def plot_results(results: Mapping, path: str, title: str = "") -> str:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+# -- predict, score, report: what ``python -m eval`` and ``run.py --do_eval --shots`` run --
+
+RESULTS_JSON = "results.json"
+RESULTS_MD = "results.md"
+CHART = "shots.png"
+
+
+def write_report(results: Mapping, out_dir: str, title: str = "") -> str:
+    """Writes ``results.json``, ``results.md`` and ``shots.png`` into ``out_dir``; returns the table."""
+    with open(os.path.join(out_dir, RESULTS_JSON), "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    table = markdown_table(results)
+    with open(os.path.join(out_dir, RESULTS_MD), "w", encoding="utf-8") as f:
+        f.write(table + "\n")
+    plot_results(results, os.path.join(out_dir, CHART), title=title)
+    return table
+
+
+def evaluate_shots(model, provider_names: Sequence[str], shots: Sequence[Shot], out_dir: str, *,
+                   split: str = "validation", templates: Optional[Sequence[int]] = None,
+                   max_samples: Optional[int] = None, title: str = "",
+                   meta: Optional[Mapping] = None, **predict_kwargs) -> Optional[dict]:
+    """Predicts every scored template of ``provider_names`` in each shot setting, scores, reports.
+
+    Every rank predicts its shard (``predict.predict_to_files``; ``predict_kwargs`` go
+    there: ``batch_size``, ``max_source_length``, ``method``, ``shard`` ...). Rank 0
+    scores the files (``OUT/metrics.json``), writes ``results.json`` / ``results.md`` /
+    ``shots.png`` (``meta`` is added to ``results.json``), prints the table and returns
+    the results; the other ranks return None.
+    """
+    from eval import score
+    task_names = shot_tasks(provider_names, shots, split, templates)
+    if not task_names:
+        raise ValueError(f"{', '.join(provider_names)}: no task with metrics for shots "
+                         f"{', '.join(s.label for s in shots)} on split {split!r}")
+    predict.predict_to_files(model, None, task_names, out_dir, split=split,
+                             max_samples=max_samples, **predict_kwargs)
+    if predict.current_rank() != 0:
+        return None
+    metrics = score.score_dir(out_dir, only=task_names)
+    results = build_results(metrics, shots)
+    results.update(dict(meta or {}), split=split, max_eval_samples=max_samples)
+    table = write_report(results, out_dir, title=title)
+    print(table, flush=True)
+    print(f"results: {', '.join(os.path.join(out_dir, n) for n in (RESULTS_JSON, RESULTS_MD, CHART))}",
+          flush=True)
+    return results

@@ -21,6 +21,8 @@ passed through ``trainer.parallel.zero.build_deepspeed_config`` (gradient clippi
 torchrun on a machine with no GPU it also makes the run really distributed: DDP gets
 ``use_cpu`` (HF would otherwise train each process alone, with only a warning) and
 DeepSpeed gets a gloo state with the true world size (``zero.init_cpu_deepspeed_state``).
+``--save_on_preemption`` (default true) makes a SIGTERM save a checkpoint before the run
+stops (``trainer.hf``).
 
 Not an argument, but the same T5 pitfall: T5's ``forward`` takes ``**kwargs`` yet returns
 a plain mean loss, so the HF trainer glue must set ``model_accepts_loss_kwargs = False``
@@ -95,7 +97,20 @@ class DataTrainingArguments:
     max_train_samples: int | None = field(
         default=None, metadata={"help": "Cap on training examples per epoch, over all ranks (debugging)."})
     max_eval_samples: int | None = field(
-        default=None, metadata={"help": "Cap on evaluation examples, over all ranks."})
+        default=None, metadata={"help": "Cap on evaluation examples, over all ranks (per task when "
+                                        "predicting)."})
+    shots: str | None = field(
+        default=None,
+        metadata={"help": "With --do_eval or --do_predict: predict and score every template of "
+                          "--eval_dataset_name in these shot settings, e.g. 0,1,multi, and print the "
+                          "shot table (--do_predict alone: 0)."})
+    templates: str | None = field(
+        default=None, metadata={"help": "Only these FLAN template indices in the shot table, e.g. 0,1."})
+    eval_method: str = field(
+        default="auto",
+        metadata={"help": "How predictions are made: rank the answer options of tasks that have them "
+                          "and generate otherwise (auto), or always generate / rank.",
+                  "choices": ["auto", "generate", "rank"]})
 
     def __post_init__(self):
         for name in ("max_source_length", "max_target_length"):
@@ -107,6 +122,10 @@ class DataTrainingArguments:
                 raise ArgumentError(f"--{name} must be positive (or left out), got {value}")
         if self.eval_dataset_name is None:
             self.eval_dataset_name = self.dataset_name
+        if self.shots is not None and not re.fullmatch(r"\s*[\w-]+\s*(,\s*[\w-]+\s*)*", self.shots):
+            raise ArgumentError(f"--shots {self.shots!r}: write a comma-separated list such as 0,1,multi")
+        if self.templates is not None and not re.fullmatch(r"\s*\d+\s*(,\s*\d+\s*)*", self.templates):
+            raise ArgumentError(f"--templates {self.templates!r}: write template indices such as 0,1,2")
 
     def task_module_list(self) -> list:
         """``--task_modules`` as a list of module names / paths (empty when not given)."""
@@ -125,6 +144,11 @@ class TrainingArguments(Seq2SeqTrainingArguments):
         default=False,
         metadata={"help": "Leave False for T5: its loss is a mean over tokens already, and transformers "
                           "multiplies it by the world size when this is True."})
+    save_on_preemption: bool = field(
+        default=True,
+        metadata={"help": "On SIGTERM (a cluster's pre-emption; torchrun forwards it to every rank) save a "
+                          "checkpoint at the end of the current step on every rank, then exit with status "
+                          "143; the same command resumes from it. false: SIGTERM ends the run at once."})
 
     def __post_init__(self):
         distributed = int(os.environ.get("LOCAL_RANK", "-1")) != -1

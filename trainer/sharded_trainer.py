@@ -1,0 +1,172 @@
+"""``StreamTrainer`` for a model sharded by ``trainer.parallel.tp.parallelize`` (TP, FSDP2 or both).
+
+``run.py --tensor_parallel_size T`` builds the model, applies the ``ParallelDims``
+layout to it (DTensor weights on the ``("dp", "tp")`` mesh) and hands it to
+``ShardedStreamTrainer``. HF's trainer knows nothing of that layout, so this subclass
+changes what would break, each for a reason:
+
+* **no DDP wrap**: the model is marked as already prepared for accelerate (DDP cannot
+  take DTensor parameters; FSDP2 on the ``dp`` mesh already averages gradients over the
+  data-parallel ranks, and tensor-parallel peers need no gradient reduction: their
+  replicated parameters see the same activations and get the same gradients);
+* **optimizer**: ``trainer.parallel.sharded.build_optimizer`` (parameter groups split by
+  layout, so foreach/fused AdamW works), with HF's learning rate, betas, epsilon and
+  weight decay;
+* **gradient clipping**: ``sharded.clip_grad_norm_``, the unsharded model's total norm;
+* **saving**: every rank takes part in gathering the full weights and rank 0 writes a
+  normal HF folder (``sharded.save_pretrained_gathered``) that ``from_pretrained`` loads
+  with or without tensor parallelism;
+* **checkpoints**: the optimizer state is gathered to rank 0 as a full (unsharded) state
+  dict in ``optimizer.pt``; on resume every rank reads the full weights and optimizer
+  state and keeps its own shards (``torch.distributed.checkpoint.state_dict`` with
+  ``full_state_dict=True``), so a checkpoint does not depend on the layout that wrote
+  it. The scheduler, RNG, trainer state and stream positions are HF's / ``StreamTrainer``'s;
+* **eval counts**: tensor-parallel peers evaluate the same batches, so the summed token
+  and example counts are divided by ``tp`` (the mean loss is unaffected).
+
+This module may import torch, transformers and ``trainer.parallel`` (``trainer/`` layer).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from typing import Optional
+
+import torch
+import torch.distributed as dist
+from transformers.trainer import OPTIMIZER_NAME, SCHEDULER_NAME
+
+from trainer.hf import StreamTrainer
+from trainer.parallel import sharded
+
+logger = logging.getLogger(__name__)
+
+
+def _options(**kwargs):
+    from torch.distributed.checkpoint.state_dict import StateDictOptions
+    return StateDictOptions(full_state_dict=True, **kwargs)
+
+
+def _rank() -> int:
+    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+
+
+def _barrier() -> None:
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        dist.barrier()
+
+
+class ShardedStreamTrainer(StreamTrainer):
+    """``StreamTrainer`` over a TP/FSDP2-sharded model (see the module docstring).
+
+    Args (beyond ``StreamTrainer``'s):
+      dims: the run's ``trainer.parallel.dims.ParallelDims`` (already applied to ``model``).
+    """
+
+    def __init__(self, *args, dims, **kwargs):
+        model = kwargs.get("model") if "model" in kwargs else args[0]
+        # accelerate must leave the model alone (no DDP around DTensor parameters).
+        model._is_accelerate_prepared = True  # noqa: SLF001
+        self.dims = dims
+        super().__init__(*args, **kwargs)
+
+    # -- training ------------------------------------------------------------------------
+
+    def get_tp_size(self) -> int:
+        """HF counts data-parallel replicas as ``world_size // tp`` (batch size, epochs)."""
+        return self.dims.tp
+
+    def create_optimizer(self, model=None):
+        if self.optimizer is None:
+            args = self.args
+            self.optimizer = sharded.build_optimizer(
+                self.model, lr=args.learning_rate, weight_decay=args.weight_decay,
+                betas=(args.adam_beta1, args.adam_beta2), eps=args.adam_epsilon)
+        return self.optimizer
+
+    def _clip_grad_norm(self, model):
+        return sharded.clip_grad_norm_(self.model.parameters(), self.args.max_grad_norm)
+
+    def _get_grad_norm(self, model, grad_norm=None):
+        if grad_norm is None:
+            grad_norm = sharded.clip_grad_norm_(self.model.parameters(), float("inf"))
+        return grad_norm
+
+    # -- saving and resuming -------------------------------------------------------------
+
+    def save_model(self, output_dir: Optional[str] = None, _internal_call: bool = False):
+        """Gathered full weights (every rank takes part; rank 0 writes), config, tokenizer, vocabulary."""
+        output_dir = output_dir or self.args.output_dir
+        if self.args.should_save:
+            os.makedirs(output_dir, exist_ok=True)
+        _barrier()
+        sharded.save_pretrained_gathered(self.model, output_dir)
+        if self.args.should_save:
+            if self.processing_class is not None:
+                self.processing_class.save_pretrained(output_dir)
+            torch.save(self.args, os.path.join(output_dir, "training_args.bin"))
+            self._copy_vocab(output_dir)
+        _barrier()
+
+    def _copy_vocab(self, output_dir: str) -> None:
+        import shutil
+        from trainer.hf import VOCAB_FILE
+        if self.vocab_file:
+            target = os.path.join(output_dir, VOCAB_FILE)
+            if not (os.path.exists(target) and os.path.samefile(self.vocab_file, target)):
+                shutil.copyfile(self.vocab_file, target)
+
+    def _raw_optimizer(self):
+        return getattr(self.optimizer, "optimizer", self.optimizer)  # accelerate's wrapper
+
+    def _save_optimizer_and_scheduler(self, output_dir: str) -> None:
+        from torch.distributed.checkpoint.state_dict import get_optimizer_state_dict
+        state = get_optimizer_state_dict(self.model, self._raw_optimizer(),
+                                         options=_options(cpu_offload=True))
+        if self.args.should_save:
+            torch.save(state, os.path.join(output_dir, OPTIMIZER_NAME))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "please also save the optimizer" noise
+                torch.save(self.lr_scheduler.state_dict(), os.path.join(output_dir, SCHEDULER_NAME))
+
+    def _load_from_checkpoint(self, resume_from_checkpoint: str, model=None) -> None:
+        """Every rank reads the checkpoint's full weights and keeps its shards."""
+        from safetensors.torch import load_file
+        from torch.distributed.checkpoint.state_dict import set_model_state_dict
+        from transformers.utils import SAFE_WEIGHTS_NAME
+        model = model if model is not None else self.model
+        path = os.path.join(resume_from_checkpoint, SAFE_WEIGHTS_NAME)
+        state = load_file(path)
+        # Tied weights are saved once (the shared embedding); the state dict names them all.
+        for key in model.state_dict():
+            if key not in state and key.endswith(("encoder.embed_tokens.weight",
+                                                  "decoder.embed_tokens.weight")):
+                state[key] = state["shared.weight"]
+        set_model_state_dict(model, state, options=_options(strict=False))
+        logger.info("loaded the full weights of %s into the sharded model", resume_from_checkpoint)
+
+    def _load_optimizer_and_scheduler(self, checkpoint: Optional[str]) -> None:
+        if checkpoint is None:
+            return
+        from torch.distributed.checkpoint.state_dict import set_optimizer_state_dict
+        optimizer_file = os.path.join(checkpoint, OPTIMIZER_NAME)
+        state = torch.load(optimizer_file, map_location="cpu", weights_only=True)
+        set_optimizer_state_dict(self.model, self._raw_optimizer(), state, options=_options())
+        self.lr_scheduler.load_state_dict(
+            torch.load(os.path.join(checkpoint, SCHEDULER_NAME), map_location="cpu",
+                       weights_only=True))
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluation_loop(self, *args, metric_key_prefix: str = "eval", **kwargs):
+        output = super().evaluation_loop(*args, metric_key_prefix=metric_key_prefix, **kwargs)
+        tp = self.dims.tp
+        if tp > 1:  # every tensor-parallel peer counted the same batches
+            for key in ("tokens", "samples"):
+                name = f"{metric_key_prefix}_{key}"
+                if name in output.metrics:
+                    output.metrics[name] //= tp
+            output = output._replace(num_samples=output.num_samples // tp)
+        return output
