@@ -167,24 +167,26 @@ def predict_and_score(model, shots: list, data_args, training_args, shard=None):
     ``results.json`` / ``results.md`` / ``shots.png``; rank 0 prints the table.
     """
     from eval import report
+    from trainer.parallel import sharded
     templates = ([int(t) for t in data_args.templates.split(",")]
                  if data_args.templates else None)
     model_name = os.path.basename(os.path.normpath(training_args.output_dir))
     # One line per task read would bury the table: the progress bar shows the tasks.
     logging.getLogger("trainer.data").setLevel(logging.WARNING)
     try:
-        return report.evaluate_shots(
-            model, [data_args.eval_dataset_name], shots, training_args.output_dir,
-            split=data_args.eval_split, templates=templates,
-            max_samples=data_args.max_eval_samples,
-            title=f"{model_name} on {data_args.eval_dataset_name}",
-            meta=dict(model=training_args.output_dir, dataset_name=data_args.eval_dataset_name),
-            batch_size=training_args.per_device_eval_batch_size,
-            max_source_length=data_args.max_source_length,
-            max_target_length=data_args.max_target_length,
-            num_beams=training_args.generation_num_beams or 1,
-            method=data_args.eval_method, shard=shard,
-            show_progress=not training_args.disable_tqdm)
+        with sharded.root_unsharded(model):  # FSDP2 replicas: the encoder is called directly
+            return report.evaluate_shots(
+                model, [data_args.eval_dataset_name], shots, training_args.output_dir,
+                split=data_args.eval_split, templates=templates,
+                max_samples=data_args.max_eval_samples,
+                title=f"{model_name} on {data_args.eval_dataset_name}",
+                meta=dict(model=training_args.output_dir, dataset_name=data_args.eval_dataset_name),
+                batch_size=training_args.per_device_eval_batch_size,
+                max_source_length=data_args.max_source_length,
+                max_target_length=data_args.max_target_length,
+                num_beams=training_args.generation_num_beams or 1,
+                method=data_args.eval_method, shard=shard,
+                show_progress=not training_args.disable_tqdm)
     except ValueError as err:
         raise RunError(str(err)) from None
 
@@ -370,9 +372,11 @@ def run(argv: list) -> int:
     if dims is not None:
         from trainer.parallel import tp
         from trainer.sharded_trainer import ShardedStreamTrainer
-        tp.parallelize(model.to(training_args.device), dims)
-        logger.info("tensor parallel: %d replicas x %d-way TP (%s)", dims.dp, dims.tp,
-                    "FSDP2 over the replicas" if dims.dp_enabled else "one replica")
+        # FSDP2 only to train replicas: evaluating alone, each replica holds its TP shards.
+        fsdp = dims.dp_enabled and training_args.do_train
+        tp.parallelize(model.to(training_args.device), dims, fsdp=fsdp)
+        logger.info("tensor parallel: %d replica(s) x %d-way TP%s", dims.dp, dims.tp,
+                    ", FSDP2 over the replicas" if fsdp else "")
         trainer = ShardedStreamTrainer(dims=dims, **kwargs)
     else:
         from trainer.hf import StreamTrainer

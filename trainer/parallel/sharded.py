@@ -25,6 +25,7 @@ root's own parameters (embeddings, final norms) are unsharded around the call, b
 HF's ``generate`` calls the encoder directly, not through the root's ``forward``.
 """
 
+import contextlib
 import logging
 import re
 
@@ -162,6 +163,25 @@ def _hf_class(model: nn.Module):
     return type(model)
 
 
+@contextlib.contextmanager
+def root_unsharded(model: nn.Module):
+    """Inside the block an FSDP2 root's own parameters (embeddings, final norms) are whole.
+
+    HF's ``generate`` and rank classification call ``model.get_encoder()`` directly, not
+    the root's ``forward``, so the root's unshard hook would not run; the blocks' own
+    FSDP hooks still gather their weights. A model that is not FSDP2 is left as it is.
+    """
+    from torch.distributed.fsdp import FSDPModule
+    if not isinstance(model, FSDPModule):
+        yield model
+        return
+    model.unshard()
+    try:
+        yield model
+    finally:
+        model.reshard()
+
+
 def generate(model: nn.Module, *args, **kwargs):
     """``model.generate(*args, **kwargs)`` for a TP and/or FSDP2 model; every rank must call it.
 
@@ -173,14 +193,8 @@ def generate(model: nn.Module, *args, **kwargs):
     """
     import torch.distributed as dist
     from torch.distributed.fsdp import FSDPModule
-    is_fsdp = isinstance(model, FSDPModule)
-    if is_fsdp and "synced_gpus" not in kwargs:
+    if isinstance(model, FSDPModule) and "synced_gpus" not in kwargs:
         kwargs["synced_gpus"] = dist.is_initialized() and dist.get_world_size() > 1
-    if not is_fsdp:
+    with root_unsharded(model):
         return model.generate(*args, **kwargs)
-    model.unshard()
-    try:
-        return model.generate(*args, **kwargs)
-    finally:
-        model.reshard()
 

@@ -204,7 +204,10 @@ def apply_fsdp(model: nn.Module, dp_mesh, *, reshard_after_forward: bool = True,
     blocks = [module for module in model.modules() if type(module).__name__ == BLOCK_CLASS]
     for block in blocks:
         fully_shard(block, **kwargs)
-    fully_shard(model, **kwargs)
+    # The root keeps its own parameters (embeddings, final norms) whole after its forward:
+    # backward needs them at once, and HF's generate / rank classification call the
+    # encoder directly between root forwards (no root hook would gather them again).
+    fully_shard(model, **{**kwargs, "reshard_after_forward": False})
     return model
 
 
