@@ -12,6 +12,10 @@ needed) become padded ``torch.long`` batches (``batch_size`` 32, ``max_source_le
 * **cached**: the same stream reading the seqio cache that ``caches.cache_tasks`` built
   once (``--cache_dir``, default ``bench/results/seqio-cache``; built here when missing,
   not timed, its build time printed and kept in ``<cache_dir>/bench-build.json``).
+  ``get_split`` reads the cache files directly (``trainer.cached``) when every task's
+  only post-cache step is EOS, as for ``glue_mix.flan``; the report says which read it
+  took. ``--seqio_cache_read`` times seqio's per-task pipelines instead (the same
+  examples in the same order), for comparison.
 * **baseline**: what a user would write without the project: the TFDS examples as
   ``datasets.Dataset.from_list`` tables, the same prompts rendered in plain Python
   (``tasks.flan.templates.PATTERNS``, the same fields and ``OPTIONS:`` block) with one
@@ -76,6 +80,7 @@ import seqio  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import torch  # noqa: E402
 
+from trainer import cached as trainer_cached  # noqa: E402
 from trainer import data as trainer_data  # noqa: E402
 from trainer.stream import LABEL_PAD, build_stream  # noqa: E402
 
@@ -177,6 +182,22 @@ def ensure_cache(spec: str, names: Sequence[str], cache_dir: str, num_workers: i
         line = f"cache: reused {cache_dir}, {took}"
     cache_dirs.register_cache_dir(cache_dir)
     return line
+
+
+def cache_read(provider: str) -> str:
+    """One line: how ``get_split`` reads the cached train split (directly or not, why)."""
+    if not trainer_data.DIRECT_CACHE_READ:
+        return "cached read: seqio's per-task pipelines (--seqio_cache_read)"
+    mixture = seqio.get_mixture_or_task(provider)
+    members = trainer_data.member_tasks(mixture, "train")
+    plan, reason = trainer_cached.plan_cached(members, "train",
+                                              trainer_data.mixture_keys(mixture))
+    if plan is None:
+        return f"cached read: seqio's per-task pipelines ({reason})"
+    small = sum(t.num_examples < trainer_data.MEMORY_CACHE_MAX_EXAMPLES for t in plan.tasks)
+    return (f"cached read: direct (trainer.cached): {len(plan.tasks)} tasks, "
+            f"{sum(len(t.files) for t in plan.tasks)} files, {small} split(s) held in "
+            f"memory, one parse function; EOS appended to {', '.join(sorted(plan.eos))}")
 
 
 # ------------------------------------------------------------------ stream ways
@@ -513,6 +534,9 @@ def parse_args(argv: Optional[Sequence[str]] = None):
                         help="--num_workers of the cache build")
     parser.add_argument("--min_shards", type=int, default=cache_tasks.DEFAULT_MIN_SHARDS,
                         help="--min_shards of the cache build")
+    parser.add_argument("--seqio_cache_read", action="store_true",
+                        help="cached way: read through seqio's per-task pipelines "
+                             "(trainer.data.DIRECT_CACHE_READ = False) instead of directly")
     parser.add_argument("--tokenizer", default=str(paths.DEMO_VOCAB_DIR),
                         help="folder (or spiece.model) for the baseline's T5TokenizerFast")
     parser.add_argument("--profile", action="store_true",
@@ -567,6 +591,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if "cached" in args.ways:
         say(ensure_cache(args.tasks, names, args.cache_dir, args.cache_workers,
                          args.min_shards))
+        trainer_data.DIRECT_CACHE_READ = not args.seqio_cache_read
+        say(cache_read(provider))
     mixture = seqio.get_mixture_or_task(provider)
     epoch_size = sum(t.num_input_examples("train") for t in mixture.tasks)
     epochs = math.ceil(args.num_examples / epoch_size)

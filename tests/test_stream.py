@@ -19,6 +19,7 @@ import pytest
 
 import mixtures  # noqa: F401  (registers every task and mixture)
 from tasks import vocab
+from tasks.names import Shot, shot_name
 
 import numpy as np
 import seqio
@@ -26,7 +27,7 @@ import tensorflow as tf
 import torch
 
 from trainer import data
-from trainer.stream import LABEL_PAD, Seq2SeqStream, build_stream, truncate
+from trainer.stream import LABEL_PAD, Seq2SeqStream, build_stream, truncate, truncate_rows
 
 LENGTHS = {"inputs": 512, "targets": 64}
 MRPC, RTE, COLA = "glue_mrpc_v002", "glue_rte_v002", "glue_cola_v002"
@@ -145,9 +146,26 @@ def test_few_files_still_shard_by_example(multi_file_task):
 CACHE_MARK = "CACHED "
 
 
-def write_cache(task_name, root):
+def serialize(ex, spec, mark=CACHE_MARK):
+    """One example as a ``tf.train.Example`` record, as seqio's cache job writes it."""
+    feature = {}
+    for k, v in ex.items():
+        if k == "inputs_pretokenized":
+            v = mark.encode() + v
+        values = list(np.atleast_1d(v))
+        if spec[k].dtype == tf.string:
+            feature[k] = tf.train.Feature(bytes_list=tf.train.BytesList(value=values))
+        else:
+            feature[k] = tf.train.Feature(int64_list=tf.train.Int64List(
+                value=[int(x) for x in values]))
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+def write_cache(task_name, root, num_files=2):
     """A seqio cache (format of seqio 0.0.8) of the task's train and validation splits,
-    with a mark in ``inputs_pretokenized`` to tell cached examples apart."""
+    with a mark in ``inputs_pretokenized`` to tell cached examples apart. Each split is
+    cut into ``num_files`` consecutive runs: seqio reads 16 records of each file in turn,
+    so with 20 records a file (MRPC train) its read order is not the written one."""
     task = seqio.get_mixture_or_task(task_name)
     out = os.path.join(root, task_name)
     os.makedirs(out)
@@ -156,35 +174,29 @@ def write_cache(task_name, root):
         spec = ds.element_spec
         features = {k: {"shape": [None] * s.shape.rank, "dtype": s.dtype.name}
                     for k, s in spec.items()}
-        count = 0
-        path = os.path.join(out, f"{split}.tfrecord-00000-of-00001")
-        with tf.io.TFRecordWriter(path) as writer:
-            for ex in ds.as_numpy_iterator():
-                feature = {}
-                for k, v in ex.items():
-                    if k == "inputs_pretokenized":
-                        v = CACHE_MARK.encode() + v
-                    values = list(np.atleast_1d(v))
-                    if spec[k].dtype == tf.string:
-                        feature[k] = tf.train.Feature(bytes_list=tf.train.BytesList(value=values))
-                    else:
-                        feature[k] = tf.train.Feature(int64_list=tf.train.Int64List(
-                            value=[int(x) for x in values]))
-                writer.write(tf.train.Example(features=tf.train.Features(
-                    feature=feature)).SerializeToString())
-                count += 1
+        records = [serialize(ex, spec) for ex in ds.as_numpy_iterator()]
+        for i, part in enumerate(np.array_split(np.arange(len(records)), num_files)):
+            path = os.path.join(out, f"{split}.tfrecord-{i:05d}-of-{num_files:05d}")
+            with tf.io.TFRecordWriter(path) as writer:
+                for j in part:
+                    writer.write(records[j])
         with open(os.path.join(out, f"info.{split}.json"), "w") as f:
             json.dump({"features": features, "seqio_version": seqio.__version__,
-                       "num_shards": 1}, f)
+                       "num_shards": num_files}, f)
         with open(os.path.join(out, f"stats.{split}.json"), "w") as f:
-            json.dump({"examples": count}, f)
+            json.dump({"examples": len(records)}, f)
     open(os.path.join(out, "COMPLETED"), "w").close()
+
+
+FLAN_RTE_ONE = shot_name("rte", 0, Shot.ONE)
+CACHED = (MRPC, RTE, FLAN_RTE, FLAN_RTE_ONE)
 
 
 @pytest.fixture
 def cached_tasks(tmp_path):
-    """MRPC and RTE (T5 style) cached in a temporary global cache dir."""
-    names = (MRPC, RTE, COLA)
+    """MRPC and RTE (T5 style), rte_type_0 and its one-shot variant cached in a temporary
+    global cache dir; COLA is not."""
+    names = CACHED + (COLA,)
 
     def forget():
         for name in names:
@@ -193,7 +205,7 @@ def cached_tasks(tmp_path):
         data._warned_uncached.clear()
 
     saved = list(seqio.utils.get_global_cache_dirs())
-    for name in (MRPC, RTE):
+    for name in CACHED:
         write_cache(name, str(tmp_path))
     seqio.utils.set_global_cache_dirs([str(tmp_path)])
     forget()
@@ -236,6 +248,129 @@ def test_mixture_uses_caches_only_when_all_are_cached(cached_tasks, caplog):
         seqio.MixtureRegistry.remove("test_stream_cached")
         seqio.MixtureRegistry.remove("test_stream_partly")
         seqio.MixtureRegistry.remove("test_stream_uncached")
+
+
+# ------------------------------------------------------------------ direct cache read
+
+
+def examples(name, split, shard=None, *, direct=True, **kwargs):
+    """Every feature of every example, in order, read directly or through seqio's
+    per-task pipelines."""
+    kwargs.setdefault("sequence_length", LENGTHS)
+    saved = data.DIRECT_CACHE_READ
+    data.DIRECT_CACHE_READ = direct
+    try:
+        ds = data.get_split(name, split, shard, use_cached=True, **kwargs)
+    finally:
+        data.DIRECT_CACHE_READ = saved
+    return ds.element_spec, [{k: np.asarray(v).tolist() for k, v in ex.items()}
+                             for ex in ds.as_numpy_iterator()]
+
+
+@pytest.fixture
+def cached_mixture(cached_tasks):
+    """Two T5-style tasks and a zero-shot FLAN task, all cached (2 files a split)."""
+    name = "test_stream_direct"
+    seqio.MixtureRegistry.add(name, [MRPC, RTE, FLAN_RTE], default_rate=1.0)
+    yield name
+    seqio.MixtureRegistry.remove(name)
+
+
+DIRECT_CASES = [("train", None, {"seed": 3, "num_epochs": 2}),
+                ("train", seqio.ShardInfo(1, 3), {"seed": 3}),
+                ("train", seqio.ShardInfo(0, 2), {"shuffle": False}),
+                ("validation", None, {}),
+                ("validation", seqio.ShardInfo(2, 3), {"max_samples": 20})]
+
+
+@pytest.mark.parametrize("split,shard,kwargs", DIRECT_CASES)
+@pytest.mark.parametrize("small", [True, False], ids=["in_memory", "streamed"])
+def test_direct_cache_read_equals_seqio_pipelines(cached_mixture, caplog, monkeypatch,
+                                                  split, shard, kwargs, small):
+    """The same examples, every feature, in the same order, as seqio's per-task
+    pipelines; for the mixture, a T5-style task and a FLAN task (its ``options`` along)."""
+    if not small:  # splits at or over the limit stream from their files instead
+        monkeypatch.setattr(data, "MEMORY_CACHE_MAX_EXAMPLES", 10)
+    for name in (cached_mixture, MRPC, FLAN_RTE):
+        with caplog.at_level(logging.INFO, logger="trainer.data"):
+            spec, direct = examples(name, split, shard, **kwargs)
+        assert "read=cache, direct" in caplog.text
+        caplog.clear()
+        assert direct and all(ex["inputs_pretokenized"].startswith(CACHE_MARK.encode())
+                              for ex in direct)
+        assert all(ex["inputs"][-1] == EOS and ex["targets"][-1] == EOS for ex in direct)
+        general_spec, general = examples(name, split, shard, direct=False, **kwargs)
+        assert spec == general_spec
+        assert direct == general
+    assert "options" in spec and "options" not in examples(cached_mixture, split, shard,
+                                                           **kwargs)[0]
+
+
+@pytest.mark.parametrize("split,kwargs", [("train", {"seed": 5}), ("validation", {})])
+def test_direct_cache_read_shards_partition(cached_mixture, split, kwargs):
+    """Task shards partition the task; a mixture shard is exactly its tasks' shards."""
+    kwargs = dict(kwargs, use_cached=True)
+    full = texts(cached_mixture, split, **kwargs)
+    assert full and all(t.startswith(CACHE_MARK) for t in full)
+    for n in (2, 3):
+        task_parts = {t: shards(t, split, n, **kwargs) for t in (MRPC, RTE, FLAN_RTE)}
+        for task, parts in task_parts.items():
+            check_partition(texts(task, split, **kwargs), parts)
+        parts = shards(cached_mixture, split, n, **kwargs)
+        assert sum(map(collections.Counter, parts), collections.Counter()) == \
+            collections.Counter(full)
+        for i, part in enumerate(parts):
+            assert collections.Counter(part) == collections.Counter(
+                sum((p[i] for p in task_parts.values()), []))
+    if split == "validation":  # max_samples: a task's first examples, over all shards
+        parts = shards(MRPC, split, 3, max_samples=7, **kwargs)
+        assert [len(p) for p in parts] == [3, 2, 2]
+        assert sorted(sum(parts, [])) == sorted(texts(MRPC, split, **kwargs)[:7])
+        # A mixture shard mixes its tasks' shards on its own: each rank takes its share
+        # of max_samples from the start of its own stream.
+        parts = shards(cached_mixture, split, 3, max_samples=7, **kwargs)
+        assert parts == [p[:k] for p, k in zip(shards(cached_mixture, split, 3, **kwargs),
+                                               (3, 2, 2))]
+
+
+def test_direct_cache_read_resumes_exactly(cached_mixture):
+    make = functools.partial(build_stream, cached_mixture, "train", batch_size=3,
+                             max_source_length=32, max_target_length=4, seed=11,
+                             num_epochs=None, use_cached=True)
+    straight = take(make(), 30)  # one epoch is 120 examples: 40 batches
+    first = make()
+    before = take(first, 12)
+    resumed = make()
+    resumed.load_state_dict(first.state_dict())
+    assert flat(before + take(resumed, 18)) == flat(straight)
+
+
+def test_direct_cache_read_same_ids_as_uncached(cached_mixture):
+    """The cache holds the same token ids as on-the-fly processing: one epoch of each
+    is the same multiset; evaluation splits (read in order, from files of at most 16
+    records) give the very same sequence."""
+    def ids(split, use_cached, **kwargs):
+        ds = data.get_split(cached_mixture, split, sequence_length=LENGTHS,
+                            use_cached=use_cached, **kwargs)
+        return [(tuple(ex["inputs"]), tuple(ex["targets"])) for ex in ds.as_numpy_iterator()]
+
+    cached = ids("train", True, seed=2)
+    assert collections.Counter(cached) == collections.Counter(ids("train", False, seed=2))
+    assert ids("validation", True) == ids("validation", False)
+
+
+def test_post_cache_exemplars_keep_the_general_path(cached_tasks, caplog):
+    """A few-shot task prepends exemplars after its cache: its mixture is read through
+    seqio's per-task pipelines (from the caches), and says why."""
+    seqio.MixtureRegistry.add("test_stream_shots", [MRPC, FLAN_RTE_ONE], default_rate=1.0)
+    try:
+        with caplog.at_level(logging.INFO, logger="trainer.data"):
+            got = texts("test_stream_shots", "validation")
+        assert "read=cache, seqio" in caplog.text
+        assert "post-cache step other than EOS: prepend_exemplars" in caplog.text
+        assert got and all(CACHE_MARK in t for t in got)  # after the exemplars
+    finally:
+        seqio.MixtureRegistry.remove("test_stream_shots")
 
 
 # ------------------------------------------------------------------ epochs, order, caps
@@ -306,6 +441,13 @@ def test_truncate_keeps_eos():
     assert out.numpy().tolist() == [5, 6, 7, 8, EOS] and not bool(cut)
     out, cut = truncate(tf.constant([], tf.int32), 3, EOS)
     assert out.numpy().tolist() == [] and not bool(cut)
+    # The stream cuts whole batches padded with ROW_END, row by row, the same way.
+    batch = tf.constant([[5, 6, 7, 8, EOS], [5, 6, 7, 8, 9], [5, 6, -1, -1, -1],
+                         [-1, -1, -1, -1, -1]])
+    out, cut, lengths = truncate_rows(batch, 3, EOS)
+    assert out.numpy().tolist() == [[5, 6, EOS], [5, 6, 7], [5, 6, -1], [-1, -1, -1]]
+    assert cut.numpy().tolist() == [True, True, False, False]
+    assert lengths.numpy().tolist() == [3, 3, 2, 0]
 
 
 def test_dynamic_padding_labels_and_mask():
@@ -327,6 +469,31 @@ def test_dynamic_padding_labels_and_mask():
     assert c.target_tokens == sum(n for _, n in lengths)
     assert c.tokens == c.input_tokens + c.target_tokens
     assert (c.truncated_inputs, c.truncated_targets) == (0, 0)
+
+
+@pytest.mark.parametrize("extra", ["text_list", "unknown_rank"])
+def test_other_features_do_not_change_the_batches(extra):
+    """Other features ride along in the padded batch (or, when padded_batch cannot take
+    them, are dropped first); the batches are those of the ids alone."""
+    plain = synthetic([(3, 2), (7, 4), (5, 1), (2, 3), (4, 2)])
+
+    def add_extra(ex):
+        if extra == "text_list":
+            return dict(ex, extra=tf.constant(["a", "b"]))
+        dims = tf.ones(tf.minimum(tf.size(ex["inputs"]), 1), tf.int32)  # length unknown
+        return dict(ex, extra=tf.reshape(tf.constant([7]), dims))
+
+    def with_extra():
+        ds = plain().map(add_extra)
+        assert (ds.element_spec["extra"].shape.rank is None) == (extra == "unknown_rank")
+        return ds
+
+    make = functools.partial(Seq2SeqStream, batch_size=2, max_source_length=6,
+                             max_target_length=3)
+    expected, got = list(make(plain)), list(make(with_extra))
+    assert len(got) == len(expected) == 3
+    for a, b in zip(expected, got):
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
 def test_truncation_counted_and_warned_once(caplog):

@@ -10,6 +10,8 @@ Data streams:
 
 * ``trainer.data``: ``get_split`` — one data-parallel rank's shard of a registered task
   or mixture split as a ``tf.data.Dataset`` (cache use, sharding, epochs, shuffling).
+* ``trainer.cached``: the direct read of fully cached providers that ``get_split`` uses
+  (the same examples in the same order as seqio's per-task pipelines, built faster).
 * ``trainer.stream``: ``Seq2SeqStream`` — such a dataset as resumable, dynamically padded
   torch batches (``input_ids``, ``attention_mask``, ``labels``) with truncation counts.
 """

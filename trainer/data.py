@@ -7,7 +7,11 @@
   the caches only when *every* member task has one, else it processes everything on
   the fly and logs one warning naming the uncached tasks (or saying none is cached),
   once per process even though the stream rebuilds it. ``use_cached=True`` makes a
-  missing cache an error, ``False`` never reads caches.
+  missing cache an error, ``False`` never reads caches. When every task's only
+  post-cache step is EOS (zero-shot FLAN, T5 style), ``trainer.cached`` reads the
+  cache files directly: the same examples in the same order as the per-task pipelines
+  below, without building one per task (``DIRECT_CACHE_READ = False`` turns it off).
+  Cache files are read sorted by name in both ways (seqio takes the file system's order).
 * **text along**: examples keep ``inputs_pretokenized`` / ``targets_pretokenized``
   (seqio's ``copy_pretokenized=True`` for mixtures).
 * **sharding**: ``shard=seqio.ShardInfo(index=dp_rank, num_shards=dp_size)``. Shards are
@@ -27,7 +31,8 @@
 * **max_samples**: caps the examples read *over all shards* (HF's
   ``max_eval_samples``): rank ``i`` of ``n`` takes ``max_samples // n`` (+1 for the
   first ``max_samples % n`` ranks), so with example-level shards the ranks together read
-  exactly the first ``max_samples`` examples of the unsharded stream.
+  exactly the first ``max_samples`` examples of a task's unsharded stream (a mixture
+  shard mixes its tasks' shards on its own: each rank takes the start of its stream).
 * **no trimming**: features come back at full length, EOS last. seqio's final
   ``trim_output_features`` is off and its ``append_eos_after_trim`` step runs as
   ``append_eos``; ``sequence_length`` still reaches length-aware preprocessors (few-shot
@@ -60,6 +65,10 @@ logger = logging.getLogger(__name__)
 MEMORY_CACHE_MAX_EXAMPLES = 10_000
 # seqio's sampling seed for an unshuffled mixture with no seed.
 UNSHUFFLED_MIXTURE_SEED = 42
+# Read fully cached providers whose only post-cache step is EOS with ``trainer.cached``
+# (the same examples in the same order, without per-task pipelines); False always takes
+# seqio's per-task pipelines (tests compare the two).
+DIRECT_CACHE_READ = True
 
 # (provider, split) pairs whose cache warning was already logged in this process: the
 # stream rebuilds the dataset on every pass and resume, the warning should appear once.
@@ -189,6 +198,10 @@ def _read_task(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"
         placeholder = task.preprocessors[task._cache_step_idx]  # noqa: SLF001
         source = task._get_cached_source(  # noqa: SLF001
             split, placeholder.file_shuffle_buffer_size)
+        # seqio lists the cache files with glob, in the file system's order: sort them,
+        # so a cache reads the same wherever it is copied (and as trainer.cached reads it).
+        listed = source.list_shards
+        source.list_shards = lambda split_name: sorted(listed(split_name))
         num_examples = task.get_cached_stats(split)["examples"]
     else:
         if task.requires_caching:
@@ -216,21 +229,60 @@ def _read_task(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"
     ds = _postcache(task, ds, sequence_length, seed)
     ds = task._validate_preprocessing(ds)  # noqa: SLF001  (checks features and dtypes)
     if shuffle:
-        buffer_size = task._shuffle_buffer_size  # noqa: SLF001
-        if buffer_size is None:
-            raise ValueError(f"task {task.name} forbids shuffling (shuffle_buffer_size=None); "
-                             "pass shuffle=False")
-        ds = ds.shuffle(buffer_size, seed=seed)
+        ds = ds.shuffle(shuffle_buffer_size(task), seed=seed)
     return ds
+
+
+def check_compatible_features(mixture: "seqio.Mixture") -> None:
+    """seqio's ``Mixture._check_compatible_features``: one vocabulary and dtype per
+    feature across tasks. A vocabulary shared by object passes at once (seqio compares
+    SentencePiece models by hashing both files, 85 tasks x 2 features of it)."""
+    first = mixture.tasks[0].output_features
+    for task in mixture.tasks[1:]:
+        for name, feature in first.items():
+            other = task.output_features[name]
+            vocabulary = other.vocabulary
+            if vocabulary is not feature.vocabulary and vocabulary != feature.vocabulary:
+                raise ValueError(f"{mixture.name}: features across tasks in a mixture must "
+                                 f"use the same vocabulary ({name!r} of {task.name} differs)")
+            if other.dtype != feature.dtype:
+                raise ValueError(f"{mixture.name}: features across tasks in a mixture must "
+                                 f"use the same dtype ({name!r} of {task.name} differs)")
+
+
+def shuffle_buffer_size(task: "seqio.Task") -> int:
+    """The task's shuffle buffer; an error when the task forbids shuffling."""
+    buffer_size = task._shuffle_buffer_size  # noqa: SLF001
+    if buffer_size is None:
+        raise ValueError(f"task {task.name} forbids shuffling (shuffle_buffer_size=None); "
+                         "pass shuffle=False")
+    return buffer_size
+
+
+def mixture_keys(mixture: "seqio.Mixture") -> Set[str]:
+    """The features a mixture keeps (seqio's ``copy_pretokenized=True``)."""
+    keys = set(mixture.output_features)
+    return keys | {k + "_pretokenized" for k in keys}
+
+
+def sample_mixture(mixture: "seqio.Mixture", datasets: Sequence[tf.data.Dataset],
+                   rates: Sequence[float], *, shuffle: bool,
+                   seed: Optional[int]) -> tf.data.Dataset:
+    """seqio 0.0.8's mixing: the mixture's sample function, sampling seed ``seed`` (42
+    when unshuffled and unseeded)."""
+    if seed is not None:
+        sample_seed = seed
+    else:
+        sample_seed = None if shuffle else UNSHUFFLED_MIXTURE_SEED
+    sample_fn = getattr(mixture, "_sample_fn", tf.data.Dataset.sample_from_datasets)
+    return sample_fn(datasets, rates, sample_seed)
 
 
 def _read_mixture(mixture: "seqio.Mixture", members: Sequence["seqio.Task"], split: str,
                   shard: Optional["seqio.ShardInfo"], *, shuffle: bool, seed: Optional[int],
                   **task_kwargs) -> tf.data.Dataset:
     """seqio 0.0.8's ``Mixture.get_dataset(copy_pretokenized=True)`` over ``_read_task``."""
-    mixture._check_compatible_features()  # noqa: SLF001
-    keys = set(mixture.output_features)
-    keys |= {k + "_pretokenized" for k in keys}
+    keys = mixture_keys(mixture)
 
     def keep_features(ex):
         return {k: v for k, v in ex.items() if k in keys}
@@ -241,12 +293,18 @@ def _read_mixture(mixture: "seqio.Mixture", members: Sequence["seqio.Task"], spl
         for task in members
     ]
     rates = [mixture.get_rate(task) for task in members]
-    if seed is not None:
-        sample_seed = seed
-    else:
-        sample_seed = None if shuffle else UNSHUFFLED_MIXTURE_SEED
-    sample_fn = getattr(mixture, "_sample_fn", tf.data.Dataset.sample_from_datasets)
-    return sample_fn(datasets, rates, sample_seed)
+    return sample_mixture(mixture, datasets, rates, shuffle=shuffle, seed=seed)
+
+
+def _direct_plan(provider, members: Sequence["seqio.Task"], split: str):
+    """``trainer.cached``'s plan for reading the caches directly, or None (reason logged)."""
+    from trainer import cached as cached_read  # imports this module
+    keys = None if isinstance(provider, _seqio().Task) else mixture_keys(provider)
+    plan, reason = cached_read.plan_cached(members, split, keys)
+    if plan is None:
+        logger.info("%s:%s: reading the caches through seqio's per-task pipelines: %s",
+                    provider.name, split, reason)
+    return plan
 
 
 def get_split(provider_name: Union[str, "seqio.Task", "seqio.Mixture"],
@@ -287,14 +345,25 @@ def get_split(provider_name: Union[str, "seqio.Task", "seqio.Mixture"],
     members = member_tasks(provider, split)
     cached = choose_cache(provider, members, split, use_cached)
     shuffle = split == "train" if shuffle is None else bool(shuffle)
-    kwargs = dict(sequence_length=sequence_length, use_cached=cached, shuffle=shuffle,
-                  seed=seed, num_epochs=num_epochs)
-    if isinstance(provider, _seqio().Task):
-        ds = _read_task(provider, split, shard, **kwargs)
+    is_task = isinstance(provider, _seqio().Task)
+    if not is_task:
+        check_compatible_features(provider)
+    plan = _direct_plan(provider, members, split) if cached and DIRECT_CACHE_READ else None
+    if plan is not None:
+        from trainer import cached as cached_read  # imports this module
+        ds = cached_read.read_cached(plan, shard, shuffle=shuffle, seed=seed,
+                                     num_epochs=num_epochs,
+                                     mixture=None if is_task else provider)
     else:
-        ds = _read_mixture(provider, members, split, shard, **kwargs)
-    logger.info("%s:%s shard %s: cache=%s shuffle=%s seed=%s epochs=%s", provider.name,
-                split, f"{shard.index}/{shard.num_shards}" if shard else "all", cached,
+        kwargs = dict(sequence_length=sequence_length, use_cached=cached, shuffle=shuffle,
+                      seed=seed, num_epochs=num_epochs)
+        if is_task:
+            ds = _read_task(provider, split, shard, **kwargs)
+        else:
+            ds = _read_mixture(provider, members, split, shard, **kwargs)
+    read = "on the fly" if not cached else "cache, direct" if plan else "cache, seqio"
+    logger.info("%s:%s shard %s: read=%s shuffle=%s seed=%s epochs=%s", provider.name,
+                split, f"{shard.index}/{shard.num_shards}" if shard else "all", read,
                 shuffle, seed, num_epochs)
     if max_samples is not None:
         ds = ds.take(shard_count(int(max_samples), shard))

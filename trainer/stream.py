@@ -18,9 +18,10 @@ final EOS (plain cut when it has no EOS). Every cut is counted (``stream.counter
 reported once, in one warning with the counts, at the first of: ``report_after``
 examples seen, or the end of a pass.
 
-**Speed**: truncation, padding and batching run in tf.data (C++ threads, prefetched);
-Python touches each *batch* once (a few numpy sums for the counters, and a copy into
-torch: tf.data's arrays are read-only).
+**Speed**: batching, truncation and padding run in tf.data (C++ threads, prefetched),
+vectorised over each batch (no function call per example); Python touches each *batch*
+once (a few numpy sums for the counters, and a copy into torch: tf.data's arrays are
+read-only).
 
 **Position and resume**: the stream counts the examples it has yielded in the current
 pass (``position``). ``state_dict()`` / ``load_state_dict()`` save and restore it, with
@@ -92,19 +93,49 @@ class StreamCounters:
         return self.input_tokens + self.target_tokens
 
 
+# Pads the id features of a batch before truncation: no token id is negative, so it
+# marks where each row ends (a pad id inside a sequence still counts as a token).
+ROW_END = -1
+ID_FEATURES = ("inputs", "targets")
+
+
+def truncate_rows(ids: tf.Tensor, limit: int, eos_id: int):
+    """``truncate`` of every row of a ``ROW_END``-padded batch: ``(ids, was_cut, lengths)``.
+
+    ``[[5, 6, 7, 8, 1], [5, 6, -1, -1, -1]]`` with limit 3 and EOS 1 ->
+    ``([[5, 6, 1], [5, 6, -1]], [True, False], [3, 2])``: the columns past ``limit`` go,
+    and a cut row that ended with EOS ends with it again.
+    """
+    lengths = tf.reduce_sum(tf.cast(tf.not_equal(ids, ROW_END), tf.int32), axis=1)
+    positions = tf.range(tf.shape(ids)[1])[tf.newaxis, :]
+    is_last = tf.equal(positions, lengths[:, tf.newaxis] - 1)
+    last = tf.reduce_sum(tf.where(is_last, ids, tf.zeros_like(ids)), axis=1)
+    eos = tf.cast(eos_id, ids.dtype)
+    cut = lengths > limit
+    fix_last = tf.logical_and(cut, tf.equal(last, eos))
+    at_limit = tf.equal(positions[:, :limit], limit - 1)
+    head = tf.where(tf.logical_and(fix_last[:, tf.newaxis], at_limit), eos, ids[:, :limit])
+    return head, cut, tf.minimum(lengths, limit)
+
+
 def truncate(ids: tf.Tensor, limit: int, eos_id: int):
     """``(ids cut to limit, was_cut)``, keeping a final EOS as the last token.
 
     ``[5, 6, 7, 8, 1]`` with limit 3 and EOS 1 -> ``([5, 6, 1], True)``;
     ``[5, 6, 7, 8]`` (no EOS) -> ``([5, 6, 7], True)``; short inputs are unchanged.
     """
-    n = tf.size(ids)
-    cut = n > limit
-    head = ids[:limit]
-    ends_with_eos = tf.reduce_any(tf.equal(ids[-1:], tf.cast(eos_id, ids.dtype)))
-    fix_last = tf.logical_and(cut, ends_with_eos)
-    last = tf.equal(tf.range(tf.size(head)), limit - 1)
-    return tf.where(tf.logical_and(last, fix_last), tf.cast(eos_id, ids.dtype), head), cut
+    head, cut, _ = truncate_rows(ids[tf.newaxis], limit, eos_id)
+    return head[0], cut[0]
+
+
+def _batch_padding(spec: Mapping[str, tf.TensorSpec]):
+    """``padded_batch`` padding values: ``ROW_END`` for the ids, zeros ('' for text) for
+    the rest; None when some feature cannot be padded (not a tensor of known rank)."""
+    if not all(isinstance(s, tf.TensorSpec) and s.shape.rank is not None
+               for s in spec.values()):
+        return None
+    return {key: tf.constant(ROW_END, s.dtype) if key in ID_FEATURES else tf.zeros([], s.dtype)
+            for key, s in spec.items()}
 
 
 def _check_lengths(max_source_length: int, max_target_length: int) -> None:
@@ -193,32 +224,41 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
     # -- iteration ------------------------------------------------------------------
 
     def batched(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
-        """``dataset`` truncated, converted and padded into batches, all in tf.data."""
+        """``dataset`` padded into batches, then truncated and converted, all in tf.data.
+
+        Examples are batched as they come (ids padded with ``ROW_END``, other features
+        along); everything else runs once per *batch*, vectorised: a function call per
+        example would cost more than the work itself.
+        """
         src, tgt = self.max_source_length, self.max_target_length
         eos, pad = self.eos_id, self.pad_id
+        padding = _batch_padding(dataset.element_spec)
+        if padding is None:  # features padded_batch cannot take: keep only the ids
+            dataset = dataset.map(lambda ex: {key: ex[key] for key in ID_FEATURES},
+                                  num_parallel_calls=tf.data.AUTOTUNE)
+            padding = _batch_padding(dataset.element_spec)
 
-        def prepare(ex):
-            inputs, inputs_cut = truncate(ex["inputs"], src, eos)
-            targets, targets_cut = truncate(ex["targets"], tgt, eos)
+        def prepare(batch):
+            inputs, inputs_cut, input_len = truncate_rows(batch["inputs"], src, eos)
+            targets, targets_cut, target_len = truncate_rows(batch["targets"], tgt, eos)
+            input_mask = tf.not_equal(inputs, ROW_END)
+            target_mask = tf.logical_and(tf.not_equal(targets, ROW_END),
+                                         tf.not_equal(targets, pad))
             inputs = tf.cast(inputs, tf.int64)
             targets = tf.cast(targets, tf.int64)
             return {
-                "input_ids": inputs,
-                "attention_mask": tf.ones_like(inputs),
-                "labels": tf.where(tf.equal(targets, pad), tf.constant(LABEL_PAD, tf.int64),
-                                   targets),
-                "input_len": tf.size(inputs),
-                "target_len": tf.size(targets),
+                "input_ids": tf.where(input_mask, inputs, tf.constant(pad, tf.int64)),
+                "attention_mask": tf.cast(input_mask, tf.int64),
+                "labels": tf.where(target_mask, targets, tf.constant(LABEL_PAD, tf.int64)),
+                "input_len": input_len,
+                "target_len": target_len,
                 "inputs_cut": inputs_cut,
                 "targets_cut": targets_cut,
             }
 
-        i64 = functools.partial(tf.constant, dtype=tf.int64)
-        padding = {"input_ids": i64(pad), "attention_mask": i64(0), "labels": i64(LABEL_PAD),
-                   "input_len": 0, "target_len": 0, "inputs_cut": False, "targets_cut": False}
-        return (dataset.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-                .padded_batch(self.batch_size, padding_values=padding,
-                              drop_remainder=self.drop_remainder)
+        return (dataset.padded_batch(self.batch_size, padding_values=padding,
+                                     drop_remainder=self.drop_remainder)
+                .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
                 .prefetch(tf.data.AUTOTUNE))
 
     def __iter__(self) -> Iterator[Dict[str, torch.Tensor]]:
