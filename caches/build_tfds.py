@@ -1,15 +1,18 @@
-"""Prepares real TFDS datasets (super_glue, glue) offline from local raw files.
+"""Prepares real TFDS datasets (super_glue, glue, sentiment, PAWS) offline from raw files.
 
     python -m caches.build_tfds --raw_dir RAW --data_dir DIR \\
         [--datasets super_glue/boolq,glue/mrpc,...] [--overwrite] [--debug]
 
-TFDS's own builders (``super_glue`` 1.0.2, ``glue`` 2.0.0) generate the data, so what
+TFDS's own builders (``super_glue`` 1.0.2, ``glue`` 2.0.0, ``imdb_reviews``,
+``yelp_polarity_reviews``, ``sentiment140``, ``paws_wiki``) generate the data, so what
 lands in DIR is exactly what ``tfds.load`` would have produced online. The builders ask
 their DownloadManager for URLs; while a build runs, the DownloadManager is patched (as
 TFDS's own builder tests do) to answer each URL with the local file or folder named in
 ``URL_TO_RAW``. A URL missing from that table is an error: nothing ever reaches the
 network. The raw files sit under RAW exactly as the official archives extract
-(``RAW_FILES`` lists them; docs/offline-data.md explains how to copy them over).
+(``RAW_FILES`` lists them; docs/offline-data.md explains how to copy them over); the
+one exception is IMDB, whose builder reads its ``.tar.gz`` without extracting it, so
+the archive itself is the raw file.
 
 Before anything is built, every raw file of every requested dataset must exist and
 parse (JSON lines, the TSV columns the builder reads); a problem is a one-line error
@@ -37,11 +40,16 @@ import time
 from typing import Callable, Iterable, Iterator, Optional, Union
 from unittest import mock
 
+from caches import raw_formats
+from caches.raw_formats import RawDataError
+
 # The version every dataset of a family is built at (the builders' current versions).
-VERSIONS = {"super_glue": "1.0.2", "glue": "2.0.0"}
+VERSIONS = {"super_glue": "1.0.2", "glue": "2.0.0", "imdb_reviews": "1.0.0",
+            "yelp_polarity_reviews": "0.2.0", "sentiment140": "1.0.0", "paws_wiki": "1.1.0"}
 
 _SG_SPLITS = ("train.jsonl", "val.jsonl", "test.jsonl")
 _GLUE_SPLITS = ("train.tsv", "dev.tsv", "test.tsv")
+_PAWS_SPLITS = ("train.tsv", "dev.tsv", "test.tsv")
 
 
 def _under(folder: str, files: Iterable[str]) -> list[str]:
@@ -79,12 +87,20 @@ RAW_FILES: dict[str, list[str]] = {
     "glue/rte": _under("glue/RTE", _GLUE_SPLITS),
     "glue/wnli": _under("glue/WNLI", _GLUE_SPLITS),
     "glue/ax": ["glue/diagnostic/diagnostic.tsv"],
+    # Beyond GLUE (the ft_sentiment_mix and ft_paraphrase_similarity_mix families).
+    "imdb_reviews/plain_text": ["imdb_reviews/aclImdb_v1.tar.gz"],
+    "yelp_polarity_reviews": _under("yelp_polarity_reviews/yelp_review_polarity_csv",
+                                    ("train.csv", "test.csv")),
+    "sentiment140": _under("sentiment140", (
+        "training.1600000.processed.noemoticon.csv", "testdata.manual.2009.06.14.csv")),
+    "paws_wiki/labeled_final_tokenized": _under("paws_wiki/final", _PAWS_SPLITS),
 }
 ALL_DATASETS: tuple[str, ...] = tuple(RAW_FILES)
 
 _SG_URL = "https://dl.fbaipublicfiles.com/glue/superglue/data/v2/"
 _GLUE_URL = "https://dl.fbaipublicfiles.com/glue/data/"
 _MRPC_URL = "https://dl.fbaipublicfiles.com/senteval/senteval_data/"
+_PAWS_URL = "https://storage.googleapis.com/paws/english/"
 # Every URL the builders above request -> its local stand-in, relative to --raw_dir.
 # An archive maps to the folder it extracts into: the builders then append the folder
 # inside the archive themselves (super_glue the archive's stem, e.g. "BoolQ"; glue its
@@ -100,15 +116,22 @@ URL_TO_RAW: dict[str, str] = {
      "appspot.com/o/data%2Fmrpc_dev_ids.tsv?alt=media&token=ec5c0836-31d5-48f4-b431-"
      "7480817f1adc"): "glue/MRPC/mrpc_dev_ids.tsv",
     "https://bit.ly/2BOtOJ7": "glue/diagnostic/diagnostic.tsv",  # glue/ax
+    # imdb_reviews iterates over the archive itself (see local_downloads).
+    "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz":
+        "imdb_reviews/aclImdb_v1.tar.gz",
+    "https://s3.amazonaws.com/fast-ai-nlp/yelp_review_polarity_csv.tgz":
+        "yelp_polarity_reviews",
+    "http://cs.stanford.edu/people/alecmgo/trainingandtestdata.zip": "sentiment140",
+    # paws_wiki asks for all four archives whatever its config; the tokenized
+    # labeled_final config reads only the first (its "final/" folder).
+    **{f"{_PAWS_URL}{archive}.tar.gz": "paws_wiki" for archive in (
+        "paws_wiki_labeled_final", "paws_wiki_labeled_swap", "paws_wiki_unlabeled_final",
+        "wiki_raw_and_mapping")},
 }
 
 # The official MRPC training file starts with a UTF-8 byte-order mark, and the TFDS
 # builder skips its first 3 bytes unconditionally.
 _BOM = b"\xef\xbb\xbf"
-
-
-class RawDataError(ValueError):
-    """A raw file that is missing or malformed; ``str(err)`` is one line naming it."""
 
 
 class BuildError(RuntimeError):
@@ -411,6 +434,10 @@ def validate_raw(name: str, raw_dir: str) -> None:
         if name.startswith("glue/"):
             _check_glue(name, raw_dir)
             return
+        family = name.split("/")[0]
+        if family in raw_formats.CHECKS:
+            raw_formats.CHECKS[family]([os.path.join(raw_dir, r) for r in RAW_FILES[name]])
+            return
         config = _builder_config(name)
         for rel in RAW_FILES[name]:
             labelled = not _is_test_file(rel)
@@ -427,13 +454,15 @@ def validate_raw(name: str, raw_dir: str) -> None:
 def local_downloads(raw_dir: str) -> Iterator[None]:
     """Within: TFDS's DownloadManager answers URL_TO_RAW's URLs with local raw files.
 
-    Any other URL, and every other way to fetch (archives, Kaggle, checksum files),
-    raises instead of reaching the network.
+    Iterating over an archive is allowed for local raw files only (imdb_reviews reads
+    its .tar.gz that way). Any other URL, and every other way to fetch (Kaggle,
+    checksum files), raises instead of reaching the network.
     """
     import tensorflow_datasets as tfds
     from etils import epath
 
     raw_root = os.path.abspath(raw_dir)
+    iter_archive = tfds.download.DownloadManager.iter_archive
 
     def resolve(urls):
         # Builders pass one URL or a dict/list of them (glue/mrpc asks for three).
@@ -456,6 +485,11 @@ def local_downloads(raw_dir: str) -> Iterator[None]:
             raise _OfflineUrlError(f"the builder asked to extract {paths}")
         return epath.Path(paths)
 
+    def iter_local_archive(self, path):
+        if os.path.commonpath([raw_root, os.path.abspath(os.fspath(path))]) != raw_root:
+            raise _OfflineUrlError(f"the builder asked to iterate over {path}")
+        return iter_archive(self, path)
+
     def refuse(self, *args, **kwargs):
         raise _OfflineUrlError(f"the builder tried to fetch {args or kwargs}")
 
@@ -463,7 +497,7 @@ def local_downloads(raw_dir: str) -> Iterator[None]:
             tfds.download.DownloadManager,
             download=lambda self, urls: resolve(urls),
             download_and_extract=lambda self, urls: resolve(urls),
-            extract=extract, iter_archive=refuse, download_kaggle_data=refuse,
+            extract=extract, iter_archive=iter_local_archive, download_kaggle_data=refuse,
             download_checksums=refuse):
         yield
 
@@ -494,9 +528,9 @@ def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool) -> dict[str,
                 local_downloads(raw_dir), quiet:
             # The builder class itself: tfds.builder() would hand back a read-only
             # builder (which cannot generate) for a version already on disk.
-            family, config_name = name.split("/")
+            family, _, config_name = name.partition("/")
             builder = tfds.builder_cls(family)(
-                config=config_name, version=VERSIONS[family], data_dir=data_dir)
+                config=config_name or None, version=VERSIONS[family], data_dir=data_dir)
             builder.download_and_prepare(download_dir=dl_dir, download_config=config)
     except _OfflineUrlError as err:
         raise BuildError(f"{full}: {err}") from err
@@ -560,9 +594,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m caches.build_tfds",
-        description="Prepare TFDS super_glue/glue datasets offline from raw files "
+        description="Prepare TFDS datasets (super_glue, glue, sentiment, PAWS) offline "
+                    "from raw files "
                     "laid out as the official archives extract (docs/offline-data.md).")
-    parser.add_argument("--raw_dir", help="folder holding the super_glue/ and glue/ "
+    parser.add_argument("--raw_dir", help="folder holding the super_glue/, glue/, ... "
                                           "raw files")
     parser.add_argument("--data_dir", default=os.environ.get("TFDS_DATA_DIR"),
                         help="TFDS data dir to write (default: $TFDS_DATA_DIR)")

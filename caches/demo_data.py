@@ -1,6 +1,7 @@
 """Writes the project's demo raw data in the upstream SuperGLUE and GLUE layouts.
 
-``python -m caches.demo_data --out caches/demo_raw`` regenerates the committed files.
+``python -m caches.demo_data --out caches/demo_raw`` regenerates the committed files,
+including the sentiment and paraphrase sets beyond GLUE (``caches/demo_data_ft.py``).
 
 Every sentence comes from this module: small word pools and templates written for the
 project, plus a few hand-written tables (COPA events, Winograd-style schemas, WiC word
@@ -1433,6 +1434,8 @@ def write_all(out: pathlib.Path) -> list[pathlib.Path]:
     out = pathlib.Path(out)
     write_super_glue(out / "super_glue")
     write_glue(out / "glue")
+    from caches import demo_data_ft  # imports this module's pools
+    demo_data_ft.write_all_ft(out)
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 

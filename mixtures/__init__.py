@@ -11,6 +11,10 @@ Families (see README, "Mixtures"):
   FLAN style uses every template that asks for the answer, zero-shot.
 * ``sglue_prompted_mix.flan``: every SuperGLUE template, reversed ones included.
 * ``sglue_noisy_prompted_mix.flan``: zero-, one- and multi-shot variants together.
+* ``ft_sentiment_mix.flan`` (SST-2, IMDB, Yelp polarity, Sentiment140) and
+  ``ft_paraphrase_similarity_mix.flan`` (MRPC, QQP, STS-B, PAWS-Wiki): every template
+  of the datasets whose config names the family (``ft_mixtures``), reversed ones
+  included, zero-shot.
 * user families: datasets registered with ``register_prompt_task(..., mixtures=[f])``
   form ``f.flan`` (call ``register_all()`` again after importing user modules).
 """
@@ -69,6 +73,8 @@ FAMILIES: Dict[str, Dict[str, tuple]] = {
     "sglue_noisy_prompted_mix": {
         "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS, shots=ALL_SHOTS), FLAN_CAP),
     },
+    **{family: {"flan": (_flan(datasets, answer_only=False), FLAN_CAP)}
+       for family, datasets in tasks.flan.FT_DATASETS.items()},
 }
 
 # Families users know whose datasets are not registered yet: looking one up names
@@ -77,8 +83,6 @@ PENDING: Dict[str, str] = {
     "sglue_dpr_prompted_mix": "needs the definite pronoun resolution (DPR) tasks",
     "sglue_dpr_wsc_prompted_mix": "needs the DPR and WSC273 tasks",
     "ft_squad_mix": "needs the SQuAD tasks",
-    "ft_paraphrase_similarity_mix": "needs the PAWS tasks",
-    "ft_sentiment_mix": "needs the IMDB, Yelp and Sentiment140 tasks",
     "ft_closedbook_qa_mix": "needs the Natural Questions, TriviaQA and ARC tasks",
     "ft_translation_mix": "needs the WMT tasks",
     "ft_summarization_mix": "needs the SAMSum, AESLC, XSum and CNN/DailyMail tasks",

@@ -129,6 +129,16 @@ def apply_template(dataset: tf.data.Dataset, *, formatter: Formatter,
     return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
 
 
+def filter_examples(dataset: tf.data.Dataset, *,
+                    predicate: Callable) -> tf.data.Dataset:
+    """Keeps the source examples for which ``predicate(ex)`` is True.
+
+    With ``predicate = lambda ex: ex["polarity"] != 2``, ``[{"polarity": 0},
+    {"polarity": 2}, {"polarity": 4}]`` -> ``[{"polarity": 0}, {"polarity": 4}]``.
+    """
+    return dataset.filter(predicate)
+
+
 def strip_postprocessor(output, example=None, is_target=False):
     """Default postprocessor: the decoded text without surrounding white space."""
     del example, is_target
@@ -153,6 +163,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                          options: Optional[Sequence[str]] = None,
                          metric_fns: Optional[Sequence[Callable]] = None,
                          postprocess_fn: Optional[Callable] = None,
+                         example_filter: Optional[Callable] = None,
                          mixtures: Sequence[str] = (),
                          shots: Sequence[Shot] = ALL_SHOTS,
                          output_features: Optional[Mapping[str, seqio.Feature]] = None,
@@ -171,6 +182,8 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
       metric_fns: ``fn(targets, predictions) -> dict`` for templates that ask for the
         answer (default: accuracy); reversed templates are training-only.
       postprocess_fn: applied to decoded predictions and targets (default: strip).
+      example_filter: source example -> scalar tf.bool; examples where it is False are
+        dropped before templating (e.g. Sentiment140's neutral test tweets).
       mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan``).
       shots: which shot variants to register.
 
@@ -195,6 +208,8 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         classification = templating.is_classification(template)
         asks_answer = template[1] == "{" + templating.ANSWER_FIELD + "}"
         base = [
+            *([functools.partial(filter_examples, predicate=example_filter)]
+              if example_filter is not None else []),
             functools.partial(apply_template, formatter=formatter, template=template,
                               options=options),
             seqio.preprocessors.tokenize,

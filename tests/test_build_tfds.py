@@ -294,7 +294,12 @@ def test_unknown_dataset_lists_known_ones(raw, tmp_path):
 
 def test_resolve_datasets():
     assert bt.resolve_datasets(None) == list(bt.ALL_DATASETS)
-    assert len(bt.ALL_DATASETS) == 23  # the 21 archives' configs + MNLI's eval views
+    # the 21 GLUE/SuperGLUE archives' configs + MNLI's eval views + IMDB, Yelp,
+    # Sentiment140 and PAWS-Wiki
+    assert len(bt.ALL_DATASETS) == 27
+    assert bt.resolve_datasets("sentiment140:1.0.0,paws_wiki/labeled_final_tokenized") == [
+        "sentiment140", "paws_wiki/labeled_final_tokenized"]
+    assert bt.tfds_name("yelp_polarity_reviews") == "yelp_polarity_reviews:0.2.0"
     assert bt.resolve_datasets(" glue/mrpc , glue/mrpc:2.0.0,super_glue/wsc.fixed") == [
         "glue/mrpc", "super_glue/wsc.fixed"]
 
@@ -351,15 +356,76 @@ def test_leftovers_of_a_killed_build_are_not_taken_as_complete(raw, tmp_path):
 
 
 def test_url_table_covers_the_installed_builders():
+    import importlib
+
     from tensorflow_datasets.text import glue
 
     for name in bt.ALL_DATASETS:
-        family, config = name.split("/")
+        family, _, config = name.partition("/")
+        if family not in ("glue", "super_glue"):
+            continue
         url = tfds.builder_cls(family).builder_configs[config].data_url
         if url:  # glue/mrpc has none: it fetches the three files below
             assert url in bt.URL_TO_RAW, name
     for url in (glue._MRPC_TRAIN, glue._MRPC_TEST, glue._MRPC_DEV_IDS):
         assert url in bt.URL_TO_RAW
+    # The other builders keep their URLs in module constants.
+    for module, attr in (
+            ("datasets.imdb_reviews.imdb_reviews_dataset_builder", "_DOWNLOAD_URL"),
+            ("text.yelp_polarity", "_DOWNLOAD_URL"),
+            ("datasets.sentiment140.sentiment140_dataset_builder", "_DOWNLOAD_URL"),
+            ("datasets.paws_wiki.paws_wiki_dataset_builder", "_DOWNLOAD_URLS")):
+        urls = getattr(importlib.import_module(f"tensorflow_datasets.{module}"), attr)
+        for url in (urls.values() if isinstance(urls, dict) else [urls]):
+            assert url in bt.URL_TO_RAW, (module, url)
+
+
+FT = ["imdb_reviews/plain_text", "yelp_polarity_reviews", "sentiment140",
+      "paws_wiki/labeled_final_tokenized"]
+
+
+@pytest.mark.skipif(not _has_demo_raw(FT), reason="caches/demo_raw lacks the ft raw files")
+def test_builds_the_sentiment_and_paws_sets_offline(tmp_path, no_network):
+    data_dir = str(tmp_path / "tfds")
+    names = bt.build_tfds(str(paths.DEMO_RAW_DIR), data_dir, FT, verbose=False)
+    assert names == [bt.tfds_name(n) for n in FT]
+    counts = {n: {s: i.num_examples for s, i in
+                  tfds.builder(bt.tfds_name(n), data_dir=data_dir).info.splits.items()}
+              for n in FT}
+    assert counts == {
+        "imdb_reviews/plain_text": {"train": 40, "test": 10, "unsupervised": 6},
+        "yelp_polarity_reviews": {"train": 40, "test": 10},
+        "sentiment140": {"train": 40, "test": 12},
+        "paws_wiki/labeled_final_tokenized": {"train": 40, "validation": 10, "test": 10}}
+    (ex,) = tfds.load(bt.tfds_name(FT[1]), split="test[:1]", data_dir=data_dir)
+    assert not ex["text"].numpy().startswith(b'"')  # the builder's slicing fits the file
+
+
+def _copy_ft(tmp_path, name):
+    root = tmp_path / "raw"
+    for rel in bt.RAW_FILES[name]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths.DEMO_RAW_DIR / rel, root / rel)
+    return root
+
+
+@pytest.mark.skipif(not _has_demo_raw(FT), reason="caches/demo_raw lacks the ft raw files")
+@pytest.mark.parametrize("name,rel,text,message", [
+    ("yelp_polarity_reviews", "yelp_review_polarity_csv/test.csv", '"3","Fine."\n',
+     r"test.csv line 1: expected \"1\" or \"2\""),
+    ("sentiment140", "testdata.manual.2009.06.14.csv", '"1","2","d","q","u","t"\n',
+     r"line 1: polarity '1' is not 0, 2 or 4"),
+    ("paws_wiki/labeled_final_tokenized", "final/dev.tsv",
+     "id\tsentence1\tsentence2\tlabel\n1\ta\tb\tyes\n", r"dev.tsv line 2: label 'yes'"),
+    ("imdb_reviews/plain_text", "aclImdb_v1.tar.gz", "not an archive",
+     r"not a readable \.tar\.gz"),
+])
+def test_bad_ft_raw_file_is_named(tmp_path, name, rel, text, message):
+    root = _copy_ft(tmp_path, name)
+    path = root / bt.RAW_FILES[name][0].split("/")[0] / rel
+    path.write_text(text)
+    with pytest.raises(bt.RawDataError, match=f"^{name}: .*{message}"):
+        bt.validate_raw(name, str(root))
 
 
 def test_unlisted_urls_are_refused(tmp_path):

@@ -248,3 +248,62 @@ def test_glue_tsv_layouts():
     dev_ids = [tuple(l.split("\t")) for l in
                (GLUE / "MRPC" / "mrpc_dev_ids.tsv").read_text().splitlines()]
     assert len(dev_ids) == 10 and set(dev_ids) <= rows
+
+
+# --- the sentiment and paraphrase sets beyond GLUE (caches/demo_data_ft.py) -----------
+
+def _ft_examples(tfds, name, **gen_kwargs):
+    """(features, examples) from the installed builder's own _generate_examples."""
+    builder = tfds.builder(name)
+    return builder.info.features, [ex for _, ex in builder._generate_examples(**gen_kwargs)]
+
+
+def test_imdb_archive_is_read_by_the_builder(tfds):
+    from tensorflow_datasets.core.download import extractor, resource
+    path = RAW / "imdb_reviews" / "aclImdb_v1.tar.gz"
+
+    def archive():
+        return extractor.iter_archive(path, resource.ExtractMethod.TAR_GZ)
+
+    for directory, expected in (("aclImdb/train", 40), ("aclImdb/test", 10)):
+        features, examples = _ft_examples(tfds, "imdb_reviews/plain_text:1.0.0",
+                                          archive=archive(), directory=directory)
+        assert len(examples) == expected, directory
+        _assert_all_classes(_label_ids(features, examples), 2, directory)
+    _, unsup = _ft_examples(tfds, "imdb_reviews/plain_text:1.0.0", archive=archive(),
+                            directory="aclImdb/train", labeled=False)
+    assert len(unsup) == 6 and {ex["label"] for ex in unsup} == {-1}
+
+
+@pytest.mark.parametrize("split,expected", [("train", 40), ("test", 10)])
+def test_yelp_csv_is_read_by_the_builder(tfds, split, expected):
+    path = RAW / "yelp_polarity_reviews" / "yelp_review_polarity_csv" / f"{split}.csv"
+    features, examples = _ft_examples(tfds, "yelp_polarity_reviews:0.2.0", filepath=path)
+    assert len(examples) == expected
+    for ex in examples:  # the builder's slicing leaves exactly the review text
+        assert ex["text"].startswith("Went to ") and not ex["text"].endswith('"')
+    _assert_all_classes(_label_ids(features, examples), 2, split)
+
+
+def test_sentiment140_csv_is_read_by_the_builder(tfds):
+    folder = RAW / "sentiment140"
+    for name, expected, polarities in (
+            ("training.1600000.processed.noemoticon.csv", 40, {"0", "4"}),
+            ("testdata.manual.2009.06.14.csv", 12, {"0", "2", "4"})):
+        features, examples = _ft_examples(tfds, "sentiment140:1.0.0", path=folder / name)
+        assert len(examples) == expected
+        assert {ex["polarity"] for ex in examples} == polarities
+        for ex in examples:
+            features.encode_example(ex)
+
+
+@pytest.mark.parametrize("split,expected", [("train", 40), ("dev", 10), ("test", 10)])
+def test_paws_tsv_is_read_by_the_builder(tfds, split, expected):
+    features, examples = _ft_examples(
+        tfds, "paws_wiki/labeled_final_tokenized:1.1.0", mappings_path="", tags2texts={},
+        labels_path=RAW / "paws_wiki" / "final" / f"{split}.tsv")
+    assert len(examples) == expected
+    _assert_all_classes(_label_ids(features, examples), 2, split)
+    for ex in examples:  # PAWS pairs share most of their words
+        words1, words2 = set(ex["sentence1"].split()), set(ex["sentence2"].split())
+        assert len(words1 & words2) >= len(words1) // 2, ex

@@ -26,6 +26,10 @@ FIELDS = {
     "mnli": {"premise", "hypothesis", "options_", "answer"},
     "qnli": {"question", "sentence", "options_", "answer"},
     "wnli": {"sentence1", "sentence2", "options_", "answer"},
+    "imdb_reviews": {"text", "options_", "answer"},
+    "yelp_polarity_reviews": {"text", "options_", "answer"},
+    "sentiment140": {"text", "options_", "answer"},
+    "paws_wiki": {"sentence1", "sentence2", "options_", "answer"},
 }
 
 DATASETS = sorted(FIELDS)

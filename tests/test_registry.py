@@ -13,7 +13,7 @@ import seqio
 import tensorflow as tf
 from tasks import lookup, prompts, shots
 from tasks.flan import datasets as flan_datasets
-from tasks.names import Shot
+from tasks.names import Shot, mixture_name, zero_shot_name
 
 LENGTHS = {"inputs": 1024, "targets": 128}
 ALL_NAMES = lookup.registered_names()
@@ -49,7 +49,8 @@ def test_registry_is_complete():
         for i in range(prompts.DATASET_TEMPLATES[cfg.name]):
             assert f"{cfg.name}_type_{i}_one_shot" in names
     for m in ("glue_mix.t5", "glue_mix.flan", "sglue_mix.t5", "sglue_mix.flan",
-              "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan"):
+              "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan",
+              "ft_sentiment_mix.flan", "ft_paraphrase_similarity_mix.flan"):
         assert m in names
     assert len(TASK_NAMES) > 500
 
@@ -188,3 +189,25 @@ def test_unknown_names_suggest_nearest():
         lookup.get_provider("glue_mix.t6")
     with pytest.raises(lookup.UnknownNameError, match="DPR"):
         lookup.get_provider("sglue_dpr_prompted_mix.flan", pending=mixtures.PENDING)
+
+
+def test_ft_mixtures_hold_every_template_of_their_datasets():
+    for family, datasets in flan_datasets.FT_DATASETS.items():
+        assert family not in mixtures.PENDING
+        mixture = seqio.get_mixture_or_task(mixture_name(family, "flan"))
+        assert sorted(t.name for t in mixture.tasks) == sorted(
+            prompts.prompt_task_names(datasets))
+    sentiment = flan_datasets.FT_DATASETS[flan_datasets.SENTIMENT_MIX]
+    paraphrase = flan_datasets.FT_DATASETS[flan_datasets.PARAPHRASE_MIX]
+    assert len(sentiment) == 4 and "sst2" in sentiment
+    assert len(paraphrase) == 4 and {"glue_mrpc", "glue_qqp", "stsb"} < set(paraphrase)
+
+
+def test_sentiment140_leaves_out_neutral_tweets():
+    task = seqio.get_mixture_or_task(zero_shot_name("sentiment140", 0))
+    source = task.source.get_dataset(split="validation", shuffle=False)
+    polar = [ex for ex in source.as_numpy_iterator() if ex["polarity"] != 2]
+    assert 0 < len(polar) < sum(1 for _ in source)  # the demo file has neutral rows
+    _, examples = first_examples(task.name, n=len(polar) + 5)
+    assert len(examples) == len(polar)
+    assert {ex["targets_pretokenized"] for ex in examples} == {b"negative", b"positive"}

@@ -7,7 +7,8 @@ For each config in ``tasks.flan.datasets.DATASETS`` and each template i of
 
 from tasks import prompts
 from tasks.flan import datasets, templates
-from tasks.flan.datasets import GLUE_DATASETS, SUPERGLUE_DATASETS  # noqa: F401
+from tasks.flan.datasets import (  # noqa: F401
+    FT_DATASETS, GLUE_DATASETS, SUPERGLUE_DATASETS)
 from tasks.sources import LocalTfdsDataSource
 
 
@@ -24,6 +25,7 @@ def register_all() -> None:
             formatter=cfg.formatter,
             options=cfg.options,
             metric_fns=cfg.metric_fns,
+            example_filter=cfg.example_filter,
         )
 
 

@@ -32,7 +32,9 @@ class PromptDataset:
     metric_fns: Tuple[Callable, ...] = (metrics.accuracy,)
     splits: Optional[Mapping[str, str]] = None  # canonical split -> TFDS split
     templates: Optional[str] = None  # key in PATTERNS when it differs from `name`
-    family: str = ""  # "sglue" or "glue": which mixtures it joins
+    family: str = ""  # "sglue" or "glue": which benchmark mixtures it joins
+    ft_mixtures: Tuple[str, ...] = ()  # ft_* mixture families it joins
+    example_filter: Optional[Callable] = None  # source example -> keep it?
 
 
 def _pick(*names: str) -> Callable:
@@ -97,6 +99,37 @@ def format_stsb(ex):
             "answer": tf.where(ex["label"] >= 0, tf.strings.as_string(score), "")}
 
 
+# Upstream review text carries markup or CSV escapes that are not part of the review.
+_IMDB_MARKUP = ((r"<br\s*/?>", " "), (r" {2,}", " "))
+_YELP_ESCAPES = ((r"\\n", " "), (r'""', '"'))
+
+
+def _review(options: Sequence[str], rules: Sequence[Tuple[str, str]] = (),
+            label: Callable = lambda ex: ex["label"]) -> Callable:
+    """``text`` with ``rules`` (regex, replacement) applied, ``answer = options[label]``.
+
+    With ``_IMDB_MARKUP``: ``{"text": "Fun.<br /><br />Go!", "label": 1}`` ->
+    ``{"text": "Fun. Go!", "answer": "positive"}``.
+    """
+    def fmt(ex):
+        text = ex["text"]
+        for pattern, replacement in rules:
+            text = tf.strings.regex_replace(text, pattern, replacement)
+        return {"text": tf.strings.strip(text),
+                "answer": label_to_answer(label(ex), options)}
+    return fmt
+
+
+def sentiment140_label(ex):
+    """Polarity 0 (negative) or 4 (positive) as a class index: ``4 -> 1``."""
+    return tf.math.floordiv(tf.cast(ex["polarity"], tf.int32), 4)
+
+
+def is_polar(ex):
+    """Sentiment140's test file also has neutral tweets (polarity 2): drop them."""
+    return tf.not_equal(ex["polarity"], 2)
+
+
 def _sg(config: str) -> str:
     return f"super_glue/{config}:{SUPER_GLUE_VERSION}"
 
@@ -110,6 +143,12 @@ NO_YES = ("no", "yes")
 CB_OPTIONS = ("Yes", "No", "It's impossible to say")
 MNLI_OPTIONS = ("yes", "it is not possible to tell", "no")
 STSB_OPTIONS = tuple(str(i) for i in range(6))
+SENTIMENT = ("negative", "positive")
+SENTIMENT_MIX = "ft_sentiment_mix"
+PARAPHRASE_MIX = "ft_paraphrase_similarity_mix"
+# The sentiment sets have train and test splits only: their test split serves as the
+# validation split, the one evaluation reads.
+_TRAIN_TEST = {"train": "train", "validation": "test"}
 
 DATASETS: Tuple[PromptDataset, ...] = (
     # SuperGLUE
@@ -141,16 +180,19 @@ DATASETS: Tuple[PromptDataset, ...] = (
                   ("unacceptable", "acceptable"),
                   (metrics.accuracy, metrics.matthews("acceptable")), family="glue"),
     PromptDataset("sst2", _glue("sst2"), ("sentence",),
-                  _with_label(("negative", "positive"), "sentence"),
-                  ("negative", "positive"), family="glue"),
+                  _with_label(SENTIMENT, "sentence"), SENTIMENT, family="glue",
+                  ft_mixtures=(SENTIMENT_MIX,)),
     PromptDataset("glue_mrpc", _glue("mrpc"), ("sentence1", "sentence2"),
                   _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
-                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue"),
+                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
+                  ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("glue_qqp", _glue("qqp"), ("question1", "question2"),
                   _with_label(NO_YES, "question1", "question2"), NO_YES,
-                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue"),
+                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
+                  ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("stsb", _glue("stsb"), ("sentence1", "sentence2"), format_stsb,
-                  STSB_OPTIONS, (metrics.pearson_spearman,), family="glue"),
+                  STSB_OPTIONS, (metrics.pearson_spearman,), family="glue",
+                  ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("mnli_matched", _glue("mnli"), ("premise", "hypothesis"),
                   _with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
                   splits={"train": "train", "validation": "validation_matched",
@@ -163,8 +205,26 @@ DATASETS: Tuple[PromptDataset, ...] = (
                   _with_label(YES_NO, "question", "sentence"), YES_NO, family="glue"),
     PromptDataset("wnli", _glue("wnli"), ("sentence1", "sentence2"),
                   _with_label(NO_YES, "sentence1", "sentence2"), NO_YES, family="glue"),
+    # Sentiment beyond SST-2 (accuracy, as FLAN reports these).
+    PromptDataset("imdb_reviews", "imdb_reviews/plain_text:1.0.0", ("text",),
+                  _review(SENTIMENT, _IMDB_MARKUP), SENTIMENT, splits=_TRAIN_TEST,
+                  ft_mixtures=(SENTIMENT_MIX,)),
+    PromptDataset("yelp_polarity_reviews", "yelp_polarity_reviews:0.2.0", ("text",),
+                  _review(SENTIMENT, _YELP_ESCAPES), SENTIMENT, splits=_TRAIN_TEST,
+                  ft_mixtures=(SENTIMENT_MIX,)),
+    PromptDataset("sentiment140", "sentiment140:1.0.0", ("text",),
+                  _review(SENTIMENT, label=sentiment140_label), SENTIMENT,
+                  splits=_TRAIN_TEST, ft_mixtures=(SENTIMENT_MIX,), example_filter=is_polar),
+    # Paraphrase identification (label 1 = paraphrase -> "yes").
+    PromptDataset("paws_wiki", "paws_wiki/labeled_final_tokenized:1.1.0",
+                  ("sentence1", "sentence2"),
+                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
+                  ft_mixtures=(PARAPHRASE_MIX,)),
 )
 
 SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
 # FLAN users' GLUE list includes the shared RTE.
 GLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "glue") + ("rte",)
+# ft_* family -> the datasets that join it, in DATASETS order.
+FT_DATASETS = {mix: tuple(d.name for d in DATASETS if mix in d.ft_mixtures)
+               for mix in (SENTIMENT_MIX, PARAPHRASE_MIX)}

@@ -27,7 +27,10 @@ the registration code checks the field names again at import):
   does not learn one fixed layout. ``"\\n\\n"`` separates blocks; no line ends with
   whitespace.
 
-``mnli`` serves both ``mnli_matched`` and ``mnli_mismatched``.
+``mnli`` serves both ``mnli_matched`` and ``mnli_mismatched``. Beyond GLUE, the
+sentiment sets (``imdb_reviews``, ``yelp_polarity_reviews``, ``sentiment140``) and
+``paws_wiki`` feed the ``ft_sentiment_mix`` and ``ft_paraphrase_similarity_mix``
+families.
 """
 
 PATTERNS: dict[str, list[tuple[str, str]]] = {
@@ -436,6 +439,102 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
          "with a pronoun replaced; whether the text implies it should be: "
          "{answer}.", "{sentence2}"),
     ],
+    # Fields: text (a movie review), options_ (negative / positive), answer.
+    "imdb_reviews": [
+        ("{text}\n\nIs this movie review positive or negative?\n\n{options_}",
+         "{answer}"),
+        ("Here is a review someone posted about a film:\n\n{text}\n\nDid the "
+         "reviewer enjoy the film?\n\n{options_}", "{answer}"),
+        ("Read this review and tell me how the writer feels about the movie.\n\n"
+         "{text}\n\n{options_}", "{answer}"),
+        ("Movie review: {text}\n\nWhat sentiment does the review express?\n\n"
+         "{options_}", "{answer}"),
+        ("{text}\n\nWould you say the person who wrote this liked or disliked the "
+         "film? Pick the sentiment.\n\n{options_}", "{answer}"),
+        ("Classify the following film review by its overall tone.\n\n{text}\n\n"
+         "{options_}", "{answer}"),
+        ("A viewer wrote the following after watching a movie.\n\n{text}\n\nIs "
+         "their opinion of it favourable?\n\n{options_}", "{answer}"),
+        ("{text}\n\nGoing by this review, should a friend who trusts the writer "
+         "go and see the movie? Answer with the review's sentiment.\n\n{options_}",
+         "{answer}"),
+        ("Write a {answer} review of a movie you have just watched.", "{text}"),
+        ("Compose a few sentences about a film; the overall opinion should be "
+         "{answer}.", "{text}"),
+    ],
+    # Fields: text (a business review), options_ (negative / positive), answer.
+    "yelp_polarity_reviews": [
+        ("{text}\n\nIs this review of a local business positive or negative?\n\n"
+         "{options_}", "{answer}"),
+        ("Customer review: {text}\n\nHow did the customer feel about the "
+         "place?\n\n{options_}", "{answer}"),
+        ("Read the review below and decide whether the customer was satisfied."
+         "\n\n{text}\n\n{options_}", "{answer}"),
+        ("{text}\n\nWhat is the sentiment of this review?\n\n{options_}",
+         "{answer}"),
+        ("Someone left this review online:\n\n{text}\n\nWould they "
+         "recommend the business? Choose the sentiment.\n\n{options_}",
+         "{answer}"),
+        ("Label the following restaurant or shop review as positive or "
+         "negative.\n\n{text}\n\n{options_}", "{answer}"),
+        ("Review: {text}\nSentiment of the review:\n\n{options_}", "{answer}"),
+        ("{text}\n\nBased on this review, was the visit a good experience or a "
+         "bad one?\n\n{options_}", "{answer}"),
+        ("Write a {answer} review of a restaurant, shop or garage you visited.",
+         "{text}"),
+        ("You are a customer. Post a short review of a local business that is "
+         "{answer} overall.", "{text}"),
+    ],
+    # Fields: text (a tweet), options_ (negative / positive), answer.
+    "sentiment140": [
+        ("{text}\n\nWhat is the sentiment of this tweet?\n\n{options_}",
+         "{answer}"),
+        ("Tweet: {text}\n\nIs the person who wrote this tweet in a positive or a "
+         "negative mood?\n\n{options_}", "{answer}"),
+        ("Classify the sentiment of the following social media post.\n\n{text}"
+         "\n\n{options_}", "{answer}"),
+        ("Here is a short post from Twitter: \"{text}\"\n\nDoes it sound happy "
+         "or unhappy?\n\n{options_}", "{answer}"),
+        ("{text}\n\nHow does the author of this message feel?\n\n{options_}",
+         "{answer}"),
+        ("Read the tweet below and pick its sentiment.\n\n{text}\n\n{options_}",
+         "{answer}"),
+        ("Someone posted: {text}\n\nWould you describe the post as positive or "
+         "negative?\n\n{options_}", "{answer}"),
+        ("Decide whether this tweet expresses a good or a bad feeling.\n\n"
+         "{text}\n\n{options_}", "{answer}"),
+        ("Write a tweet with a {answer} sentiment.", "{text}"),
+        ("Post a short {answer} message about your day, the way people write "
+         "on Twitter.", "{text}"),
+    ],
+    # Fields: sentence1, sentence2, options_ (no / yes), answer.
+    "paws_wiki": [
+        ("{sentence1}\n{sentence2}\n\nDo these two sentences mean the same "
+         "thing?\n\n{options_}", "{answer}"),
+        ("Sentence 1: {sentence1}\nSentence 2: {sentence2}\n\nThe two sentences "
+         "use almost the same words. Is the second a paraphrase of the first?"
+         "\n\n{options_}", "{answer}"),
+        ("Are the following two sentences paraphrases of each other, or does the "
+         "word order change their meaning?\n\n{sentence1}\n\n{sentence2}\n\n"
+         "{options_}", "{answer}"),
+        ("First: {sentence1}\nSecond: {sentence2}\n\nDo both sentences describe "
+         "the same facts?\n\n{options_}", "{answer}"),
+        ("{sentence1}\n\nIs the sentence above a faithful rewording of this "
+         "one?\n\n{sentence2}\n\n{options_}", "{answer}"),
+        ("Check whether swapping the words around changed who did what.\n\nA: "
+         "{sentence1}\nB: {sentence2}\n\nDo A and B have the same meaning?\n\n"
+         "{options_}", "{answer}"),
+        ("Here are two sentences from encyclopedia articles:\n{sentence1}\n"
+         "{sentence2}\n\nAre they semantically equivalent?\n\n{options_}",
+         "{answer}"),
+        ("Would a careful reader say that \"{sentence1}\" and \"{sentence2}\" "
+         "state the same thing?\n\n{options_}", "{answer}"),
+        ("Decide if the second sentence paraphrases the first.\n\n{sentence1}\n"
+         "{sentence2}\n\n{options_}", "{answer}"),
+        ("{sentence1}\n\nRewrite the sentence above with nearly the same words; "
+         "asked whether the two mean the same, a reader should answer {answer}.",
+         "{sentence2}"),
+    ],
 }
 
 # How many templates at the end of each dataset's list are reversed.
@@ -456,4 +555,8 @@ REVERSED: dict[str, int] = {
     "mnli": 2,
     "qnli": 1,
     "wnli": 1,
+    "imdb_reviews": 2,
+    "yelp_polarity_reviews": 2,
+    "sentiment140": 2,
+    "paws_wiki": 1,
 }
