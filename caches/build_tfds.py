@@ -1,23 +1,24 @@
-"""Prepares real TFDS datasets (super_glue, glue, sentiment, PAWS) offline from raw files.
+"""Prepares real TFDS datasets (super_glue, glue, sentiment, PAWS, SQuAD) offline.
 
     python -m caches.build_tfds --raw_dir RAW --data_dir DIR \\
         [--datasets super_glue/boolq,glue/mrpc,...] [--overwrite] [--debug]
 
 TFDS's own builders (``super_glue`` 1.0.2, ``glue`` 2.0.0, ``imdb_reviews``,
-``yelp_polarity_reviews``, ``sentiment140``, ``paws_wiki``) generate the data, so what
-lands in DIR is exactly what ``tfds.load`` would have produced online. The builders ask
-their DownloadManager for URLs; while a build runs, the DownloadManager is patched (as
-TFDS's own builder tests do) to answer each URL with the local file or folder named in
-``URL_TO_RAW``. A URL missing from that table is an error: nothing ever reaches the
-network. The raw files sit under RAW exactly as the official archives extract
-(``RAW_FILES`` lists them; docs/offline-data.md explains how to copy them over); the
-one exception is IMDB, whose builder reads its ``.tar.gz`` without extracting it, so
-the archive itself is the raw file.
+``yelp_polarity_reviews``, ``sentiment140``, ``paws_wiki``, ``squad`` 3.0.0) generate
+the data from raw files, so what lands in DIR is exactly what ``tfds.load`` would have
+produced online. The builders ask their DownloadManager for URLs; while a build runs,
+the DownloadManager is patched (as TFDS's own builder tests do) to answer each URL with
+the local file or folder named in ``URL_TO_RAW``. A URL missing from that table is an
+error: nothing ever reaches the network. The raw files sit under RAW exactly as the
+official archives extract (``RAW_FILES`` lists them; docs/offline-data.md explains how
+to copy them over); the exceptions are IMDB, whose builder reads its ``.tar.gz`` without
+extracting it, so the archive itself is the raw file, and SQuAD, whose JSON files are
+published unpacked.
 
-Before anything is built, every raw file of every requested dataset must exist and
-parse (JSON lines, the TSV columns the builder reads); a problem is a one-line error
-naming the dataset, the file and the line. A dataset already prepared in DIR
-(``DIR/name/config/version/dataset_info.json``) is skipped unless ``--overwrite``.
+Before anything is built, every raw file of every requested dataset must exist and parse
+(JSON lines, the TSV columns the builder reads, SQuAD's answer spans); a problem is a
+one-line error naming the dataset, the file and the line. A dataset already prepared in
+DIR (``DIR/name/config/version/dataset_info.json``) is skipped unless ``--overwrite``.
 TFDS writes into an ``incomplete.*`` folder and renames it into place when done, so an
 interrupted build is never mistaken for a finished one.
 """
@@ -45,7 +46,8 @@ from caches.raw_formats import RawDataError
 
 # The version every dataset of a family is built at (the builders' current versions).
 VERSIONS = {"super_glue": "1.0.2", "glue": "2.0.0", "imdb_reviews": "1.0.0",
-            "yelp_polarity_reviews": "0.2.0", "sentiment140": "1.0.0", "paws_wiki": "1.1.0"}
+            "yelp_polarity_reviews": "0.2.0", "sentiment140": "1.0.0", "paws_wiki": "1.1.0",
+            "squad": "3.0.0"}
 
 _SG_SPLITS = ("train.jsonl", "val.jsonl", "test.jsonl")
 _GLUE_SPLITS = ("train.tsv", "dev.tsv", "test.tsv")
@@ -94,6 +96,9 @@ RAW_FILES: dict[str, list[str]] = {
     "sentiment140": _under("sentiment140", (
         "training.1600000.processed.noemoticon.csv", "testdata.manual.2009.06.14.csv")),
     "paws_wiki/labeled_final_tokenized": _under("paws_wiki/final", _PAWS_SPLITS),
+    # ft_squad_mix: SQuAD's JSON files, as published (no archive).
+    "squad/v1.1": _under("squad", ("train-v1.1.json", "dev-v1.1.json")),
+    "squad/v2.0": _under("squad", ("train-v2.0.json", "dev-v2.0.json")),
 }
 ALL_DATASETS: tuple[str, ...] = tuple(RAW_FILES)
 
@@ -101,6 +106,7 @@ _SG_URL = "https://dl.fbaipublicfiles.com/glue/superglue/data/v2/"
 _GLUE_URL = "https://dl.fbaipublicfiles.com/glue/data/"
 _MRPC_URL = "https://dl.fbaipublicfiles.com/senteval/senteval_data/"
 _PAWS_URL = "https://storage.googleapis.com/paws/english/"
+_SQUAD_URL = "https://rajpurkar.github.io/SQuAD-explorer/dataset/"
 # Every URL the builders above request -> its local stand-in, relative to --raw_dir.
 # An archive maps to the folder it extracts into: the builders then append the folder
 # inside the archive themselves (super_glue the archive's stem, e.g. "BoolQ"; glue its
@@ -127,6 +133,8 @@ URL_TO_RAW: dict[str, str] = {
     **{f"{_PAWS_URL}{archive}.tar.gz": "paws_wiki" for archive in (
         "paws_wiki_labeled_final", "paws_wiki_labeled_swap", "paws_wiki_unlabeled_final",
         "wiki_raw_and_mapping")},
+    **{f"{_SQUAD_URL}{name}": f"squad/{name}" for name in (
+        "train-v1.1.json", "dev-v1.1.json", "train-v2.0.json", "dev-v2.0.json")},
 }
 
 # The official MRPC training file starts with a UTF-8 byte-order mark, and the TFDS
@@ -594,8 +602,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m caches.build_tfds",
-        description="Prepare TFDS datasets (super_glue, glue, sentiment, PAWS) offline "
-                    "from raw files "
+        description="Prepare TFDS datasets (super_glue, glue, sentiment, PAWS, SQuAD) "
+                    "offline from raw files "
                     "laid out as the official archives extract (docs/offline-data.md).")
     parser.add_argument("--raw_dir", help="folder holding the super_glue/, glue/, ... "
                                           "raw files")

@@ -1,4 +1,4 @@
-"""Demo raw files for the fine-tuning families beyond GLUE: sentiment and paraphrase.
+"""Demo raw files for the fine-tuning families beyond GLUE: sentiment, paraphrase, SQuAD.
 
 Called by ``caches.demo_data.write_all`` (``python -m caches.demo_data --out
 caches/demo_raw`` regenerates everything). Each file has the shape of the archive TFDS
@@ -15,7 +15,12 @@ fetches, so the installed builders prepare real datasets from it offline:
   that only the test file has, id, date, query, user, text), Latin-1 compatible;
 * ``paws_wiki/final/{train,dev,test}.tsv``: ``id, sentence1, sentence2, label`` with
   tokenized text (punctuation split off), pairs made by swapping words (label 0) or by
-  reordering clauses without changing who did what (label 1).
+  reordering clauses without changing who did what (label 1);
+* ``squad/{train,dev}-v1.1.json`` and ``squad/{train,dev}-v2.0.json``: SQuAD's JSON
+  (``data`` -> articles -> ``paragraphs`` -> ``qas``), short articles about fictional
+  towns whose answers are spans of their paragraph (``answer_start`` is the character
+  offset); dev questions carry three annotator answers as upstream does, and v2.0 adds
+  unanswerable questions (``is_impossible``, a ``plausible_answers`` span, no answers).
 
 Every sentence comes from the small pools below (fictional films, shops, people).
 """
@@ -24,12 +29,16 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
+import json
 import pathlib
 import random
+import re
 import tarfile
 
-from caches.demo_data import PEOPLE, SURNAMES, TOWNS, _draw_splits, _rng, _write_tsv
+from caches.demo_data import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
+                              SURNAMES, TOWNS, _draw_splits, _rng, _write_tsv)
 
 # Fixed archive metadata: 2011-06-26, the upstream IMDB archive's release.
 _TAR_MTIME = 1309046400
@@ -247,9 +256,131 @@ def write_paws(root: pathlib.Path) -> None:
                    ["id", "sentence1", "sentence2", "label"], rows)
 
 
+# --------------------------------------------------------------------------- SQuAD
+
+N_SQUAD_TRAIN_ARTICLES, N_SQUAD_DEV_ARTICLES = 5, 2
+_TRADES = ["miller", "weaver", "blacksmith", "boat builder", "stonemason", "potter"]
+
+
+def _town_facts(rng: random.Random, town: str) -> dict:
+    """The random facts one article states about ``town``."""
+    founded = rng.randrange(1150, 1700)
+    return {
+        "town": town, "region": rng.choice(REGIONS), "river": rng.choice(RIVERS),
+        "founded": str(founded), "bridge": str(rng.randrange(12, 90)),
+        "founder": f"{rng.choice(PEOPLE)[0]} {rng.choice(SURNAMES)}",
+        "trade": rng.choice(_TRADES),
+        "people": f"{rng.randrange(3, 60)},{rng.randrange(100, 1000)}",
+        "product": rng.choice(PRODUCTS), "festival": rng.choice(FESTIVALS),
+        "season": rng.choice(SEASONS), "mayor": f"{rng.choice(PEOPLE)[0]} {rng.choice(SURNAMES)}",
+        "library": str(rng.randrange(founded + 200, 1950)),
+    }
+
+
+def _squad_paragraphs(f: dict) -> list[str]:
+    """The article's two paragraphs (history, then the town today)."""
+    return [
+        f"{f['town']} is a market town in {f['region']}, on the banks of the River "
+        f"{f['river']}. It was founded in {f['founded']} by {f['founder']}, a "
+        f"{f['trade']} who had come up the valley looking for cheap land. The old stone "
+        f"bridge across the {f['river']} was finished {f['bridge']} years later and is "
+        "still in use.",
+        f"Today about {f['people']} people live in {f['town']}. The town is best known "
+        f"for its {f['product']}, on sale at the Saturday market in the main "
+        f"square. Every {f['season']} the town holds a {f['festival']} festival that draws "
+        f"visitors from across {f['region']}. The first mayor, {f['mayor']}, opened the "
+        f"public library in {f['library']}.",
+    ]
+
+
+def _squad_questions(f: dict) -> list[tuple[int, str, list[str]]]:
+    """(paragraph, question, answers: the first one, then two looser variants)."""
+    region = f["region"].removeprefix("the ")
+    return [
+        (0, f"In which part of the country is {f['town']}?", [f["region"], region, f["region"]]),
+        (0, f"Which river flows past {f['town']}?",
+         [f"River {f['river']}", f["river"], f"the River {f['river']}"]),
+        (0, f"In what year was {f['town']} founded?", [f["founded"]] * 3),
+        (0, f"Who founded {f['town']}?", [f["founder"], f["founder"].split()[1], f["founder"]]),
+        (0, f"What was the trade of the man or woman who founded {f['town']}?",
+         [f["trade"], f"a {f['trade']}", f["trade"]]),
+        (0, f"How many years after the town was founded was its stone bridge finished?",
+         [f["bridge"], f"{f['bridge']} years", f["bridge"]]),
+        (1, f"How many people live in {f['town']} today?",
+         [f["people"], f"about {f['people']}", f["people"]]),
+        (1, f"What is {f['town']} best known for?",
+         [f"its {f['product']}", f["product"], f["product"]]),
+        (1, f"In which season is the {f['festival']} festival held?", [f["season"]] * 3),
+        (1, f"Who opened the public library of {f['town']}?",
+         [f["mayor"], f"The first mayor, {f['mayor']}", f["mayor"]]),
+    ]
+
+
+def _squad_unanswerable(f: dict) -> list[tuple[int, str, str]]:
+    """(paragraph, question the text does not answer, a plausible but wrong span)."""
+    return [
+        (0, f"Who designed the stone bridge across the {f['river']}?", f["founder"]),
+        (1, f"How many people lived in {f['town']} when it was founded?", f["people"]),
+        (1, f"When was the first {f['festival']} festival held in {f['town']}?",
+         f["library"]),
+    ]
+
+
+def _span(context: str, text: str) -> dict:
+    """The first whole-word occurrence (``"77"`` not inside ``"1177"``)."""
+    found = re.search(rf"(?<!\w)(?<!\d,){re.escape(text)}(?!\w|,\d)", context)
+    return {"answer_start": found.start(), "text": text}
+
+
+def _qa_id(title: str, question: str) -> str:
+    """A 24-hex-digit id, the shape of upstream ids, stable across runs."""
+    return hashlib.sha1(f"{title}/{question}".encode()).hexdigest()[:24]
+
+
+def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
+    """One article; train: 8 answerable questions (v2: 6 + 2 unanswerable), one answer
+    each; dev: 5 questions (v2: 3 + 2 unanswerable), three answers each."""
+    facts = _town_facts(rng, town)
+    paragraphs = [{"context": c, "qas": []} for c in _squad_paragraphs(facts)]
+    answerable = rng.sample(_squad_questions(facts), 5 if dev else 8)
+    impossible = rng.sample(_squad_unanswerable(facts), 2)
+    if v2:
+        answerable = answerable[:3 if dev else 6]
+    for p, question, answers in answerable:
+        context = paragraphs[p]["context"]
+        qa = {"answers": [_span(context, a) for a in (answers if dev else answers[:1])],
+              "question": question, "id": _qa_id(town, question)}
+        if v2:
+            qa["is_impossible"] = False
+        paragraphs[p]["qas"].append(qa)
+    for p, question, plausible in (impossible if v2 else []):
+        context = paragraphs[p]["context"]
+        paragraphs[p]["qas"].append({
+            "plausible_answers": [_span(context, plausible)], "question": question,
+            "id": _qa_id(town, question), "answers": [], "is_impossible": True})
+    return {"title": town, "paragraphs": paragraphs}
+
+
+def write_squad(root: pathlib.Path) -> None:
+    """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns."""
+    towns = _rng("squad/towns").sample(TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
+    root.mkdir(parents=True, exist_ok=True)
+    for version, v2 in (("1.1", False), ("2.0", True)):
+        for split, dev, split_towns in (
+                ("train", False, towns[:N_SQUAD_TRAIN_ARTICLES]),
+                ("dev", True, towns[N_SQUAD_TRAIN_ARTICLES:])):
+            # The same facts and questions in both versions: seed by split and town.
+            data = [_squad_article(_rng(f"squad/{split}/{town}"), town, dev, v2)
+                    for town in split_towns]
+            doc = {"data": data, "version": f"v{version}" if v2 else version}
+            (root / f"{split}-v{version}.json").write_text(
+                json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def write_all_ft(out: pathlib.Path) -> None:
     """Every dataset above under ``out`` (the demo raw root)."""
     write_imdb(out / "imdb_reviews")
     write_yelp(out / "yelp_polarity_reviews")
     write_sentiment140(out / "sentiment140")
     write_paws(out / "paws_wiki")
+    write_squad(out / "squad")

@@ -8,8 +8,10 @@ that the TFDS builder would trip over. ``CHECKS`` maps a TFDS family to its chec
 from __future__ import annotations
 
 import csv
+import json
+import os
 import tarfile
-from typing import Sequence
+from typing import Optional, Sequence
 
 
 class RawDataError(ValueError):
@@ -74,5 +76,60 @@ def check_paws(paths: Sequence[str]) -> None:
                                        f"{row['label']!r} is not 0 or 1")
 
 
+def _squad_qa_problem(qa, context: str, v2: bool) -> Optional[str]:
+    """What the squad builder would trip over in one ``qas`` entry, or None."""
+    if not isinstance(qa, dict):
+        return "a qas entry is not a JSON object"
+    keys = ["id", "question", "answers"] + (["is_impossible"] if v2 else [])
+    absent = [k for k in keys if k not in qa]
+    if absent:
+        return f"question {qa.get('id', '?')!r} has no {', '.join(map(repr, absent))}"
+    spans = [("answers", a) for a in qa["answers"]]
+    spans += [("plausible_answers", a) for a in qa.get("plausible_answers", [])]
+    for key, span in spans:
+        if not (isinstance(span, dict) and isinstance(span.get("text"), str)
+                and isinstance(span.get("answer_start"), int)):
+            return (f"question {qa['id']!r}: each of its {key} needs a text and an "
+                    "integer answer_start")
+        start, text = span["answer_start"], span["text"]
+        if context[start:start + len(text)] != text:
+            return (f"question {qa['id']!r}: {key} {text!r} is not at answer_start "
+                    f"{start} of its context")
+    if v2 and not qa["is_impossible"] and not qa["answers"]:
+        return f"question {qa['id']!r} is answerable but has no answers"
+    if not v2 and not qa["answers"]:
+        return f"question {qa['id']!r} has no answers"
+    return None
+
+
+def check_squad(paths: Sequence[str]) -> None:
+    """``data`` -> articles -> ``paragraphs`` (``context``, ``qas``); every answer
+    (and v2.0's ``plausible_answers``) is the span at its ``answer_start``."""
+    for path in paths:
+        v2 = "v2.0" in os.path.basename(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise RawDataError(f"{path}: not SQuAD JSON ({err})") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+            raise RawDataError(f"{path}: has no top-level 'data' list of articles")
+        for i, article in enumerate(doc["data"]):
+            if not (isinstance(article, dict)
+                    and isinstance(article.get("paragraphs"), list)):
+                raise RawDataError(f"{path}: article {i} has no 'paragraphs' list")
+            for j, paragraph in enumerate(article["paragraphs"]):
+                where = f"{path}: article {i} paragraph {j}"
+                if not (isinstance(paragraph, dict)
+                        and isinstance(paragraph.get("context"), str)
+                        and isinstance(paragraph.get("qas"), list)):
+                    raise RawDataError(f"{where} needs a 'context' string and a 'qas' list")
+                for qa in paragraph["qas"]:
+                    problem = _squad_qa_problem(qa, paragraph["context"], v2)
+                    if problem:
+                        raise RawDataError(f"{where}: {problem}")
+
+
 CHECKS = {"imdb_reviews": check_imdb, "yelp_polarity_reviews": check_yelp,
-          "sentiment140": check_sentiment140, "paws_wiki": check_paws}
+          "sentiment140": check_sentiment140, "paws_wiki": check_paws,
+          "squad": check_squad}

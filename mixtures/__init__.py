@@ -1,9 +1,9 @@
 """Mixtures ``<family>.<style>`` built from generated task names (never typed by hand).
 
 Importing this package registers every built-in task (T5 style: ``tasks.superglue``,
-``tasks.glue``; FLAN style: ``tasks.flan``) and then every mixture below. Rates follow
-the number of train examples with a cap, as T5 and FLAN do (3000 per FLAN template
-task); a task with no train split gets rate 1 when mixed for evaluation.
+``tasks.glue``, ``tasks.squad``; FLAN style: ``tasks.flan``) and then every mixture
+below. Rates follow the number of train examples with a cap, as T5 and FLAN do (3000 per
+FLAN template task); a task with no train split gets rate 1 when mixed for evaluation.
 
 Families (see README, "Mixtures"):
 
@@ -15,6 +15,8 @@ Families (see README, "Mixtures"):
   ``ft_paraphrase_similarity_mix.flan`` (MRPC, QQP, STS-B, PAWS-Wiki): every template
   of the datasets whose config names the family (``ft_mixtures``), reversed ones
   included, zero-shot.
+* ``ft_squad_mix.flan`` (SQuAD 1.1 and 2.0, the same way) and ``ft_squad_mix.t5``
+  (T5's ``squad_v010_allanswers``; T5 has no SQuAD 2.0 task).
 * user families: datasets registered with ``register_prompt_task(..., mixtures=[f])``
   form ``f.flan`` (call ``register_all()`` again after importing user modules).
 """
@@ -27,6 +29,7 @@ from typing import Callable, Dict, List, Sequence
 import tasks  # noqa: F401  (compat fixes before seqio)
 import tasks.flan
 import tasks.glue
+import tasks.squad
 import tasks.superglue
 from tasks import prompts
 from tasks.names import Shot, mixture_name
@@ -76,13 +79,15 @@ FAMILIES: Dict[str, Dict[str, tuple]] = {
     **{family: {"flan": (_flan(datasets, answer_only=False), FLAN_CAP)}
        for family, datasets in tasks.flan.FT_DATASETS.items()},
 }
+# SQuAD is the one ft_* family T5 also has (squad_v010_allanswers).
+FAMILIES[tasks.flan.datasets.SQUAD_MIX]["t5"] = (lambda: list(tasks.squad.SQUAD_TASKS),
+                                                 T5_CAP)
 
 # Families users know whose datasets are not registered yet: looking one up names
 # what is missing instead of pretending.
 PENDING: Dict[str, str] = {
     "sglue_dpr_prompted_mix": "needs the definite pronoun resolution (DPR) tasks",
     "sglue_dpr_wsc_prompted_mix": "needs the DPR and WSC273 tasks",
-    "ft_squad_mix": "needs the SQuAD tasks",
     "ft_closedbook_qa_mix": "needs the Natural Questions, TriviaQA and ARC tasks",
     "ft_translation_mix": "needs the WMT tasks",
     "ft_summarization_mix": "needs the SAMSum, AESLC, XSum and CNN/DailyMail tasks",

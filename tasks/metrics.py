@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import scipy.stats
 import sklearn.metrics
+from t5.evaluation import metrics as t5_metrics
 
 
 def accuracy(targets: Sequence, predictions: Sequence) -> dict:
@@ -66,3 +67,16 @@ def pearson_spearman(targets: Sequence, predictions: Sequence) -> dict:
         return {"pearson_corrcoef": 0.0, "spearman_corrcoef": 0.0}
     return {"pearson_corrcoef": 100.0 * scipy.stats.pearsonr(t, p)[0],
             "spearman_corrcoef": 100.0 * scipy.stats.spearmanr(t, p)[0]}
+
+
+def squad(targets: Sequence, predictions: Sequence) -> dict:
+    """SQuAD exact match and F1 (the official normalisation: case, punctuation,
+    articles), best over a question's gold answers.
+
+    A target is one answer string or a list of them:
+    ``squad(["the Esker", ["1850", "in 1850"]], ["Esker", "1850"]) ==
+    {"em": 100.0, "f1": 100.0}``.
+    """
+    gold = [[t] if isinstance(t, str) else list(t) for t in targets]
+    scores = t5_metrics.squad(gold, list(predictions))
+    return {key: float(value) for key, value in scores.items()}

@@ -2,7 +2,8 @@
 
 Mixtures, tests and the CLI call these functions; nobody types a task name by hand.
 
-* T5 style: ``super_glue_<config>_v102``, ``glue_<config>_v002``.
+* T5 style: ``super_glue_<config>_v102``, ``glue_<config>_v002``,
+  ``squad_v010_allanswers``.
 * FLAN style: ``<dataset>_type_<i>`` (template i, zero-shot), plus the
   ``_one_shot`` / ``_multi_shot`` suffixes of its few-shot variants.
 * Mixtures: ``<family>.<style>`` with style ``t5`` or ``flan``.
@@ -77,6 +78,12 @@ def superglue_t5_name(config: str) -> str:
 def glue_t5_name(config: str) -> str:
     """``glue_t5_name("mrpc") == "glue_mrpc_v002"``."""
     return f"glue_{config}_v002"
+
+
+def squad_t5_name() -> str:
+    """T5's name for SQuAD 1.1 scored against all answers: ``squad_v010_allanswers``
+    (like ``_v002``/``_v102`` above, the suffix is the TFDS version T5 first used)."""
+    return "squad_v010_allanswers"
 
 
 def mixture_name(family: str, style: str) -> str:

@@ -295,8 +295,9 @@ def test_unknown_dataset_lists_known_ones(raw, tmp_path):
 def test_resolve_datasets():
     assert bt.resolve_datasets(None) == list(bt.ALL_DATASETS)
     # the 21 GLUE/SuperGLUE archives' configs + MNLI's eval views + IMDB, Yelp,
-    # Sentiment140 and PAWS-Wiki
-    assert len(bt.ALL_DATASETS) == 27
+    # Sentiment140, PAWS-Wiki and SQuAD 1.1/2.0
+    assert len(bt.ALL_DATASETS) == 29
+    assert bt.resolve_datasets("squad/v2.0:3.0.0") == ["squad/v2.0"]
     assert bt.resolve_datasets("sentiment140:1.0.0,paws_wiki/labeled_final_tokenized") == [
         "sentiment140", "paws_wiki/labeled_final_tokenized"]
     assert bt.tfds_name("yelp_polarity_reviews") == "yelp_polarity_reviews:0.2.0"
@@ -378,6 +379,13 @@ def test_url_table_covers_the_installed_builders():
         urls = getattr(importlib.import_module(f"tensorflow_datasets.{module}"), attr)
         for url in (urls.values() if isinstance(urls, dict) else [urls]):
             assert url in bt.URL_TO_RAW, (module, url)
+    # SQuAD joins its base URL with each config's file names.
+    from tensorflow_datasets.datasets.squad import squad_dataset_builder as squad
+    for config in squad.Builder.BUILDER_CONFIGS:
+        for name in (config.train_file, config.dev_file):
+            url = os.path.join(squad._URL, name)
+            assert url in bt.URL_TO_RAW and bt.URL_TO_RAW[url] in bt.RAW_FILES[
+                f"squad/{config.name}"], url
 
 
 FT = ["imdb_reviews/plain_text", "yelp_polarity_reviews", "sentiment140",
@@ -401,6 +409,28 @@ def test_builds_the_sentiment_and_paws_sets_offline(tmp_path, no_network):
     assert not ex["text"].numpy().startswith(b'"')  # the builder's slicing fits the file
 
 
+SQUAD = ["squad/v1.1", "squad/v2.0"]
+
+
+@pytest.mark.skipif(not _has_demo_raw(SQUAD), reason="caches/demo_raw lacks SQuAD")
+def test_builds_squad_offline(tmp_path, no_network):
+    data_dir = str(tmp_path / "tfds")
+    names = bt.build_tfds(str(paths.DEMO_RAW_DIR), data_dir, SQUAD, verbose=False)
+    assert names == ["squad/v1.1:3.0.0", "squad/v2.0:3.0.0"]
+    for name in SQUAD:
+        builder = tfds.builder(bt.tfds_name(name), data_dir=data_dir)
+        assert {s: i.num_examples for s, i in builder.info.splits.items()} == {
+            "train": 40, "validation": 10}
+    v2 = list(tfds.load("squad/v2.0:3.0.0", split="validation", data_dir=data_dir)
+              .as_numpy_iterator())
+    impossible = [ex for ex in v2 if ex["is_impossible"]]
+    assert impossible and all(len(ex["answers"]["text"]) == 0 for ex in impossible)
+    for ex in v2:  # answers are spans of the context at answer_start
+        context = ex["context"].decode()
+        for text, start in zip(ex["answers"]["text"], ex["answers"]["answer_start"]):
+            assert context[start:start + len(text.decode())] == text.decode()
+
+
 def _copy_ft(tmp_path, name):
     root = tmp_path / "raw"
     for rel in bt.RAW_FILES[name]:
@@ -419,6 +449,16 @@ def _copy_ft(tmp_path, name):
      "id\tsentence1\tsentence2\tlabel\n1\ta\tb\tyes\n", r"dev.tsv line 2: label 'yes'"),
     ("imdb_reviews/plain_text", "aclImdb_v1.tar.gz", "not an archive",
      r"not a readable \.tar\.gz"),
+    ("squad/v1.1", "dev-v1.1.json", '{"data": [{"paragraphs": [{"context": "abc"}]}]}',
+     r"dev-v1.1.json: article 0 paragraph 0 needs a 'context' string and a 'qas' list"),
+    ("squad/v1.1", "train-v1.1.json", '{"data": [', r"train-v1.1.json: not SQuAD JSON"),
+    ("squad/v1.1", "dev-v1.1.json", '{"data": [{"paragraphs": [{"context": "the Esker", '
+     '"qas": [{"id": "q1", "question": "Which?", "answers": [{"text": "Esker", '
+     '"answer_start": 0}]}]}]}]}',
+     r"paragraph 0: question 'q1': answers 'Esker' is not at answer_start 0"),
+    ("squad/v2.0", "train-v2.0.json", '{"data": [{"paragraphs": [{"context": "x", '
+     '"qas": [{"id": "q2", "question": "Why?", "answers": []}]}]}]}',
+     r"train-v2.0.json: article 0 paragraph 0: question 'q2' has no 'is_impossible'"),
 ])
 def test_bad_ft_raw_file_is_named(tmp_path, name, rel, text, message):
     root = _copy_ft(tmp_path, name)

@@ -307,3 +307,38 @@ def test_paws_tsv_is_read_by_the_builder(tfds, split, expected):
     for ex in examples:  # PAWS pairs share most of their words
         words1, words2 = set(ex["sentence1"].split()), set(ex["sentence2"].split())
         assert len(words1 & words2) >= len(words1) // 2, ex
+
+
+# --- SQuAD 1.1 and 2.0 (caches/demo_data_ft.py) -------------------------------------
+
+@pytest.mark.parametrize("version", ["v1.1", "v2.0"])
+@pytest.mark.parametrize("split,articles,expected", [("train", 5, 40), ("dev", 2, 10)])
+def test_squad_json_is_read_by_the_builder(tfds, version, split, articles, expected):
+    path = RAW / "squad" / f"{split}-{version}.json"
+    builder = tfds.builder(f"squad/{version}:3.0.0")
+    examples = [ex for _, ex in builder._generate_examples(filepath=path)]
+    assert len(examples) == expected
+    assert len({ex["title"] for ex in examples}) == articles
+    for ex in examples:
+        builder.info.features.encode_example(ex)
+        spans = list(zip(ex["answers"]["text"], ex["answers"]["answer_start"]))
+        if version == "v2.0":
+            spans += zip(ex["plausible_answers"]["text"],
+                         ex["plausible_answers"]["answer_start"])
+        for text, start in spans:  # real spans of the paragraph
+            assert ex["context"][start:start + len(text)] == text, (ex["id"], text)
+        # dev questions carry three annotators' answers, train questions one
+        if version == "v1.1" or not ex["is_impossible"]:
+            assert len(ex["answers"]["text"]) == (3 if split == "dev" else 1)
+    if version == "v2.0":
+        impossible = [ex for ex in examples if ex["is_impossible"]]
+        assert len(impossible) == 2 * articles
+        assert all(not ex["answers"]["text"] and ex["plausible_answers"]["text"]
+                   for ex in impossible)
+
+
+def test_squad_train_and_dev_articles_differ():
+    titles = {split: {a["title"] for a in json.loads(
+        (RAW / "squad" / f"{split}-v1.1.json").read_text(encoding="utf-8"))["data"]}
+        for split in ("train", "dev")}
+    assert titles["train"] and titles["dev"] and not titles["train"] & titles["dev"]

@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from tasks.flan.templates import PATTERNS, REVERSED
+from tasks.flan.templates import FREE_TEXT, PATTERNS, REVERSED
 
 # The fields each dataset's preprocessor provides. Kept here on purpose (not imported
 # from the registration code) so that the table is checked against an independent copy.
@@ -30,6 +30,9 @@ FIELDS = {
     "yelp_polarity_reviews": {"text", "options_", "answer"},
     "sentiment140": {"text", "options_", "answer"},
     "paws_wiki": {"sentence1", "sentence2", "options_", "answer"},
+    # Free-text answers (FREE_TEXT): no options.
+    "squad_v1": {"title", "context", "question", "answer"},
+    "squad_v2": {"title", "context", "question", "answer"},
 }
 
 DATASETS = sorted(FIELDS)
@@ -85,11 +88,29 @@ def test_no_literal_braces_or_stray_whitespace(dataset):
 def test_classification_templates(dataset):
     classification, _ = _split(dataset)
     assert classification
+    if dataset in FREE_TEXT:
+        return  # test_free_text_templates
     for inputs, targets in classification:
         assert inputs.endswith("\n{options_}"), repr(inputs)
         assert _placeholders(inputs).count("options_") == 1, repr(inputs)
         assert "answer" not in _placeholders(inputs), repr(inputs)
         assert targets == "{answer}"
+
+
+def test_free_text_datasets_have_no_options():
+    assert FREE_TEXT == {d for d in FIELDS if "options_" not in FIELDS[d]}
+
+
+@pytest.mark.parametrize("dataset", sorted(FREE_TEXT))
+def test_free_text_templates(dataset):
+    """Answer templates: every field but the answer in the input, the answer as target."""
+    answering, _ = _split(dataset)
+    for inputs, targets in answering:
+        assert targets == "{answer}"
+        assert {"context", "question"} <= set(_placeholders(inputs)), repr(inputs)
+        assert "answer" not in _placeholders(inputs), repr(inputs)
+    if dataset == "squad_v2":  # every answer template says what to do without answer
+        assert all("unanswerable" in inputs for inputs, _ in answering)
 
 
 @pytest.mark.parametrize("dataset", DATASETS)

@@ -13,7 +13,7 @@ import seqio
 import tensorflow as tf
 from tasks import lookup, prompts, shots
 from tasks.flan import datasets as flan_datasets
-from tasks.names import Shot, mixture_name, zero_shot_name
+from tasks.names import Shot, mixture_name, squad_t5_name, zero_shot_name
 
 LENGTHS = {"inputs": 1024, "targets": 128}
 ALL_NAMES = lookup.registered_names()
@@ -50,7 +50,8 @@ def test_registry_is_complete():
             assert f"{cfg.name}_type_{i}_one_shot" in names
     for m in ("glue_mix.t5", "glue_mix.flan", "sglue_mix.t5", "sglue_mix.flan",
               "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan",
-              "ft_sentiment_mix.flan", "ft_paraphrase_similarity_mix.flan"):
+              "ft_sentiment_mix.flan", "ft_paraphrase_similarity_mix.flan",
+              "ft_squad_mix.flan", "ft_squad_mix.t5"):
         assert m in names
     assert len(TASK_NAMES) > 500
 
@@ -201,6 +202,35 @@ def test_ft_mixtures_hold_every_template_of_their_datasets():
     paraphrase = flan_datasets.FT_DATASETS[flan_datasets.PARAPHRASE_MIX]
     assert len(sentiment) == 4 and "sst2" in sentiment
     assert len(paraphrase) == 4 and {"glue_mrpc", "glue_qqp", "stsb"} < set(paraphrase)
+    assert flan_datasets.FT_DATASETS[flan_datasets.SQUAD_MIX] == ("squad_v1", "squad_v2")
+    t5_mix = seqio.get_mixture_or_task(mixture_name(flan_datasets.SQUAD_MIX, "t5"))
+    assert [t.name for t in t5_mix.tasks] == [squad_t5_name()]
+
+
+def test_squad_answers_are_spans_or_unanswerable():
+    """v1: the target is a span of the input's context; v2 adds "unanswerable"."""
+    targets = {}
+    for dataset in ("squad_v1", "squad_v2"):
+        task = seqio.get_mixture_or_task(zero_shot_name(dataset, 0))
+        assert not prompts.PROMPT_TASKS[task.name].classification  # written out
+        _, examples = first_examples(task.name, n=10)
+        targets[dataset] = [ex["targets_pretokenized"].decode() for ex in examples]
+        for ex, target in zip(examples, targets[dataset]):
+            assert target == flan_datasets.UNANSWERABLE or (
+                target in ex["inputs_pretokenized"].decode())
+        scores = task.metric_fns[0](targets[dataset], targets[dataset])
+        assert scores == {"em": 100.0, "f1": 100.0}
+    assert flan_datasets.UNANSWERABLE not in targets["squad_v1"]
+    assert targets["squad_v2"].count(flan_datasets.UNANSWERABLE) == 4
+
+
+def test_t5_squad_keeps_every_answer_for_scoring():
+    task = seqio.get_mixture_or_task(squad_t5_name())
+    _, (ex,) = first_examples(task.name, n=1)
+    assert ex["inputs_pretokenized"].decode().startswith("question: ")
+    answers = task.postprocess_fn("x", example=ex, is_target=True)
+    assert len(answers) == 3 and ex["targets_pretokenized"].decode() == answers[0]
+    assert task.metric_fns[0]([answers], [answers[1]]) == {"em": 100.0, "f1": 100.0}
 
 
 def test_sentiment140_leaves_out_neutral_tweets():

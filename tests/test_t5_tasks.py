@@ -1,4 +1,4 @@
-"""T5-style SuperGLUE and GLUE tasks: exact text, postprocessors, metrics, registry.
+"""T5-style SuperGLUE, GLUE and SQuAD tasks: exact text, postprocessors, metrics, registry.
 
 Each example below is hand-written with the feature structure of its TFDS dataset
 (``super_glue/<config>:1.0.2``, ``glue/<config>:2.0.0``); the expected strings were
@@ -17,6 +17,7 @@ import tasks  # noqa: F401  (compat fixes before seqio)
 from tasks import names
 from tasks import t5_style
 import tasks.glue as glue_tasks
+import tasks.squad as squad_tasks
 import tasks.superglue as superglue_tasks
 
 import seqio
@@ -34,6 +35,8 @@ def t5_tasks_registered():
         superglue_tasks.register()
     if not set(glue_tasks.GLUE_TASKS) <= registered:
         glue_tasks.register()
+    if not set(squad_tasks.SQUAD_TASKS) <= registered:
+        squad_tasks.register()
 
 # ---------------------------------------------------------------- helpers
 
@@ -479,3 +482,27 @@ def test_reimport_and_reregister_do_not_raise(saved_registry):
     assert glue_tasks.register() == glue_tasks.GLUE_TASKS
     for name in EXPECTED_SPLITS:
         assert name in seqio.TaskRegistry.names()
+
+
+# ------------------------------------------------------------------ SQuAD
+
+
+def test_squad_text_and_all_answers_scoring():
+    """T5's squad preprocessor: question then context, punctuation padded; the
+    postprocessor hands every gold answer to the metric (max over answers)."""
+    name = names.squad_t5_name()
+    raw = {"id": "a1", "title": "Ashby", "question": "Which river?",
+           "context": "Ashby lies on the Esker, a slow river.",
+           "answers": {"text": ["the Esker", "Esker"]}}
+    (ex,) = _preprocess(name, raw)
+    assert _decode(ex["inputs"]) == (
+        # T5 pads punctuation with spaces, so a final period leaves one at the end.
+        "question: Which river ? context: Ashby lies on the Esker , a slow river . ")
+    assert _decode(ex["targets"]) == "the Esker"
+    assert _decode(ex["answers"]) == ["the Esker", "Esker"]
+    assert _score(name, [ex], ["Esker"]) == {"em": 100.0, "f1": 100.0}
+    assert _score(name, [ex], ["slow river"]) == {"em": 0.0, "f1": 0.0}
+    task = seqio.get_mixture_or_task(name)
+    assert tuple(task.splits) == squad_tasks.SPLITS
+    assert task.source.tfds_dataset.name == "squad/v1.1:3.0.0"
+    assert squad_tasks.register() == squad_tasks.SQUAD_TASKS == (name,)

@@ -130,6 +130,27 @@ def is_polar(ex):
     return tf.not_equal(ex["polarity"], 2)
 
 
+UNANSWERABLE = "unanswerable"
+
+
+def _squad(unanswerable: Optional[str] = None) -> Callable:
+    """Title, context and question as they are; the first gold answer as ``answer``.
+
+    ``{"title": "Ashby", "context": "Ashby lies on the Esker.", "question": "Which
+    river?", "answers": {"text": ["Esker", "the Esker"], ...}}`` -> ``{"title":
+    "Ashby", "context": ..., "question": ..., "answer": "Esker"}``. A question with no
+    answer (SQuAD 2.0's ``is_impossible``) gets ``unanswerable`` instead.
+    """
+    def fmt(ex):
+        answers = ex["answers"]["text"]
+        fallback = tf.constant(unanswerable or "")
+        return {"title": ex["title"], "context": ex["context"],
+                "question": tf.strings.strip(ex["question"]),
+                "answer": tf.cond(tf.size(answers) > 0, lambda: answers[0],
+                                  lambda: fallback)}
+    return fmt
+
+
 def _sg(config: str) -> str:
     return f"super_glue/{config}:{SUPER_GLUE_VERSION}"
 
@@ -146,6 +167,8 @@ STSB_OPTIONS = tuple(str(i) for i in range(6))
 SENTIMENT = ("negative", "positive")
 SENTIMENT_MIX = "ft_sentiment_mix"
 PARAPHRASE_MIX = "ft_paraphrase_similarity_mix"
+SQUAD_MIX = "ft_squad_mix"
+SQUAD_FIELDS = ("title", "context", "question")
 # The sentiment sets have train and test splits only: their test split serves as the
 # validation split, the one evaluation reads.
 _TRAIN_TEST = {"train": "train", "validation": "test"}
@@ -220,6 +243,11 @@ DATASETS: Tuple[PromptDataset, ...] = (
                   ("sentence1", "sentence2"),
                   _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
                   ft_mixtures=(PARAPHRASE_MIX,)),
+    # Reading comprehension (SQuAD exact match and F1 against the first gold answer).
+    PromptDataset("squad_v1", "squad/v1.1:3.0.0", SQUAD_FIELDS, _squad(), None,
+                  (metrics.squad,), ft_mixtures=(SQUAD_MIX,)),
+    PromptDataset("squad_v2", "squad/v2.0:3.0.0", SQUAD_FIELDS, _squad(UNANSWERABLE),
+                  None, (metrics.squad,), ft_mixtures=(SQUAD_MIX,)),
 )
 
 SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
@@ -227,4 +255,4 @@ SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
 GLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "glue") + ("rte",)
 # ft_* family -> the datasets that join it, in DATASETS order.
 FT_DATASETS = {mix: tuple(d.name for d in DATASETS if mix in d.ft_mixtures)
-               for mix in (SENTIMENT_MIX, PARAPHRASE_MIX)}
+               for mix in (SENTIMENT_MIX, PARAPHRASE_MIX, SQUAD_MIX)}

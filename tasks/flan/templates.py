@@ -15,7 +15,8 @@ the registration code checks the field names again at import):
   text of the correct alternative / entity), and ``{options_}`` is the rendered
   options block, e.g. ``"OPTIONS:\\n- no\\n- yes"``.
 * Classification templates put ``{options_}`` alone on the last line(s) of the
-  input and have the target pattern ``"{answer}"``. Their wording must read naturally
+  input and have the target pattern ``"{answer}"`` (the answer templates of the
+  ``FREE_TEXT`` datasets have that target but no ``{options_}``). Their wording must read naturally
   with the dataset's option words (a WiC question asks for "the same meaning" or
   "different meanings", an STS-B question for a 0-5 score).
 * The last ``REVERSED[d]`` templates of each dataset are "reversed": they ask the
@@ -30,7 +31,10 @@ the registration code checks the field names again at import):
 ``mnli`` serves both ``mnli_matched`` and ``mnli_mismatched``. Beyond GLUE, the
 sentiment sets (``imdb_reviews``, ``yelp_polarity_reviews``, ``sentiment140``) and
 ``paws_wiki`` feed the ``ft_sentiment_mix`` and ``ft_paraphrase_similarity_mix``
-families.
+families. ``squad_v1`` and ``squad_v2`` (``ft_squad_mix``) are listed in
+``FREE_TEXT``: reading comprehension with a written-out answer (a span of the
+passage, or ``unanswerable`` for SQuAD 2.0), so their answer templates have no
+``{options_}`` block and end with the question or an instruction instead.
 """
 
 PATTERNS: dict[str, list[tuple[str, str]]] = {
@@ -535,6 +539,58 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
          "asked whether the two mean the same, a reader should answer {answer}.",
          "{sentence2}"),
     ],
+    # Fields: title, context (a paragraph of the article), question, answer (a span
+    # of the context). No options: the answer is written out.
+    "squad_v1": [
+        ("{context}\n\nAnswer this question using the passage above: {question}",
+         "{answer}"),
+        ("Read the following passage about {title} and answer the question that "
+         "follows.\n\n{context}\n\nQuestion: {question}", "{answer}"),
+        ("Title: {title}\n\n{context}\n\nQ: {question}\nA:", "{answer}"),
+        ("Here is a question: {question}\n\nFind the answer in this text:\n\n"
+         "{context}", "{answer}"),
+        ("Article: {title}\nParagraph: {context}\n\nCopy the words of the "
+         "paragraph that answer the question \"{question}\"", "{answer}"),
+        ("{question}\n\nAnswer the question above with a short phrase taken from "
+         "this passage:\n\n{context}", "{answer}"),
+        ("Passage: {context}\n\nBased on the passage, answer this: {question}",
+         "{answer}"),
+        ("The following is an extract from an article titled \"{title}\".\n\n"
+         "{context}\n\nWhat is the answer to \"{question}\"?", "{answer}"),
+        ("{context}\n\nWrite a question about this passage whose answer is "
+         "\"{answer}\".", "{question}"),
+        ("{context}\n\nWhat would be a good title for the article this passage "
+         "comes from?", "{title}"),
+    ],
+    # Fields as squad_v1; answer is "unanswerable" when the passage does not say.
+    "squad_v2": [
+        ("{context}\n\nAnswer this question using the passage above (if the "
+         "passage does not say, answer \"unanswerable\"): {question}", "{answer}"),
+        ("Read the passage about {title} below. Answer the question with words from "
+         "the passage, or say \"unanswerable\" if it cannot be answered from it."
+         "\n\n{context}\n\nQuestion: {question}", "{answer}"),
+        ("Title: {title}\n\n{context}\n\nQ: {question}\nIf the text gives no "
+         "answer, reply unanswerable.\nA:", "{answer}"),
+        ("Here is a question: {question}\n\nLook for its answer in this text; it "
+         "may not be there, in which case the answer is unanswerable.\n\n{context}",
+         "{answer}"),
+        ("Article: {title}\nParagraph: {context}\n\nCopy the words of the "
+         "paragraph that answer the question \"{question}\", or write unanswerable "
+         "if no words do.", "{answer}"),
+        ("{question}\n\nCan this question be answered from the passage below? If "
+         "so, give the answer; if not, say \"unanswerable\".\n\n{context}",
+         "{answer}"),
+        ("Passage: {context}\n\nBased only on the passage, answer this: {question}"
+         "\n(Answer \"unanswerable\" when the passage does not tell.)", "{answer}"),
+        ("The following is an extract from an article titled \"{title}\".\n\n"
+         "{context}\n\nDoes the extract answer \"{question}\"? Give the answer, "
+         "or unanswerable.", "{answer}"),
+        ("Some questions about a text have no answer in it. Answer this one if you "
+         "can, otherwise write unanswerable.\n\nText: {context}\n\nQuestion: "
+         "{question}", "{answer}"),
+        ("{context}\n\nWhat would be a good title for the article this passage "
+         "comes from?", "{title}"),
+    ],
 }
 
 # How many templates at the end of each dataset's list are reversed.
@@ -559,4 +615,10 @@ REVERSED: dict[str, int] = {
     "yelp_polarity_reviews": 2,
     "sentiment140": 2,
     "paws_wiki": 1,
+    "squad_v1": 2,
+    "squad_v2": 1,
 }
+
+# Datasets whose answer is free text, not one of a few options: their templates that
+# ask for the answer have no ``{options_}`` (the model writes the answer out).
+FREE_TEXT: frozenset[str] = frozenset({"squad_v1", "squad_v2"})

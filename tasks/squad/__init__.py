@@ -1,0 +1,49 @@
+"""T5-style SQuAD (``squad_v010_allanswers``), declared as T5 declares it.
+
+The input is the question, then the paragraph; the target is the first gold answer,
+with T5's spacing around punctuation::
+
+    {"question": "Which river?", "context": "Ashby lies on the Esker.",
+     "answers": {"text": ["the Esker", "Esker"], ...}}
+    -> {"inputs": "question: Which river? context: Ashby lies on the Esker .",
+        "targets": "the Esker", "answers": ["the Esker", "Esker"], ...}
+
+``t5.data.preprocessors.squad`` keeps every gold answer in the example; the
+postprocessor ``t5.data.postprocessors.qa`` hands them all to
+``t5.evaluation.metrics.squad`` as the targets, so exact match and F1 are the best over
+a question's answers ("allanswers"). The data comes from the local TFDS dir
+(``squad/v1.1:3.0.0``, the version T5 names too).
+
+Only SQuAD 1.1 has a T5 task: T5's preprocessor takes ``answers[0]`` as the target,
+which SQuAD 2.0's unanswerable questions (no answers) do not have; the FLAN-style
+``squad_v2_type_*`` tasks cover 2.0.
+
+Importing this module registers the task; ``register()`` does it again (idempotent).
+"""
+
+from __future__ import annotations
+
+from tasks import _compat  # noqa: F401
+from tasks import names
+from tasks import t5_style
+
+from t5.data import postprocessors as t5_postprocessors
+from t5.data import preprocessors as t5_preprocessors
+from t5.evaluation import metrics as t5_metrics
+
+TFDS_NAME = "squad/v1.1:3.0.0"
+SPLITS = ("train", "validation")
+
+
+def register() -> tuple:
+    """Registers ``squad_v010_allanswers``; returns the registered names."""
+    name = names.squad_t5_name()
+    t5_style.add_t5_task(
+        name, TFDS_NAME, [t5_preprocessors.squad],
+        metric_fns=[t5_metrics.squad], postprocess_fn=t5_postprocessors.qa,
+        splits=SPLITS)
+    return (name,)
+
+
+# Every registered name, for mixtures.
+SQUAD_TASKS = register()
