@@ -145,7 +145,6 @@ def prediction_shots(data_args, training_args) -> list:
     ``--shots`` with ``--do_eval`` or ``--do_predict``; ``--do_predict`` alone, or
     ``--do_eval --predict_with_generate``, mean zero-shot (the tasks as named).
     """
-    from eval import report
     text = data_args.shots
     if text is None and (training_args.do_predict or
                          (training_args.do_eval and training_args.predict_with_generate)):
@@ -154,6 +153,7 @@ def prediction_shots(data_args, training_args) -> list:
         return []
     if not (training_args.do_eval or training_args.do_predict):
         raise RunError("--shots needs --do_eval or --do_predict")
+    from eval import report
     try:
         return report.parse_shots(text)
     except ValueError as err:

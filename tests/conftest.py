@@ -38,26 +38,37 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def run_torchrun(worker, nproc, args, timeout, extra_env=None):
-    """``torchrun --standalone`` a worker script in its own process group.
+def launch_env(**extra) -> dict:
+    """The environment of a launched run: one torch thread, no GPU, no hub, quiet TF."""
+    return dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
+                TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
+                PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""), **extra)
 
-    Kills the whole group and fails the test on timeout, so a stuck rank never hangs
-    the suite. Returns a CompletedProcess with stdout and stderr merged.
+
+def run_in_session(cmd, env, timeout, what, merge_output=False):
+    """``cmd`` in its own process group; on timeout the whole group is killed and the test fails.
+
+    A stuck rank (or its launcher) never hangs the suite. Returns a CompletedProcess
+    (stderr merged into stdout when ``merge_output``).
     """
     import signal
     import subprocess
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-           "--nproc_per_node", str(nproc), worker, *map(str, args)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
-               TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               **(extra_env or {}))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    stderr = subprocess.STDOUT if merge_output else subprocess.PIPE
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr,
+                            text=True, start_new_session=True)
     try:
-        output, _ = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        pytest.fail(f"torchrun did not finish in {timeout}s; last output:\n{output[-4000:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, output)
+        out, err = proc.communicate()
+        pytest.fail(f"{what} did not finish in {timeout}s; last output:\n"
+                    f"{(out + (err or ''))[-4000:]}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def run_torchrun(worker, nproc, args, timeout, extra_env=None):
+    """``torchrun --standalone`` a worker script in its own process group (stdout and stderr merged)."""
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+           "--nproc_per_node", str(nproc), worker, *map(str, args)]
+    return run_in_session(cmd, launch_env(**(extra_env or {})), timeout, "torchrun",
+                          merge_output=True)

@@ -25,15 +25,14 @@ import re
 import shlex
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
-from test_run import max_weight_diff, train_losses
+from conftest import launch_env
+from test_run import max_weight_diff, run_command, train_losses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RUN = os.path.join(ROOT, "run.py")
 TIMEOUT_S = 300
 TOLERANCE = 1e-6
 MAX_STEPS = 10
@@ -81,13 +80,9 @@ class Launch:
     """run.py (under torchrun for ``nproc`` > 1) in its own session, output in ``log``."""
 
     def __init__(self, args: str, log, nproc: int = 1):
-        cmd = [sys.executable, RUN] if nproc == 1 else [
-            sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node",
-            str(nproc), RUN]
-        env = dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
-                   TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-                   PYTHONUNBUFFERED="1",  # log lines as they happen: the tests wait for them
-                   PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        cmd = run_command(nproc)
+        # PYTHONUNBUFFERED: log lines as they happen, the tests wait for them.
+        env = launch_env(PYTHONUNBUFFERED="1")
         self.args, self.log = args, log
         with open(log, "w") as out:
             self.proc = subprocess.Popen(cmd + shlex.split(args), env=env, cwd=ROOT, stdout=out,

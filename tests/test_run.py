@@ -22,11 +22,11 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 
 import pytest
+from conftest import launch_env, run_in_session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUN = os.path.join(ROOT, "run.py")
@@ -61,26 +61,19 @@ def _assets(demo_assets):
     yield
 
 
+def run_command(nproc: int = 1) -> list:
+    """``python run.py``, or ``torchrun --standalone --nproc_per_node N run.py``."""
+    if nproc == 1:
+        return [sys.executable, RUN]
+    return [sys.executable, "-m", "torch.distributed.run", "--standalone",
+            "--nproc_per_node", str(nproc), RUN]
+
+
 def launch(args: str, nproc: int = 1, timeout: int = TIMEOUT_S) -> subprocess.CompletedProcess:
     """run.py (torchrun for ``nproc`` > 1) in its own session; the group is killed on timeout."""
-    if nproc == 1:
-        cmd = [sys.executable, RUN]
-    else:
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               "--nproc_per_node", str(nproc), RUN]
+    cmd = run_command(nproc)
     cmd += shlex.split(args)
-    env = dict(os.environ, OMP_NUM_THREADS="1", DS_ACCELERATOR="cpu", CUDA_VISIBLE_DEVICES="",
-               HF_HUB_OFFLINE="1", TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"run.py did not finish in {timeout}s: {args}\n{(out + err)[-4000:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    return run_in_session(cmd, launch_env(DS_ACCELERATOR="cpu"), timeout, f"run.py {args}")
 
 
 def run_ok(args: str, nproc: int = 1) -> subprocess.CompletedProcess:

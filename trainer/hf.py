@@ -271,8 +271,12 @@ class StreamTrainer(Seq2SeqTrainer):
     def save_model(self, output_dir: Optional[str] = None, _internal_call: bool = False):
         """HF's ``save_model`` (weights, config, tokenizer), plus the vocabulary as ``spiece.model``."""
         super().save_model(output_dir, _internal_call=_internal_call)
-        output_dir = output_dir or self.args.output_dir
-        if self.vocab_file and self.args.should_save:
+        if self.args.should_save:
+            self._copy_vocab(output_dir or self.args.output_dir)
+
+    def _copy_vocab(self, output_dir: str) -> None:
+        """The run's SentencePiece file as ``output_dir/spiece.model`` (the saving process)."""
+        if self.vocab_file:
             target = os.path.join(output_dir, VOCAB_FILE)
             if not (os.path.exists(target) and os.path.samefile(self.vocab_file, target)):
                 shutil.copyfile(self.vocab_file, target)

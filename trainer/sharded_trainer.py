@@ -110,14 +110,6 @@ class ShardedStreamTrainer(StreamTrainer):
             self._copy_vocab(output_dir)
         _barrier()
 
-    def _copy_vocab(self, output_dir: str) -> None:
-        import shutil
-        from trainer.hf import VOCAB_FILE
-        if self.vocab_file:
-            target = os.path.join(output_dir, VOCAB_FILE)
-            if not (os.path.exists(target) and os.path.samefile(self.vocab_file, target)):
-                shutil.copyfile(self.vocab_file, target)
-
     def _raw_optimizer(self):
         return getattr(self.optimizer, "optimizer", self.optimizer)  # accelerate's wrapper
 
