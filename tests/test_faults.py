@@ -30,7 +30,7 @@ import time
 import pytest
 
 from conftest import launch_env
-from test_run import max_weight_diff, run_command, train_losses
+from test_run import check_saved_model, max_weight_diff, run_command, train_losses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT_S = 300
@@ -143,11 +143,12 @@ def run_to_end(args: str, log, nproc: int) -> str:
 
 # --- killed, then pre-empted, then finished ---------------------------------------------
 
-def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int) -> None:
+def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
+                                                      extra: str = "") -> None:
     from trainer import checkpoints
     straight, faulty = base / "straight", base / "faulty"
-    run_to_end(f"{ARGS} --output_dir {straight}", base / "straight.log", nproc)
-    args = f"{ARGS} --output_dir {faulty}"
+    run_to_end(f"{ARGS} {extra} --output_dir {straight}", base / "straight.log", nproc)
+    args = f"{ARGS} {extra} --output_dir {faulty}"
 
     # 1. SIGKILL as soon as checkpoint-3 is there (published whole, or not at all).
     killed = Launch(args, base / "killed.log", nproc)
@@ -179,6 +180,11 @@ def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int) -> None
     assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
     assert max_weight_diff(straight, faulty) <= TOLERANCE
     assert not [name for name in os.listdir(faulty) if name.startswith("tmp-")]
+    last = faulty / f"checkpoint-{MAX_STEPS}"
+    for rank in range(nproc):  # every rank's data position and RNG state is saved
+        assert (last / f"stream_state_rank{rank}.json").is_file()
+        # transformers names the RNG file by rank only when there are several.
+        assert (last / ("rng_state.pth" if nproc == 1 else f"rng_state_{rank}.pth")).is_file()
 
 
 @pytest.mark.timeout(5 * TIMEOUT_S)
@@ -189,7 +195,11 @@ def test_killed_then_preempted_run_ends_as_the_straight_run(tmp_path):
 @pytest.mark.slow
 @pytest.mark.timeout(5 * TIMEOUT_S)
 def test_killed_then_preempted_two_ranks_end_as_the_straight_run(tmp_path):
-    check_killed_and_preempted_run_is_the_straight_run(tmp_path, nproc=2)
+    """Also the two-rank resume test: the final eval reads 2 + 1 examples over the ranks,
+    none twice, and the saved folder loads on its own."""
+    check_killed_and_preempted_run_is_the_straight_run(
+        tmp_path, nproc=2, extra="--do_eval --max_eval_samples 3 --per_device_eval_batch_size 2")
+    check_saved_model(tmp_path / "faulty", eval_samples=3)
 
 
 # --- a crash while saving ---------------------------------------------------------------
