@@ -117,7 +117,6 @@ def configure_registry(model_path, model_args, data_args, training_args) -> str:
 
 def resolve_names(data_args, training_args) -> None:
     """Checks that the datasets asked for are registered and have the splits used (one line if not)."""
-    import mixtures
     from tasks import lookup, shots
     from trainer import data
 
@@ -130,7 +129,7 @@ def resolve_names(data_args, training_args) -> None:
         wanted.append((data_args.eval_dataset_name, data_args.eval_split,
                        "pick another --eval_dataset_name or --eval_split"))
     for name, split, fix in wanted:
-        provider = lookup.get_provider(name, pending=mixtures.PENDING)
+        provider = lookup.get_provider(name)
         try:
             members = data.member_tasks(provider, split)
         except ValueError as err:

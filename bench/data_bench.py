@@ -252,7 +252,7 @@ def python_fields(cfg: flan_datasets.PromptDataset, ex: dict) -> Dict[str, str]:
     if cfg.formatter is flan_datasets.format_stsb:
         # tf.round and Python's round both round half to even.
         answer = str(int(round(label))) if label >= 0 else ""
-    elif cfg.options and cfg.formatter.__qualname__.startswith("_with_label"):
+    elif cfg.options and cfg.formatter.__qualname__.startswith("with_label"):
         answer = cfg.options[int(label)] if label >= 0 else ""
     else:
         raise ValueError(f"the baseline has no plain-Python formatter for {cfg.name}")

@@ -41,7 +41,8 @@ import time
 from typing import Callable, Iterable, Iterator, Optional, Union
 from unittest import mock
 
-from caches import raw_formats
+from caches import (raw_closedbook, raw_commonsense, raw_coref, raw_formats, raw_nli,
+                    raw_summarization, raw_textgen, raw_translation)
 from caches.raw_formats import RawDataError
 
 # The version every dataset of a family is built at (the builders' current versions).
@@ -100,7 +101,6 @@ RAW_FILES: dict[str, list[str]] = {
     "squad/v1.1": _under("squad", ("train-v1.1.json", "dev-v1.1.json")),
     "squad/v2.0": _under("squad", ("train-v2.0.json", "dev-v2.0.json")),
 }
-ALL_DATASETS: tuple[str, ...] = tuple(RAW_FILES)
 
 _SG_URL = "https://dl.fbaipublicfiles.com/glue/superglue/data/v2/"
 _GLUE_URL = "https://dl.fbaipublicfiles.com/glue/data/"
@@ -136,6 +136,27 @@ URL_TO_RAW: dict[str, str] = {
     **{f"{_SQUAD_URL}{name}": f"squad/{name}" for name in (
         "train-v1.1.json", "dev-v1.1.json", "train-v2.0.json", "dev-v2.0.json")},
 }
+
+# dataset -> folder (relative to --raw_dir) handed to its builder as manual_dir, for
+# builders that read files users place themselves rather than URLs.
+MANUAL_DIRS: dict[str, str] = {}
+# dataset -> globs of the folders of many small files it also reads (display only; the
+# group's check walks them).
+RAW_GLOBS: dict[str, list[str]] = {}
+# TFDS family -> check(raw file paths), beyond (Super)GLUE's built-in checks.
+CHECKS = dict(raw_formats.CHECKS)
+# The groups beyond GLUE, SuperGLUE, sentiment, paraphrase and SQuAD describe their raw
+# files in ``caches/raw_<group>.py``.
+RAW_GROUPS = (raw_closedbook, raw_translation, raw_summarization, raw_nli, raw_commonsense,
+              raw_coref, raw_textgen)
+for _group in RAW_GROUPS:
+    VERSIONS.update(_group.VERSIONS)
+    RAW_FILES.update(_group.RAW_FILES)
+    URL_TO_RAW.update(_group.URL_TO_RAW)
+    MANUAL_DIRS.update(_group.MANUAL_DIRS)
+    RAW_GLOBS.update(getattr(_group, "RAW_GLOBS", {}))
+    CHECKS.update(_group.CHECKS)
+ALL_DATASETS: tuple[str, ...] = tuple(RAW_FILES)
 
 # The official MRPC training file starts with a UTF-8 byte-order mark, and the TFDS
 # builder skips its first 3 bytes unconditionally.
@@ -443,8 +464,8 @@ def validate_raw(name: str, raw_dir: str) -> None:
             _check_glue(name, raw_dir)
             return
         family = name.split("/")[0]
-        if family in raw_formats.CHECKS:
-            raw_formats.CHECKS[family]([os.path.join(raw_dir, r) for r in RAW_FILES[name]])
+        if family in CHECKS:
+            CHECKS[family]([os.path.join(raw_dir, r) for r in RAW_FILES[name]])
             return
         config = _builder_config(name)
         for rel in RAW_FILES[name]:
@@ -527,7 +548,9 @@ def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool) -> dict[str,
         compute_stats=tfds.download.ComputeStatsMode.SKIP,
         # We decided to build already; this mode also clears a half-written version
         # folder that has no dataset_info.json.
-        download_mode=tfds.download.GenerateMode.REUSE_CACHE_IF_EXISTS)
+        download_mode=tfds.download.GenerateMode.REUSE_CACHE_IF_EXISTS,
+        manual_dir=(os.path.join(os.path.abspath(raw_dir), MANUAL_DIRS[name])
+                    if name in MANUAL_DIRS else None))
     # TFDS prints banners to stdout; keep them only when debugging.
     quiet = (contextlib.nullcontext() if debug
              else contextlib.redirect_stdout(io.StringIO()))

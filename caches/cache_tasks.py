@@ -80,7 +80,7 @@ def resolve_tasks(spec: str) -> List[str]:
     Raises ``tasks.lookup.UnknownNameError`` (one line, nearest names) for an item that
     matches nothing.
     """
-    import mixtures
+    import mixtures  # noqa: F401  (registers every built-in task and mixture)
     import seqio
 
     names = []
@@ -93,7 +93,7 @@ def resolve_tasks(spec: str) -> List[str]:
             names.append(item)
             continue
         if re.fullmatch(r"[\w.:-]+", item):  # a plain name: style and nearest-name hints
-            lookup.get_provider(item, pending=mixtures.PENDING)
+            lookup.get_provider(item)
         try:
             pattern = re.compile(item)
         except re.error as e:

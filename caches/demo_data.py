@@ -1434,8 +1434,14 @@ def write_all(out: pathlib.Path) -> list[pathlib.Path]:
     out = pathlib.Path(out)
     write_super_glue(out / "super_glue")
     write_glue(out / "glue")
-    from caches import demo_data_ft  # imports this module's pools
+    # These import this module's pools, so they are imported here.
+    from caches import (demo_data_closedbook, demo_data_commonsense, demo_data_coref,
+                        demo_data_ft, demo_data_nli, demo_data_summarization,
+                        demo_data_textgen, demo_data_translation)
     demo_data_ft.write_all_ft(out)
+    for group in (demo_data_closedbook, demo_data_translation, demo_data_summarization,
+                  demo_data_nli, demo_data_commonsense, demo_data_coref, demo_data_textgen):
+        group.write_all(out)
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 

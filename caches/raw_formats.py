@@ -11,11 +11,30 @@ import csv
 import json
 import os
 import tarfile
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 
 class RawDataError(ValueError):
     """A raw file that is missing or malformed; ``str(err)`` is one line naming it."""
+
+
+def json_lines(path: str) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON) for each line of a JSON-lines file.
+
+    A blank or non-JSON line, or bytes that are not UTF-8, raise RawDataError naming
+    the file and the line.
+    """
+    n = 0
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                try:
+                    yield n, json.loads(line)
+                except ValueError as err:
+                    what = "blank line" if not line.strip() else f"{err.msg}, column {err.colno}"
+                    raise RawDataError(f"{path} line {n}: not valid JSON ({what})") from None
+    except UnicodeDecodeError:
+        raise RawDataError(f"{path} line {n + 1}: not UTF-8 text") from None
 
 
 def check_imdb(paths: Sequence[str]) -> None:

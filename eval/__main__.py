@@ -34,11 +34,6 @@ def register(task_modules: Optional[str]) -> None:
     mixtures.register_all()
 
 
-def _pending():
-    import mixtures
-    return mixtures.PENDING
-
-
 def default_output_dir(model_name_or_path: str, dataset_name: str) -> str:
     """``eval_out/<model folder name>/<dataset name>``."""
     model = os.path.basename(os.path.normpath(model_name_or_path)) or "model"
@@ -75,7 +70,7 @@ def run_table(args) -> int:
     runtime.configure(args)
     names = [n.strip() for n in args.dataset_name.split(",") if n.strip()]
     for name in names:
-        lookup.get_provider(name, pending=_pending())  # one-line error for a bad name
+        lookup.get_provider(name)  # one-line error for a bad name
     shots = report.parse_shots(args.shots)
     templates = ([int(t) for t in args.templates.split(",") if t.strip()]
                  if args.templates else None)

@@ -1,9 +1,10 @@
 """Mixtures ``<family>.<style>`` built from generated task names (never typed by hand).
 
 Importing this package registers every built-in task (T5 style: ``tasks.superglue``,
-``tasks.glue``, ``tasks.squad``; FLAN style: ``tasks.flan``) and then every mixture
-below. Rates follow the number of train examples with a cap, as T5 and FLAN do (3000 per
-FLAN template task); a task with no train split gets rate 1 when mixed for evaluation.
+``tasks.glue``, ``tasks.squad``, ``tasks.dpr``; FLAN style: ``tasks.flan``) and then
+every mixture below. Rates follow the number of train examples with a cap, as T5 and
+FLAN do (3000 per FLAN template task); a task with no train split gets rate 1 when
+mixed for evaluation.
 
 Families (see README, "Mixtures"):
 
@@ -11,6 +12,9 @@ Families (see README, "Mixtures"):
   FLAN style uses every template that asks for the answer, zero-shot.
 * ``sglue_prompted_mix.flan``: every SuperGLUE template, reversed ones included.
 * ``sglue_noisy_prompted_mix.flan``: zero-, one- and multi-shot variants together.
+* ``sglue_dpr_prompted_mix.flan`` and ``sglue_dpr_wsc_prompted_mix.flan``: every
+  SuperGLUE template plus every DPR (and WSC273) template, reversed ones included;
+  WSC273 has a test split only, so training on the mixture skips it.
 * ``ft_sentiment_mix.flan`` (SST-2, IMDB, Yelp polarity, Sentiment140) and
   ``ft_paraphrase_similarity_mix.flan`` (MRPC, QQP, STS-B, PAWS-Wiki): every template
   of the datasets whose config names the family (``ft_mixtures``), reversed ones
@@ -27,11 +31,15 @@ import functools
 from typing import Callable, Dict, List, Sequence
 
 import tasks  # noqa: F401  (compat fixes before seqio)
+import tasks.dpr
 import tasks.flan
 import tasks.glue
 import tasks.squad
+import tasks.translation
+import tasks.summarization
 import tasks.superglue
 from tasks import prompts
+from tasks.flan.config import SQUAD_MIX, SUMMARIZATION_MIX, TRANSLATION_MIX
 from tasks.names import Shot, mixture_name
 
 import seqio
@@ -76,22 +84,24 @@ FAMILIES: Dict[str, Dict[str, tuple]] = {
     "sglue_noisy_prompted_mix": {
         "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS, shots=ALL_SHOTS), FLAN_CAP),
     },
+    # Every SuperGLUE template plus DPR's (and WSC273's, test only: evaluated, never
+    # trained on), reversed ones included.
+    "sglue_dpr_prompted_mix": {
+        "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS + ("dpr",), answer_only=False),
+                 FLAN_CAP),
+    },
+    "sglue_dpr_wsc_prompted_mix": {
+        "flan": (_flan(tasks.flan.SUPERGLUE_DATASETS + ("dpr", "wsc273"),
+                       answer_only=False), FLAN_CAP),
+    },
     **{family: {"flan": (_flan(datasets, answer_only=False), FLAN_CAP)}
        for family, datasets in tasks.flan.FT_DATASETS.items()},
 }
-# SQuAD is the one ft_* family T5 also has (squad_v010_allanswers).
-FAMILIES[tasks.flan.datasets.SQUAD_MIX]["t5"] = (lambda: list(tasks.squad.SQUAD_TASKS),
-                                                 T5_CAP)
-
-# Families users know whose datasets are not registered yet: looking one up names
-# what is missing instead of pretending.
-PENDING: Dict[str, str] = {
-    "sglue_dpr_prompted_mix": "needs the definite pronoun resolution (DPR) tasks",
-    "sglue_dpr_wsc_prompted_mix": "needs the DPR and WSC273 tasks",
-    "ft_closedbook_qa_mix": "needs the Natural Questions, TriviaQA and ARC tasks",
-    "ft_translation_mix": "needs the WMT tasks",
-    "ft_summarization_mix": "needs the SAMSum, AESLC, XSum and CNN/DailyMail tasks",
-}
+# The ft_* families T5 also has: SQuAD (squad_v010_allanswers), WMT and CNN/DailyMail.
+FAMILIES[SQUAD_MIX]["t5"] = (lambda: list(tasks.squad.SQUAD_TASKS), T5_CAP)
+FAMILIES[TRANSLATION_MIX]["t5"] = (lambda: list(tasks.translation.TRANSLATION_TASKS), T5_CAP)
+FAMILIES[SUMMARIZATION_MIX]["t5"] = (
+    lambda: list(tasks.summarization.SUMMARIZATION_TASKS), T5_CAP)
 
 
 def _add(name: str, task_names: List[str], cap: int) -> None:

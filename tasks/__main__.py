@@ -57,7 +57,7 @@ def cmd_list(args, seqio) -> int:
 
 
 def cmd_show(args, seqio) -> int:
-    provider = lookup.get_provider(args.name, pending=_pending())
+    provider = lookup.get_provider(args.name)
     vocab.configure_vocabulary(args.vocab_path, args.model_name_or_path)
     lengths = {"inputs": args.max_source_length, "targets": args.max_target_length}
     kwargs = dict(sequence_length=lengths, split=args.split, shuffle=False)
@@ -78,11 +78,6 @@ def cmd_show(args, seqio) -> int:
         print(f"error: split {args.split!r} of {args.name} is empty", file=sys.stderr)
         return 1
     return 0
-
-
-def _pending():
-    import mixtures
-    return mixtures.PENDING
 
 
 def main(argv=None) -> int:

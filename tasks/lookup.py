@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from typing import List, Mapping, Optional
+from typing import List, Optional
 
 from tasks import _compat  # noqa: F401
 from tasks.names import STYLES
@@ -40,12 +40,11 @@ def nearest_names(name: str, n: int = 5) -> List[str]:
     return difflib.get_close_matches(name, registered_names(), n=n, cutoff=0.5)
 
 
-def get_provider(name: str, pending: Optional[Mapping[str, str]] = None):
+def get_provider(name: str):
     """The registered ``seqio.Task`` or ``seqio.Mixture`` called ``name``.
 
-    Raises UnknownNameError with one line: a bad style suffix, a mixture family whose
-    datasets are not registered yet (``pending``: family -> what it needs), or the
-    nearest registered names.
+    Raises UnknownNameError with one line: a bad style suffix, or the nearest
+    registered names.
     """
     if name in seqio.TaskRegistry.names() or name in seqio.MixtureRegistry.names():
         return seqio.get_mixture_or_task(name)
@@ -55,9 +54,6 @@ def get_provider(name: str, pending: Optional[Mapping[str, str]] = None):
         hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         raise UnknownNameError(f"unknown style {style!r} in {name!r}: a mixture name is "
                                f"<family>.<style> with style one of {', '.join(STYLES)}{hint}")
-    if dot and pending and family in pending:
-        raise UnknownNameError(f"mixture {name!r} is not available yet: {pending[family]}, "
-                               "which are not registered in this release")
     near = nearest_names(name)
     hint = f"; nearest: {', '.join(near)}" if near else ""
     raise UnknownNameError(f"unknown task or mixture {name!r}{hint} "

@@ -80,3 +80,30 @@ def squad(targets: Sequence, predictions: Sequence) -> dict:
     gold = [[t] if isinstance(t, str) else list(t) for t in targets]
     scores = t5_metrics.squad(gold, list(predictions))
     return {key: float(value) for key, value in scores.items()}
+
+
+def _floats(scores: dict) -> dict:
+    return {key: float(value) for key, value in scores.items()}
+
+
+def bleu(targets: Sequence, predictions: Sequence) -> dict:
+    """Corpus BLEU with sacrebleu's defaults (13a tokenisation, exponential smoothing),
+    as T5 and FLAN report translation: ``bleu(["a b c d"], ["a b c d"]) ==
+    {"bleu": 100.0}``. A target may be a list of references (one list per example)."""
+    refs = [t if isinstance(t, str) else list(t)[0] for t in targets]
+    return _floats(t5_metrics.bleu(refs, list(predictions)))
+
+
+def rouge(targets: Sequence, predictions: Sequence) -> dict:
+    """ROUGE-1, ROUGE-2 and ROUGE-Lsum F-measures (Porter stemming, summaries split
+    into lines), as T5 scores summarization: identical texts give 100 each."""
+    return _floats(t5_metrics.rouge(list(targets), list(predictions)))
+
+
+def closed_book_qa(targets: Sequence, predictions: Sequence) -> dict:
+    """Exact match and F1 after SQuAD normalisation (case, punctuation, articles,
+    whitespace), best over an example's gold answers: ``closed_book_qa([["Paris",
+    "the city of Paris"]], ["paris"]) == {"em": 100.0, "f1": 100.0}``. A target is one
+    answer string or a list of them."""
+    gold = [[t] if isinstance(t, str) else list(t) for t in targets]
+    return _floats(t5_metrics.trivia_qa(gold, list(predictions)))

@@ -4,9 +4,11 @@ A one-shot or multi-shot task is *derived* from a registered zero-shot task: it 
 the same deterministic, cacheable steps (format, tokenise), then, after seqio's cache
 placeholder (exemplar choice depends on the length budget), ``prepend_exemplars``:
 
-* the pool is the first ``POOL_SIZE`` examples of the zero-shot task's train split
-  (read from the source in order, cached or not),
-  each rendered as ``"<input>\\n\\n<target>"`` (token ids: input ids + target ids);
+* the pool is the labelled examples among the first ``POOL_SIZE`` of the zero-shot
+  task's train split (read from the source in order, cached or not), each rendered as
+  ``"<input>\n\n<target>"`` (token ids: input ids + target ids); a task with no train
+  split (WSC273 has a test split only) draws them from its validation, else its test
+  split, as GPT-3 did for such datasets: there exemplars are the split's other examples;
 * for each example, the pool is shuffled with a stateless RNG keyed on (seed, hash of
   the example's input), so a given seed always picks the same exemplars;
 * exemplars whose input equals the evaluated input are never used;
@@ -38,6 +40,7 @@ import tensorflow as tf
 POOL_SIZE = 256
 MAX_MULTI_SHOT = 16
 EXEMPLAR_SEPARATOR = "\n\n\n"
+POOL_SPLITS = ("train", "validation", "test")
 _settings = {"seed": 0}
 
 
@@ -68,11 +71,12 @@ def _pool(zero_shot_task: str, vocab_file: str):
     """
     del vocab_file  # part of the cache key only: a new vocabulary means new ids
     task = seqio.get_mixture_or_task(zero_shot_task)
-    if "train" not in task.splits:
+    split = pool_split(task)
+    if split is None:
         return None
     # Always from the source, never the task's cache: seqio's cache job reorders
     # examples, and the pool must not depend on whether the zero-shot task is cached.
-    ds = task.get_dataset(sequence_length=None, split="train", shuffle=False,
+    ds = task.get_dataset(sequence_length=None, split=split, shuffle=False,
                           use_cached=False, trim_output_features=False).take(POOL_SIZE)
     eos = task.output_features["inputs"].vocabulary.eos_id
     texts, inputs, ids, input_lengths = [], [], [], []
@@ -91,6 +95,11 @@ def _pool(zero_shot_task: str, vocab_file: str):
     lengths = np.array([len(x) for x in ids], np.int32)
     return (texts, inputs, np.concatenate(ids).astype(np.int32), lengths,
             np.array(input_lengths, np.int32))
+
+
+def pool_split(task) -> Optional[str]:
+    """The split exemplars of ``task`` come from: train, else validation, else test."""
+    return next((s for s in POOL_SPLITS if s in task.splits), None)
 
 
 def _vocab_file(task) -> str:
@@ -143,7 +152,7 @@ def check_source_length(tasks: Iterable, max_source_length: int) -> None:
 
 def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
                       zero_shot_task: str, shot: Shot) -> tf.data.Dataset:
-    """Prepends train exemplars to each example (see the module docstring).
+    """Prepends exemplars to each example (see the module docstring).
 
     ``{"inputs_pretokenized": "Q", "inputs": [7]}`` with one exemplar ``"E\\n\\nA"`` ->
     ``{"inputs_pretokenized": "E\\n\\nA\\n\\n\\nQ", "inputs": [5, 6, 7]}``.
@@ -151,7 +160,8 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
     vocab = output_features["inputs"].vocabulary
     pool = _pool(zero_shot_task, str(getattr(vocab, "sentencepiece_model_file", "")))
     if pool is None:
-        logging.warning("%s has no labelled train examples: %s variant has no exemplars",
+        logging.warning("%s has no labelled examples to draw from: %s variant has no "
+                        "exemplars",
                         zero_shot_task, shot.name.lower())
         return dataset
     texts, inputs, flat_ids, lengths, _ = pool

@@ -26,6 +26,15 @@ def demo_assets():
 
 
 @pytest.fixture
+def local_data(data_dir):
+    """Points the project's data sources at the test module's ``data_dir`` for one test."""
+    from tasks import sources
+    sources.set_tfds_data_dir(str(data_dir))
+    yield data_dir
+    sources.set_tfds_data_dir(None)
+
+
+@pytest.fixture
 def no_network(monkeypatch):
     """Any attempt to reach the network raises (and so cannot hang)."""
     import socket

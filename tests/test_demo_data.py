@@ -74,8 +74,9 @@ def test_regenerated_files_are_byte_identical(tmp_path):
 
 
 def test_demo_raw_stays_small():
+    """The committed demo raw files: 53 TFDS datasets at about 15 KiB each, under 1 MiB."""
     total = sum(p.stat().st_size for p in RAW.rglob("*") if p.is_file())
-    assert total < 512 * 1024
+    assert total < 1024 * 1024
 
 
 # --- TFDS's own builders read every file ---------------------------------------------

@@ -26,6 +26,7 @@ def register_all() -> None:
             options=cfg.options,
             metric_fns=cfg.metric_fns,
             example_filter=cfg.example_filter,
+            postprocess_fn=cfg.postprocess_fn,
         )
 
 

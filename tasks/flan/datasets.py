@@ -7,52 +7,22 @@ data in ``PromptDataset.options`` (label i -> ``options[i]``).
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Callable, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 from tasks import _compat  # noqa: F401
 from tasks import metrics
+from tasks.flan import (datasets_closedbook, datasets_commonsense, datasets_coref,
+                        datasets_nli, datasets_summarization, datasets_textgen,
+                        datasets_translation)
+from tasks.flan.config import (  # noqa: F401
+    CLOSEDBOOK_MIX, FT_MIXTURES, PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, SUMMARIZATION_MIX,
+    TRANSLATION_MIX, PromptDataset, pick, with_label)
 from tasks.prompts import label_to_answer
 
 import tensorflow as tf
 
 SUPER_GLUE_VERSION = "1.0.2"
 GLUE_VERSION = "2.0.0"
-
-
-@dataclasses.dataclass(frozen=True)
-class PromptDataset:
-    """One FLAN-style dataset: source, fields, formatter, options and metrics."""
-
-    name: str
-    tfds_name: str
-    fields: Tuple[str, ...]
-    formatter: Callable
-    options: Optional[Tuple[str, ...]] = None
-    metric_fns: Tuple[Callable, ...] = (metrics.accuracy,)
-    splits: Optional[Mapping[str, str]] = None  # canonical split -> TFDS split
-    templates: Optional[str] = None  # key in PATTERNS when it differs from `name`
-    family: str = ""  # "sglue" or "glue": which benchmark mixtures it joins
-    ft_mixtures: Tuple[str, ...] = ()  # ft_* mixture families it joins
-    example_filter: Optional[Callable] = None  # source example -> keep it?
-
-
-def _pick(*names: str) -> Callable:
-    """A formatter copying string features ``names``: ``{"a": x, ...} -> {"a": x}``."""
-    def fmt(ex):
-        return {n: ex[n] for n in names}
-    return fmt
-
-
-def _with_label(options: Sequence[str], *names: str) -> Callable:
-    """``_pick(names)`` plus ``answer = options[label]``."""
-    pick = _pick(*names)
-
-    def fmt(ex):
-        out = pick(ex)
-        out["answer"] = label_to_answer(ex["label"], options)
-        return out
-    return fmt
 
 
 def format_copa(ex):
@@ -165,20 +135,17 @@ CB_OPTIONS = ("Yes", "No", "It's impossible to say")
 MNLI_OPTIONS = ("yes", "it is not possible to tell", "no")
 STSB_OPTIONS = tuple(str(i) for i in range(6))
 SENTIMENT = ("negative", "positive")
-SENTIMENT_MIX = "ft_sentiment_mix"
-PARAPHRASE_MIX = "ft_paraphrase_similarity_mix"
-SQUAD_MIX = "ft_squad_mix"
 SQUAD_FIELDS = ("title", "context", "question")
 # The sentiment sets have train and test splits only: their test split serves as the
 # validation split, the one evaluation reads.
 _TRAIN_TEST = {"train": "train", "validation": "test"}
 
-DATASETS: Tuple[PromptDataset, ...] = (
+CORE_DATASETS: Tuple[PromptDataset, ...] = (
     # SuperGLUE
     PromptDataset("bool_q", _sg("boolq"), ("passage", "question"),
-                  _with_label(NO_YES, "passage", "question"), NO_YES, family="sglue"),
+                  with_label(NO_YES, "passage", "question"), NO_YES, family="sglue"),
     PromptDataset("cb", _sg("cb"), ("premise", "hypothesis"),
-                  _with_label(CB_OPTIONS, "premise", "hypothesis"), CB_OPTIONS,
+                  with_label(CB_OPTIONS, "premise", "hypothesis"), CB_OPTIONS,
                   (metrics.accuracy, metrics.macro_f1(CB_OPTIONS)), family="sglue"),
     PromptDataset("copa", _sg("copa"),
                   ("premise", "question", "connector", "choice1", "choice2", "options"),
@@ -189,45 +156,45 @@ DATASETS: Tuple[PromptDataset, ...] = (
     PromptDataset("record", _sg("record"), ("passage", "query", "options"),
                   format_record, family="sglue"),
     PromptDataset("rte", _sg("rte"), ("premise", "hypothesis"),
-                  _with_label(YES_NO, "premise", "hypothesis"), YES_NO, family="sglue"),
+                  with_label(YES_NO, "premise", "hypothesis"), YES_NO, family="sglue"),
     PromptDataset("wic", _sg("wic"), ("word", "sentence1", "sentence2"),
-                  _with_label(("different meanings", "the same meaning"),
+                  with_label(("different meanings", "the same meaning"),
                               "word", "sentence1", "sentence2"),
                   ("different meanings", "the same meaning"), family="sglue"),
     PromptDataset("wsc", _sg("wsc.fixed"), ("text", "span1_text", "span2_text"),
-                  _with_label(NO_YES, "text", "span1_text", "span2_text"), NO_YES,
+                  with_label(NO_YES, "text", "span1_text", "span2_text"), NO_YES,
                   family="sglue"),
     # GLUE (RTE is the SuperGLUE one above, shared by both families)
     PromptDataset("cola", _glue("cola"), ("sentence",),
-                  _with_label(("unacceptable", "acceptable"), "sentence"),
+                  with_label(("unacceptable", "acceptable"), "sentence"),
                   ("unacceptable", "acceptable"),
                   (metrics.accuracy, metrics.matthews("acceptable")), family="glue"),
     PromptDataset("sst2", _glue("sst2"), ("sentence",),
-                  _with_label(SENTIMENT, "sentence"), SENTIMENT, family="glue",
+                  with_label(SENTIMENT, "sentence"), SENTIMENT, family="glue",
                   ft_mixtures=(SENTIMENT_MIX,)),
     PromptDataset("glue_mrpc", _glue("mrpc"), ("sentence1", "sentence2"),
-                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
+                  with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
                   (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
                   ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("glue_qqp", _glue("qqp"), ("question1", "question2"),
-                  _with_label(NO_YES, "question1", "question2"), NO_YES,
+                  with_label(NO_YES, "question1", "question2"), NO_YES,
                   (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
                   ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("stsb", _glue("stsb"), ("sentence1", "sentence2"), format_stsb,
                   STSB_OPTIONS, (metrics.pearson_spearman,), family="glue",
                   ft_mixtures=(PARAPHRASE_MIX,)),
     PromptDataset("mnli_matched", _glue("mnli"), ("premise", "hypothesis"),
-                  _with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
+                  with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
                   splits={"train": "train", "validation": "validation_matched",
                           "test": "test_matched"}, templates="mnli", family="glue"),
     PromptDataset("mnli_mismatched", _glue("mnli"), ("premise", "hypothesis"),
-                  _with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
+                  with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
                   splits={"train": "train", "validation": "validation_mismatched",
                           "test": "test_mismatched"}, templates="mnli", family="glue"),
     PromptDataset("qnli", _glue("qnli"), ("question", "sentence"),
-                  _with_label(YES_NO, "question", "sentence"), YES_NO, family="glue"),
+                  with_label(YES_NO, "question", "sentence"), YES_NO, family="glue"),
     PromptDataset("wnli", _glue("wnli"), ("sentence1", "sentence2"),
-                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES, family="glue"),
+                  with_label(NO_YES, "sentence1", "sentence2"), NO_YES, family="glue"),
     # Sentiment beyond SST-2 (accuracy, as FLAN reports these).
     PromptDataset("imdb_reviews", "imdb_reviews/plain_text:1.0.0", ("text",),
                   _review(SENTIMENT, _IMDB_MARKUP), SENTIMENT, splits=_TRAIN_TEST,
@@ -241,7 +208,7 @@ DATASETS: Tuple[PromptDataset, ...] = (
     # Paraphrase identification (label 1 = paraphrase -> "yes").
     PromptDataset("paws_wiki", "paws_wiki/labeled_final_tokenized:1.1.0",
                   ("sentence1", "sentence2"),
-                  _with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
+                  with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
                   ft_mixtures=(PARAPHRASE_MIX,)),
     # Reading comprehension (SQuAD exact match and F1 against the first gold answer).
     PromptDataset("squad_v1", "squad/v1.1:3.0.0", SQUAD_FIELDS, _squad(), None,
@@ -250,9 +217,15 @@ DATASETS: Tuple[PromptDataset, ...] = (
                   None, (metrics.squad,), ft_mixtures=(SQUAD_MIX,)),
 )
 
+# Beyond GLUE, SuperGLUE, sentiment, paraphrase and SQuAD: one module per group.
+GROUPS = (datasets_closedbook, datasets_translation, datasets_summarization, datasets_nli,
+          datasets_commonsense, datasets_coref, datasets_textgen)
+DATASETS: Tuple[PromptDataset, ...] = CORE_DATASETS + tuple(
+    cfg for group in GROUPS for cfg in group.DATASETS)
+
 SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
 # FLAN users' GLUE list includes the shared RTE.
 GLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "glue") + ("rte",)
 # ft_* family -> the datasets that join it, in DATASETS order.
 FT_DATASETS = {mix: tuple(d.name for d in DATASETS if mix in d.ft_mixtures)
-               for mix in (SENTIMENT_MIX, PARAPHRASE_MIX, SQUAD_MIX)}
+               for mix in FT_MIXTURES if any(mix in d.ft_mixtures for d in DATASETS)}

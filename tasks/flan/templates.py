@@ -622,3 +622,15 @@ REVERSED: dict[str, int] = {
 # Datasets whose answer is free text, not one of a few options: their templates that
 # ask for the answer have no ``{options_}`` (the model writes the answer out).
 FREE_TEXT: frozenset[str] = frozenset({"squad_v1", "squad_v2"})
+
+# The groups beyond GLUE, SuperGLUE, sentiment, paraphrase and SQuAD keep their templates
+# in ``templates_<group>.py`` (the same conventions); the table above takes them in.
+from tasks.flan import (  # noqa: E402  (data modules, after the table above)
+    templates_closedbook, templates_commonsense, templates_coref, templates_nli,
+    templates_summarization, templates_textgen, templates_translation)
+
+for _group in (templates_closedbook, templates_translation, templates_summarization,
+               templates_nli, templates_commonsense, templates_coref, templates_textgen):
+    PATTERNS.update(_group.PATTERNS)
+    REVERSED.update(_group.REVERSED)
+    FREE_TEXT = FREE_TEXT | _group.FREE_TEXT

@@ -1,0 +1,41 @@
+"""T5-style definite pronoun resolution (``dpr_v001_simple``), declared as T5 declares it.
+
+The input is T5's WSC-style prompt, the sentence with the first occurrence of the
+pronoun marked by asterisks; the target is the candidate it refers to::
+
+    {"sentence": "Ann thanked Eva because she had helped.", "pronoun": "she",
+     "candidates": ["Ann", "Eva"], "label": 1}
+    -> {"inputs": "wsc: Ann thanked Eva because *she* had helped.", "targets": "Eva"}
+
+(``t5.data.preprocessors.definite_pronoun_resolution_simple``), scored by accuracy
+(``t5.evaluation.metrics.accuracy``). The data comes from the local TFDS dir
+(``definite_pronoun_resolution:1.1.0``, the version T5 names too), whose splits are
+train and test, as in T5. T5's one-sentinel variant is not registered.
+
+Importing this module registers the task; ``register()`` does it again (idempotent).
+"""
+
+from __future__ import annotations
+
+from tasks import _compat  # noqa: F401
+from tasks import t5_style
+
+from t5.data import preprocessors as t5_preprocessors
+from t5.evaluation import metrics as t5_metrics
+
+TFDS_NAME = "definite_pronoun_resolution:1.1.0"
+SPLITS = ("train", "test")
+# T5's name: the suffix is the TFDS version T5 first used (like ``_v002``, ``_v102``).
+DPR_T5_NAME = "dpr_v001_simple"
+
+
+def register() -> tuple:
+    """Registers ``dpr_v001_simple``; returns the registered names."""
+    t5_style.add_t5_task(
+        DPR_T5_NAME, TFDS_NAME, [t5_preprocessors.definite_pronoun_resolution_simple],
+        metric_fns=[t5_metrics.accuracy], splits=SPLITS)
+    return (DPR_T5_NAME,)
+
+
+# Every registered name, for mixtures.
+DPR_TASKS = register()

@@ -1,0 +1,77 @@
+"""FLAN-style dataset configs for pronoun resolution: DPR and WSC273.
+
+Both have per-example options (two candidates) and are scored by accuracy.
+
+* ``dpr`` (``definite_pronoun_resolution:1.1.0``, train and test): the candidates are
+  the options, the answer is the one the pronoun refers to. Its test split serves as
+  the validation split, the one evaluation reads.
+* ``wsc273`` (``wsc273:1.0.0``, test only): posed as sentence completion, as FLAN
+  does. Its one test split serves as validation and test; with no train split it
+  never trains (a mixture skips it when reading ``train``), and its one- and
+  multi-shot variants draw exemplars from the other examples of that split
+  (``tasks.shots``).
+
+Neither joins an ``ft_*`` family: ``mixtures`` builds ``sglue_dpr_prompted_mix`` and
+``sglue_dpr_wsc_prompted_mix`` from their names.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from tasks import _compat  # noqa: F401
+from tasks import metrics
+from tasks.flan.config import PromptDataset
+
+import tensorflow as tf
+
+DPR_TFDS = "definite_pronoun_resolution:1.1.0"
+WSC273_TFDS = "wsc273:1.0.0"
+# DPR has train and test splits only: its test split serves as the validation split.
+_DPR_SPLITS = {"train": "train", "validation": "test"}
+# WSC273 is one test split: evaluation finds it as validation (and as test).
+_WSC273_SPLITS = {"validation": "test", "test": "test"}
+
+
+def format_dpr(ex):
+    """The two candidates as the options, the labelled one as the answer.
+
+    ``{"sentence": "Ann thanked Eva because she had helped.", "pronoun": "she",
+    "candidates": ["Ann", "Eva"], "label": 1}`` -> ``{"sentence": ..., "pronoun":
+    "she", "options": ["Ann", "Eva"], "answer": "Eva"}``.
+    """
+    candidates = ex["candidates"]
+    return {"sentence": ex["sentence"], "pronoun": ex["pronoun"], "options": candidates,
+            "answer": tf.gather(candidates, tf.cast(ex["label"], tf.int32))}
+
+
+def format_wsc273(ex):
+    """The text before the pronoun as ``context``; each option is the rest of the
+    sentence with one candidate (capitalised like the pronoun) in the pronoun's place.
+
+    ``{"text": "The rope could not hold the crate because it was too thin.",
+    "pronoun_start": 42, "pronoun_end": 44, "option1_normalized": "the rope",
+    "option2_normalized": "the crate", "label": 0}`` -> ``{"context": "The rope could
+    not hold the crate because", "options": ["the rope was too thin.", "the crate was
+    too thin."], "answer": "the rope was too thin."}``. When the pronoun ends the
+    sentence (``"... called him."``) the full stop follows the candidate directly.
+    """
+    text = ex["text"]
+    # The builder counts characters, not bytes.
+    context = tf.strings.substr(text, 0, ex["pronoun_start"], unit="UTF8_CHAR")
+    rest = tf.strings.substr(text, ex["pronoun_end"], tf.strings.length(
+        text, unit="UTF8_CHAR") - ex["pronoun_end"], unit="UTF8_CHAR")
+    rest = tf.strings.strip(rest)
+    space = tf.where(tf.strings.regex_full_match(rest, r"[.,;:!?].*"), "", " ")
+    options = tf.strings.join(
+        [tf.stack([ex["option1_normalized"], ex["option2_normalized"]]), space, rest])
+    return {"context": tf.strings.strip(context), "options": options,
+            "answer": tf.gather(options, tf.cast(ex["label"], tf.int32))}
+
+
+DATASETS: Tuple[PromptDataset, ...] = (
+    PromptDataset("dpr", DPR_TFDS, ("sentence", "pronoun", "options"), format_dpr,
+                  None, (metrics.accuracy,), splits=_DPR_SPLITS),
+    PromptDataset("wsc273", WSC273_TFDS, ("context", "options"), format_wsc273, None,
+                  (metrics.accuracy,), splits=_WSC273_SPLITS),
+)

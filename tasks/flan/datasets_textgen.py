@@ -1,0 +1,146 @@
+"""FLAN-style dataset configs for text generation: CoQA, DART, math_dataset, true_case, fix_punct.
+
+Every answer here is written out (``templates_textgen.FREE_TEXT``); none of these
+datasets joins an ``ft_*`` mixture.
+
+* ``coqa``: a story and its whole conversation in one prompt, the questions and the
+  answers numbered one a line. Scored with SQuAD's exact match and word F1 (CoQA's own
+  measure is SQuAD-style word F1) after ``strip_turn_numbers``, so the turn numbers
+  themselves earn no overlap. TFDS has train and test (the official dev set) only: its
+  test split serves as validation.
+* ``dart``: the triples, one ``subject | predicate | object`` a line -> a sentence;
+  BLEU and ROUGE, as FLAN scores data-to-text.
+* ``math_dataset``: the ``algebra__linear_1d`` module (FLAN's choice); exact match on
+  the number. TFDS has train and test (the ``interpolate`` files) only.
+* ``true_case`` / ``fix_punct``: derived from GLUE QNLI's ``sentence`` (clean,
+  properly cased and punctuated Wikipedia sentences, in all three splits): the input is
+  the sentence lower-cased / with its punctuation taken out, the target the sentence
+  itself. Exact match (the whole sentence restored) and BLEU (partial credit; its 13a
+  tokenizer splits punctuation off and is case-sensitive).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Tuple
+
+from tasks import _compat  # noqa: F401
+from tasks import metrics
+from tasks.flan.config import PromptDataset
+
+import tensorflow as tf
+
+_TRAIN_TEST = {"train": "train", "validation": "test"}
+QNLI = "glue/qnli:2.0.0"
+
+
+def _numbered(items: tf.Tensor) -> tf.Tensor:
+    """``["Who?", "Where?"]`` -> ``"1. Who?\\n2. Where?"`` (a scalar tf.string)."""
+    numbers = tf.strings.as_string(tf.range(1, tf.size(items) + 1))
+    return tf.strings.reduce_join(tf.strings.join([numbers, items], separator=". "),
+                                  separator="\n")
+
+
+def format_coqa(ex):
+    """The story, and the conversation's questions and answers numbered turn by turn.
+
+    ``{"story": "Rosa lived in Ashby.", "questions": ["Where did Rosa live?", "Was it
+    big?"], "answers": {"input_text": ["in Ashby", "unknown"], ...}}`` ->
+    ``{"story": "Rosa lived in Ashby.", "questions": "1. Where did Rosa live?\\n2. Was
+    it big?", "answer": "1. in Ashby\\n2. unknown"}``.
+    """
+    return {"story": ex["story"], "questions": _numbered(ex["questions"]),
+            "answer": _numbered(ex["answers"]["input_text"])}
+
+
+_TURN_NUMBER = re.compile(r"^\s*\d+\.\s*", re.MULTILINE)
+
+
+def strip_turn_numbers(output, example=None, is_target=False):
+    """Scoring view of a numbered answer list: ``"1. in Ashby\\n2. no"`` -> ``"in
+    Ashby\\nno"`` (so only answer words count towards F1)."""
+    del example, is_target
+    return _TURN_NUMBER.sub("", output).strip() if isinstance(output, str) else output
+
+
+def format_dart(ex):
+    """The triples one a line, ``subject | predicate | object``; the sentence as answer.
+
+    ``{"input_text": {"table": {"content": ["Ashby", "river", "Esker River", "Ashby",
+    "knownFor", "cider"], ...}}, "target_text": "Ashby, on the Esker, makes cider."}``
+    -> ``{"triples": "Ashby | river | Esker River\\nAshby | knownFor | cider", "answer":
+    "Ashby, on the Esker, makes cider."}``.
+    """
+    # The builder lays each triple out as three consecutive cells.
+    cells = tf.reshape(ex["input_text"]["table"]["content"], [-1, 3])
+    rows = tf.strings.reduce_join(cells, axis=1, separator=" | ")
+    return {"triples": tf.strings.reduce_join(rows, separator="\n"),
+            "answer": ex["target_text"]}
+
+
+def format_math(ex):
+    """``{"question": "Solve 3*x + 2 = 11 for x.", "answer": "3"}`` as it is."""
+    return {"question": ex["question"], "answer": ex["answer"]}
+
+
+def lower_case(text: tf.Tensor) -> tf.Tensor:
+    """``"Ashby lies on the Esker."`` -> ``"ashby lies on the esker."`` (UTF-8 aware)."""
+    return tf.strings.lower(text, encoding="utf-8")
+
+
+# Applied in order. Apostrophes, hyphens inside words and the points or commas inside
+# numbers ("3.5", "1,200") are spelling, not punctuation: they stay.
+_PUNCTUATION_RULES = (
+    (r"[\"“”‘’«»()\[\]{}]", ""),  # quotes and brackets (a lone "’" is a quote here)
+    (r"[.,;:!?…]+(\s|$)", r"\1"),  # marks that end a word
+    (r"(^|\s)[-–—]+(\s|$)", r"\1"),  # dashes standing between words
+    (r"\s+", " "),
+)
+
+
+def remove_punctuation(text: tf.Tensor) -> tf.Tensor:
+    """``"In 1850, the town (pop. 1,200) grew."`` -> ``"In 1850 the town pop 1,200
+    grew"``."""
+    for pattern, replacement in _PUNCTUATION_RULES:
+        text = tf.strings.regex_replace(text, pattern, replacement)
+    return tf.strings.strip(text)
+
+
+def format_true_case(ex):
+    """``{"sentence": "Ashby lies on the Esker."}`` -> ``{"sentence": "ashby lies on the
+    esker.", "answer": "Ashby lies on the Esker."}``."""
+    sentence = tf.strings.strip(ex["sentence"])
+    return {"sentence": lower_case(sentence), "answer": sentence}
+
+
+def format_fix_punct(ex):
+    """``{"sentence": "Ashby, a town, lies on the Esker."}`` -> ``{"sentence": "Ashby a
+    town lies on the Esker", "answer": "Ashby, a town, lies on the Esker."}``."""
+    sentence = tf.strings.strip(ex["sentence"])
+    return {"sentence": remove_punctuation(sentence), "answer": sentence}
+
+
+def has_upper_case(ex):
+    """Keep sentences that lower-casing changes (there is something to restore)."""
+    sentence = tf.strings.strip(ex["sentence"])
+    return tf.not_equal(lower_case(sentence), sentence)
+
+
+def has_punctuation(ex):
+    """Keep sentences that removing punctuation changes (there is something to add)."""
+    sentence = tf.strings.strip(ex["sentence"])
+    return tf.not_equal(remove_punctuation(sentence), sentence)
+
+
+DATASETS: Tuple[PromptDataset, ...] = (
+    PromptDataset("coqa", "coqa:1.0.0", ("story", "questions"), format_coqa, None,
+                  (metrics.squad,), splits=_TRAIN_TEST, postprocess_fn=strip_turn_numbers),
+    PromptDataset("dart", "dart:0.1.0", ("triples",), format_dart, None,
+                  (metrics.bleu, metrics.rouge)),
+    PromptDataset("math_dataset", "math_dataset/algebra__linear_1d:1.0.0", ("question",),
+                  format_math, None, (metrics.accuracy,), splits=_TRAIN_TEST),
+    PromptDataset("true_case", QNLI, ("sentence",), format_true_case, None,
+                  (metrics.accuracy, metrics.bleu), example_filter=has_upper_case),
+    PromptDataset("fix_punct", QNLI, ("sentence",), format_fix_punct, None,
+                  (metrics.accuracy, metrics.bleu), example_filter=has_punctuation),
+)
