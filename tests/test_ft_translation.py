@@ -26,6 +26,7 @@ from tasks.names import mixture_name, zero_shot_name
 
 import seqio
 import tensorflow as tf
+from raw_groups import build_demo_group
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).
@@ -40,9 +41,7 @@ RAW = pathlib.Path(paths.DEMO_RAW_DIR)
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     """The three pairs built from the demo raw files; project sources read them."""
-    out = tmp_path_factory.mktemp("translation_tfds")
-    built = bt.build_tfds(str(RAW), str(out), NAMES, verbose=False)
-    assert built == [bt.tfds_name(n) for n in NAMES]
+    out = pathlib.Path(build_demo_group(tmp_path_factory, "translation", NAMES))
     sources.set_tfds_data_dir(str(out))
     yield out
     sources.set_tfds_data_dir(None)
