@@ -1,12 +1,13 @@
 """Mixtures ``<family>.<style>`` built from generated task names (never typed by hand).
 
 Importing this package registers every built-in task (T5 style: ``tasks.superglue``,
-``tasks.glue``, ``tasks.squad``, ``tasks.dpr``; FLAN style: ``tasks.flan``) and then
+``tasks.glue``, ``tasks.squad``, ``tasks.translation``, ``tasks.summarization``,
+``tasks.dpr``; FLAN style: ``tasks.flan``) and then
 every mixture below. Rates follow the number of train examples with a cap, as T5 and
 FLAN do (3000 per FLAN template task); a task with no train split gets rate 1 when
 mixed for evaluation.
 
-Families (see README, "Mixtures"):
+Families (see README, "Tasks and mixtures"):
 
 * ``glue_mix`` / ``sglue_mix`` (``.t5`` and ``.flan``): the benchmark's tasks; the
   FLAN style uses every template that asks for the answer, zero-shot.
@@ -21,6 +22,11 @@ Families (see README, "Mixtures"):
   included, zero-shot.
 * ``ft_squad_mix.flan`` (SQuAD 1.1 and 2.0, the same way) and ``ft_squad_mix.t5``
   (T5's ``squad_v010_allanswers``; T5 has no SQuAD 2.0 task).
+* ``ft_closedbook_qa_mix.flan`` (Natural Questions open, TriviaQA, ARC easy and
+  challenge), ``ft_translation_mix.flan`` (WMT16 ro-en, de-en, WMT14 fr-en) and
+  ``ft_summarization_mix.flan`` (SAMSum, AESLC, XSum, CNN/DailyMail), the same way;
+  ``ft_translation_mix.t5`` (``wmt16_enro_v003``, ``wmt14_enfr_v003``) and
+  ``ft_summarization_mix.t5`` (``cnn_dailymail_v002``).
 * user families: datasets registered with ``register_prompt_task(..., mixtures=[f])``
   form ``f.flan`` (call ``register_all()`` again after importing user modules).
 """
