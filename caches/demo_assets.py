@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import hashlib
 import io
 import json
 import os
 import pathlib
+import re
 import shutil
 import sys
+import tarfile
 import tempfile
 import time
 from typing import Iterator
@@ -40,6 +44,9 @@ DEMO_MODEL_CONFIG = dict(
     pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
 )
 SEED = 1234
+# Beside spiece.model: the SHA-256 of the text it was trained on, so a vocabulary
+# trained on older demo text is rebuilt (with the model) rather than reused.
+CORPUS_STAMP = "corpus.sha256"
 
 
 def _strings(value) -> Iterator[str]:
@@ -54,20 +61,53 @@ def _strings(value) -> Iterator[str]:
             yield from _strings(v)
 
 
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+def _text_lines(data: bytes) -> Iterator[str]:
+    """Lines with a space of a text file's bytes, markup (SGML, XML, HTML) taken out;
+    nothing for binary data."""
+    if b"\0" in data[:8192]:
+        return
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        line = " ".join(_MARKUP.sub(" ", line).split())
+        if " " in line:
+            yield line
+
+
+def _file_text(path: pathlib.Path) -> Iterator[str]:
+    """The natural text of one demo raw file, by its format."""
+    name = path.name
+    if name.endswith(".jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield from (s for s in _strings(json.loads(line)) if " " in s)
+    elif name.endswith(".json"):
+        yield from (s for s in _strings(json.loads(path.read_text(encoding="utf-8")))
+                    if " " in s)
+    elif name.endswith((".tsv", ".txt")) and not name.endswith(".c.txt"):
+        text = path.read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+        # MNLI's *_parse columns are bracketed trees, not text worth a vocabulary.
+        skip = {i for i, h in enumerate(rows[0] if rows else []) if h.endswith("_parse")}
+        for row in rows:
+            yield from (c for i, c in enumerate(row) if " " in c and i not in skip)
+    elif name.endswith(".tar.gz"):
+        with tarfile.open(path) as tar:
+            for member in tar:
+                if member.isfile():
+                    yield from _text_lines(tar.extractfile(member).read())
+    elif name.endswith(".gz"):
+        yield from _text_lines(gzip.decompress(path.read_bytes()))
+    else:  # CSV, parallel text, SGML/XML, stories, labels: every line with a space
+        yield from _text_lines(path.read_bytes())
+
+
 def iter_demo_text(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> Iterator[str]:
-    """Lines of natural text from the demo raw files and the FLAN templates."""
+    """Lines of natural text from every demo raw file and the FLAN templates."""
     for path in sorted(raw_dir.rglob("*")):
-        if path.suffix == ".jsonl":
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    yield from (s for s in _strings(json.loads(line)) if " " in s)
-        elif path.suffix in (".tsv", ".txt"):
-            text = path.read_text(encoding="utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
-            # MNLI's *_parse columns are bracketed trees, not text worth a vocabulary.
-            skip = {i for i, h in enumerate(rows[0] if rows else []) if h.endswith("_parse")}
-            for row in rows:
-                yield from (c for i, c in enumerate(row) if " " in c and i not in skip)
+        if path.is_file():
+            yield from _file_text(path)
     try:
         from tasks.flan import templates
     except ImportError:  # templates not written yet: the vocabulary still builds
@@ -92,6 +132,23 @@ def _atomic_dir(final: pathlib.Path):
     return tmp, commit
 
 
+def demo_corpus(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> list:
+    """The vocabulary's training lines: the demo text, deduplicated, in file order."""
+    return list(dict.fromkeys(iter_demo_text(raw_dir)))
+
+
+def corpus_digest(lines) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def demo_vocab_is_current(vocab_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
+                          raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> bool:
+    """The vocabulary exists and was trained on today's demo text (its stamp matches)."""
+    stamp = vocab_dir / CORPUS_STAMP
+    return ((vocab_dir / "spiece.model").is_file() and stamp.is_file()
+            and stamp.read_text().strip() == corpus_digest(demo_corpus(raw_dir)))
+
+
 def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
                      raw_dir: pathlib.Path = paths.DEMO_RAW_DIR,
                      vocab_size: int = DEMO_VOCAB_SIZE) -> pathlib.Path:
@@ -101,7 +158,7 @@ def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
     tmp, commit = _atomic_dir(out_dir)
     try:
         corpus = tmp / "corpus.txt"
-        lines = list(dict.fromkeys(iter_demo_text(raw_dir)))  # dedupe, keep order
+        lines = demo_corpus(raw_dir)
         if not lines:
             raise SystemExit(f"no demo text under {raw_dir}; regenerate it with "
                              "`python -m caches.demo_data --out caches/demo_raw`")
@@ -116,6 +173,7 @@ def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
         )
         corpus.unlink()
         (tmp / "spiece.vocab").unlink()
+        (tmp / CORPUS_STAMP).write_text(corpus_digest(lines) + "\n")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -162,9 +220,10 @@ def ensure_demo_assets(verbose: bool = True) -> None:
 
     start = time.time()
     build_demo_tfds()
-    if not paths.DEMO_VOCAB_PATH.is_file():
+    if not demo_vocab_is_current():
         say(f"training the demo vocabulary -> {paths.DEMO_VOCAB_PATH}")
         build_demo_vocab()
+        shutil.rmtree(paths.DEMO_MODEL_DIR, ignore_errors=True)  # its embeddings fit the old one
     if not (paths.DEMO_MODEL_DIR / "config.json").is_file():
         say(f"initialising the demo T5 -> {paths.DEMO_MODEL_DIR}")
         build_demo_model()

@@ -76,3 +76,30 @@ def test_demo_model_loads_and_fits_vocab(demo_assets):
     assert model.config.vocab_size % 128 == 0
     n = sum(p.numel() for p in model.parameters())
     assert 1_000_000 < n < 20_000_000
+
+
+def test_demo_vocab_covers_every_demo_text(demo_assets):
+    """Trained on every demo raw file (JSON, TSV, CSV, parallel text, SGML/XML, stories,
+    gzip and tar archives): no demo text, Romanian or German included, maps to <unk>."""
+    import sentencepiece as spm
+    from caches import demo_assets as assets
+
+    sp = spm.SentencePieceProcessor(model_file=str(paths.DEMO_VOCAB_PATH))
+    lines = list(dict.fromkeys(assets.iter_demo_text()))
+    assert any("ș" in line for line in lines) and any("ü" in line for line in lines)
+    unknown = [line for line in lines if sp.unk_id() in sp.encode(line)]
+    assert not unknown, unknown[:3]
+
+
+def test_demo_vocab_is_rebuilt_when_the_demo_text_changes(tmp_path):
+    from caches import demo_assets as assets
+
+    raw, out = tmp_path / "raw", tmp_path / "vocab"
+    raw.mkdir()
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    (raw / "a.txt").write_text("\n".join(f"{w} {v} and {w}" for w in words for v in words))
+    assets.build_demo_vocab(out_dir=out, raw_dir=raw, vocab_size=300)
+    assert assets.demo_vocab_is_current(out, raw)
+    with open(raw / "a.txt", "a") as f:
+        f.write("\nlambda mu nu\n")
+    assert not assets.demo_vocab_is_current(out, raw)
