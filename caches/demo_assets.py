@@ -85,7 +85,7 @@ def _file_text(path: pathlib.Path) -> Iterator[str]:
     elif name.endswith(".json"):
         yield from (s for s in _strings(json.loads(path.read_text(encoding="utf-8")))
                     if " " in s)
-    elif name.endswith((".tsv", ".txt")) and not name.endswith(".c.txt"):
+    elif name.endswith((".tsv", ".txt")):
         text = path.read_text(encoding="utf-8-sig")
         rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
         # MNLI's *_parse columns are bracketed trees, not text worth a vocabulary.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterator, Optional, Sequence
 
-from caches.raw_formats import RawDataError, json_lines
+from caches.raw_formats import RawDataError, check_json_lines, json_lines
 
 # TFDS family -> the version built.
 VERSIONS: dict[str, str] = {"natural_questions_open": "1.0.0", "trivia_qa": "1.1.0",
@@ -200,10 +200,7 @@ def check_ai2_arc(paths: Sequence[str]) -> None:
     A-E (or 1-5), and an ``answerKey`` naming one of those choices."""
     for path in paths:
         seen: set = set()
-        for n, row in json_lines(path):
-            problem = _arc_problem(row, seen)
-            if problem:
-                raise RawDataError(f"{path} line {n}: {problem}")
+        check_json_lines(path, lambda row: _arc_problem(row, seen))
 
 
 # TFDS family -> check(raw file paths) raising RawDataError with one line.

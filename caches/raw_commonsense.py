@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional, Sequence
 
-from caches.raw_formats import RawDataError, json_lines
+from caches.raw_formats import RawDataError, check_json_lines, json_lines
 
 # TFDS family -> the version built.
 VERSIONS: dict[str, str] = {"piqa": "1.0.0", "openbookqa": "0.1.0", "hellaswag": "1.1.0"}
@@ -127,10 +127,7 @@ def check_openbookqa(paths: Sequence[str]) -> None:
     an answerKey A-D (the test file is labelled too)."""
     for path in paths:
         seen: set = set()
-        for n, row in json_lines(path):
-            problem = _obqa_problem(row, seen)
-            if problem:
-                raise RawDataError(f"{path} line {n}: {problem}")
+        check_json_lines(path, lambda row: _obqa_problem(row, seen))
 
 
 def _hellaswag_problem(row, labelled: bool) -> Optional[str]:
@@ -161,10 +158,7 @@ def check_hellaswag(paths: Sequence[str]) -> None:
     train and val lines a label indexing the endings (test lines have none upstream)."""
     for path in paths:
         labelled = not os.path.basename(path).startswith("hellaswag_test")
-        for n, row in json_lines(path):
-            problem = _hellaswag_problem(row, labelled)
-            if problem:
-                raise RawDataError(f"{path} line {n}: {problem}")
+        check_json_lines(path, lambda row: _hellaswag_problem(row, labelled))
 
 
 # TFDS family -> check(raw file paths) raising RawDataError with one line.

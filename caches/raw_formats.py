@@ -11,7 +11,7 @@ import csv
 import json
 import os
 import tarfile
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 
 class RawDataError(ValueError):
@@ -35,6 +35,15 @@ def json_lines(path: str) -> Iterator[tuple[int, object]]:
                     raise RawDataError(f"{path} line {n}: not valid JSON ({what})") from None
     except UnicodeDecodeError:
         raise RawDataError(f"{path} line {n + 1}: not UTF-8 text") from None
+
+
+def check_json_lines(path: str, problem: Callable[[object], Optional[str]]) -> None:
+    """Raises RawDataError naming the first line of ``path`` whose parsed value
+    ``problem`` describes (it returns a short phrase, or None for a good line)."""
+    for n, row in json_lines(path):
+        found = problem(row)
+        if found:
+            raise RawDataError(f"{path} line {n}: {found}")
 
 
 def check_imdb(paths: Sequence[str]) -> None:

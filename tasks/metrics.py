@@ -77,9 +77,12 @@ def squad(targets: Sequence, predictions: Sequence) -> dict:
     ``squad(["the Esker", ["1850", "in 1850"]], ["Esker", "1850"]) ==
     {"em": 100.0, "f1": 100.0}``.
     """
-    gold = [[t] if isinstance(t, str) else list(t) for t in targets]
-    scores = t5_metrics.squad(gold, list(predictions))
-    return {key: float(value) for key, value in scores.items()}
+    return _floats(t5_metrics.squad(_answer_lists(targets), list(predictions)))
+
+
+def _answer_lists(targets: Sequence) -> list:
+    """Each target as a list of gold answers (a lone string becomes a one-item list)."""
+    return [[t] if isinstance(t, str) else list(t) for t in targets]
 
 
 def _floats(scores: dict) -> dict:
@@ -105,5 +108,4 @@ def closed_book_qa(targets: Sequence, predictions: Sequence) -> dict:
     whitespace), best over an example's gold answers: ``closed_book_qa([["Paris",
     "the city of Paris"]], ["paris"]) == {"em": 100.0, "f1": 100.0}``. A target is one
     answer string or a list of them."""
-    gold = [[t] if isinstance(t, str) else list(t) for t in targets]
-    return _floats(t5_metrics.trivia_qa(gold, list(predictions)))
+    return _floats(t5_metrics.trivia_qa(_answer_lists(targets), list(predictions)))

@@ -14,9 +14,8 @@ from tasks import metrics
 from tasks.flan import (datasets_closedbook, datasets_commonsense, datasets_coref,
                         datasets_nli, datasets_summarization, datasets_textgen,
                         datasets_translation)
-from tasks.flan.config import (  # noqa: F401
-    CLOSEDBOOK_MIX, FT_MIXTURES, PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, SUMMARIZATION_MIX,
-    TRANSLATION_MIX, PromptDataset, pick, with_label)
+from tasks.flan.config import (FT_MIXTURES, PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX,
+                               PromptDataset, with_label)
 from tasks.prompts import label_to_answer
 
 import tensorflow as tf
