@@ -1,10 +1,11 @@
 """Task registry package: vocabulary, shared pre/postprocessors, metrics, registration.
 
-Importing this package first applies the compatibility fixes in ``tasks._compat`` so
-that ``import seqio`` works on Python 3.11 with no JAX installed.
+Importing it is light (no TensorFlow): it only arranges for ``import seqio`` to work
+without JAX (``common.seqio_compat``). The public API below loads on first use.
+See README.md, "Tasks and mixtures".
 """
 
-from tasks import _compat  # noqa: F401  (must run before anything imports seqio)
+from common import seqio_compat  # noqa: F401  (before anything imports seqio)
 
 _PUBLIC = {
     "register_prompt_task": "tasks.prompts",

@@ -11,7 +11,7 @@ import re
 import sys
 import textwrap
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import lookup, prompts, sources, vocab
 from tasks.names import parse_flan_name
 

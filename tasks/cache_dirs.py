@@ -25,7 +25,7 @@ import os
 import re
 from typing import Dict, List, Optional, Sequence
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import lookup
 
 import seqio

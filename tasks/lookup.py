@@ -13,7 +13,7 @@ import os
 import sys
 from typing import List, Optional
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks.names import STYLES
 
 import seqio

@@ -28,7 +28,7 @@ import dataclasses
 import functools
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics as metrics_lib
 from tasks import shots as shots_lib
 from tasks import templating

@@ -30,7 +30,7 @@ import functools
 import logging
 from typing import Iterable, Optional
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks.names import Shot
 
 import numpy as np

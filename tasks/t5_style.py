@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, Optional, Sequence, Union
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import sources
 from tasks import vocab
 

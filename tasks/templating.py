@@ -12,7 +12,7 @@ import difflib
 import string
 from typing import Iterable, Mapping, Sequence
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 
 import tensorflow as tf
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import paths
 
 import seqio

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence, Tuple
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
 from tasks.flan import (datasets_closedbook, datasets_commonsense, datasets_coref,
                         datasets_nli, datasets_summarization, datasets_textgen,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
 from tasks.flan.config import PromptDataset
 

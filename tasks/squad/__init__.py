@@ -23,7 +23,7 @@ Importing this module registers the task; ``register()`` does it again (idempote
 
 from __future__ import annotations
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import names
 from tasks import t5_style
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics, t5_style
 
 from t5.data import preprocessors as t5_preprocessors

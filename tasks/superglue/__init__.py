@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 
-from tasks import _compat  # noqa: F401
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import names
 from tasks import t5_style
 

@@ -1,8 +1,10 @@
-"""Compatibility fixes that let the pinned libraries run together without JAX.
+"""The one place that makes ``import seqio`` work with the pinned libraries and no JAX.
 
-Everything here is applied once, by importing the ``tasks`` package, and must run
-*before* ``import seqio``. Each fix names the library version it is for, so it can be
-dropped when the pin moves.
+Importing this module is cheap (no TensorFlow): it installs an import hook, and the
+fixes below run the first time anything imports ``seqio`` (or at once, when seqio is
+already imported). Every package that reads seqio imports this module first; ``tasks``
+and ``trainer`` do so in their ``__init__``. Each fix names the library version it is
+for, so it can be dropped when the pin moves.
 
 1. seqio 0.0.8 on Python >= 3.11: ``seqio.dataset_providers.ContinuousFeature`` is a
    dataclass whose field default is a ``PassThroughVocabulary`` instance. Python 3.11's
@@ -21,6 +23,8 @@ dropped when the pin moves.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import logging
 import os
@@ -56,4 +60,44 @@ def _patch_seqio_passthrough_hash() -> None:
     importlib.import_module("seqio")
 
 
-_patch_seqio_passthrough_hash()
+class _SeqioImportHook(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Applies the fix when ``seqio`` is first imported, then hands back the real module."""
+
+    real_spec = None
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "seqio":
+            return None
+        uninstall_hook()
+        _patch_seqio_passthrough_hash()  # imports the real, fixed seqio
+        real = sys.modules["seqio"]
+        self.real_spec = real.__spec__
+        return importlib.machinery.ModuleSpec(
+            "seqio", self, origin=real.__spec__.origin, is_package=True)
+
+    def create_module(self, spec):
+        return sys.modules["seqio"]  # already imported by find_spec
+
+    def exec_module(self, module):
+        # The import system stamped this hook's spec on the module: put seqio's back.
+        module.__spec__, module.__loader__ = self.real_spec, self.real_spec.loader
+
+
+_HOOK = _SeqioImportHook()
+
+
+def uninstall_hook() -> None:
+    """Removes the import hook (done by the hook itself on first use)."""
+    while _HOOK in sys.meta_path:
+        sys.meta_path.remove(_HOOK)
+
+
+def install() -> None:
+    """Fixes ``import seqio``: now if seqio is already loaded, else on its first import."""
+    if "seqio" in sys.modules:
+        _patch_seqio_passthrough_hash()
+    elif _HOOK not in sys.meta_path:
+        sys.meta_path.insert(0, _HOOK)
+
+
+install()
