@@ -42,36 +42,18 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before anything imports TensorFlow
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import tasks  # noqa: E402,F401  (seqio compat fix: before seqio, mixtures, trainer)
+from common.errors import UserError, cli_main, rank_from_env  # noqa: E402
+from common import seqio_compat  # noqa: E402,F401  (before seqio, mixtures, trainer)
 
 import logging  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
 logger = logging.getLogger("run")
 
 
-class RunError(ValueError):
+class RunError(UserError, ValueError):
     """A run that cannot start as asked (one line: the problem and the fix)."""
-
-
-def _pop_debug(argv: list) -> tuple:
-    """``(argv without a bare --debug, debug?)``; ``--debug OPTIONS`` (HF's) stays and also counts."""
-    out, debug = [], False
-    for i, token in enumerate(argv):
-        if token == "--debug":
-            debug = True
-            if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
-                continue  # ours: tracebacks, not HF's debug options
-        elif token.startswith("--debug="):
-            debug = True
-        out.append(token)
-    return out, debug
-
-
-def _rank() -> int:
-    return int(os.environ.get("RANK", "0"))
 
 
 def setup_logging(training_args) -> None:
@@ -101,41 +83,44 @@ def setup_logging(training_args) -> None:
 
 def configure_registry(model_path, model_args, data_args, training_args) -> str:
     """Registers tasks, mixtures, data dir, vocabulary, caches, few-shot seed; returns the vocab file."""
-    import mixtures
-    from tasks import cache_dirs, lookup, shots, sources, vocab
-
-    lookup.load_task_modules(data_args.task_modules)
-    mixtures.register_all()
-    sources.set_tfds_data_dir(data_args.tfds_data_dir)  # None: $TFDS_DATA_DIR, else the demo data
-    vocab_file = vocab.configure_vocabulary(model_args.vocab_path, model_path)
-    if data_args.cache_dir:
-        cache_dirs.register_cache_dir(data_args.cache_dir)
-    cache_dirs.register_cache_dirs_from_env()
-    shots.set_fewshot_seed(training_args.seed)
-    return vocab_file
+    from mixtures.setup import setup_registry
+    return setup_registry(task_modules=data_args.task_modules,
+                          tfds_data_dir=data_args.tfds_data_dir,
+                          vocab_path=model_args.vocab_path, model_path=model_path,
+                          cache_dir=data_args.cache_dir, fewshot_seed=training_args.seed)
 
 
-def resolve_names(data_args, training_args) -> None:
-    """Checks that the datasets asked for are registered and have the splits used (one line if not)."""
+def resolve_names(data_args, training_args) -> dict:
+    """``{"train"/"eval": provider}``: the datasets asked for, looked up once.
+
+    Each must be registered (else one line with the nearest names) and have the split
+    used; the objects travel down in the streams' ``StreamConfig``.
+    """
     from tasks import lookup, shots
     from trainer import data
 
     if not data_args.dataset_name:
         raise RunError("pass --dataset_name NAME (a registered task or mixture; list them with "
                        "`python -m tasks list`)")
-    wanted = [(data_args.dataset_name, "train", "--do_train needs one: pick another "
-               "--dataset_name or drop --do_train")] if training_args.do_train else []
+    wanted, roles = [], []
+    if training_args.do_train:
+        roles.append("train")
+        wanted.append((data_args.dataset_name, "train", "--do_train needs one: pick another "
+                       "--dataset_name or drop --do_train"))
     if training_args.do_eval or training_args.do_predict:
+        roles.append("eval")
         wanted.append((data_args.eval_dataset_name, data_args.eval_split,
                        "pick another --eval_dataset_name or --eval_split"))
-    for name, split, fix in wanted:
-        provider = lookup.get_provider(name)
+    providers = {}
+    for role, (name, split, fix) in zip(roles, wanted):
+        provider = providers[role] = lookup.get_provider(name)
         try:
             members = data.member_tasks(provider, split)
         except ValueError as err:
             raise RunError(f"{err}; {fix}") from None
         # A few-shot task needs room for one exemplar: refuse a limit that can hold none.
         shots.check_source_length(members, data_args.max_source_length)
+    return providers
 
 
 def prediction_shots(data_args, training_args) -> list:
@@ -159,7 +144,7 @@ def prediction_shots(data_args, training_args) -> list:
         raise RunError(f"--shots {text!r}: {err}") from None
 
 
-def predict_and_score(model, shots: list, data_args, training_args, shard=None):
+def predict_and_score(model, shots: list, data_args, training_args, eval_cfg):
     """Predictions of ``--eval_dataset_name`` per shot setting, their metrics and the shot table.
 
     Files go to ``--output_dir``: ``predictions/<task>.jsonl``, ``metrics.json``,
@@ -175,17 +160,13 @@ def predict_and_score(model, shots: list, data_args, training_args, shard=None):
     try:
         with sharded.root_unsharded(model):  # FSDP2 replicas: the encoder is called directly
             return report.evaluate_shots(
-                model, [data_args.eval_dataset_name], shots, training_args.output_dir,
-                split=data_args.eval_split, templates=templates,
-                max_samples=data_args.max_eval_samples,
+                model, eval_cfg.replace(provider=[data_args.eval_dataset_name]), shots,
+                training_args.output_dir, templates=templates,
                 title=f"{model_name} on {data_args.eval_dataset_name}",
                 meta=dict(model=training_args.output_dir, dataset_name=data_args.eval_dataset_name),
                 batch_size=training_args.per_device_eval_batch_size,
-                max_source_length=data_args.max_source_length,
-                max_target_length=data_args.max_target_length,
                 num_beams=training_args.generation_num_beams or 1,
-                method=data_args.eval_method, shard=shard,
-                show_progress=not training_args.disable_tqdm)
+                method=data_args.eval_method, show_progress=not training_args.disable_tqdm)
     except ValueError as err:
         raise RunError(str(err)) from None
 
@@ -220,7 +201,7 @@ def resolve_model_path(model_args, training_args) -> str:
     with training_args.main_process_first(desc="demo model"):
         if not os.path.isfile(os.path.join(path, "config.json")):
             from caches import demo_assets
-            demo_assets.ensure_demo_assets(verbose=_rank() == 0)
+            demo_assets.ensure_demo_assets(verbose=rank_from_env() == 0)
     logger.info("no --model_name_or_path: using the demo model %s (a tiny random T5)", path)
     return path
 
@@ -279,18 +260,6 @@ def prepare_output_dir(training_args) -> str | None:
     return resume
 
 
-def _min_over_ranks(value: int) -> int:
-    import torch
-    import torch.distributed as dist
-    if not (dist.is_available() and dist.is_initialized()):
-        return value
-    tensor = torch.tensor([value], dtype=torch.int64)
-    if dist.get_backend() == "nccl":
-        tensor = tensor.cuda()
-    dist.all_reduce(tensor, op=dist.ReduceOp.MIN)
-    return int(tensor.item())
-
-
 def data_shard(training_args, dims):
     """This rank's ``seqio.ShardInfo``: by data-parallel rank (tensor-parallel peers share one)."""
     import seqio
@@ -300,20 +269,34 @@ def data_shard(training_args, dims):
     return seqio.ShardInfo(index=training_args.process_index, num_shards=training_args.world_size)
 
 
-def build_streams(data_args, training_args, shard):
-    """``(train stream or None, eval stream or None)`` of this data-parallel rank."""
-    from trainer import inputs
+def stream_configs(data_args, training_args, shard, providers) -> tuple:
+    """``(train StreamConfig or None, eval StreamConfig or None)`` of this data-parallel rank."""
+    from trainer.config import StreamConfig
 
-    lengths = dict(max_source_length=data_args.max_source_length,
-                   max_target_length=data_args.max_target_length)
+    common = dict(shard=shard, seed=training_args.seed,
+                  max_source_length=data_args.max_source_length,
+                  max_target_length=data_args.max_target_length)
     train = evaluation = None
     if training_args.do_train:
+        train = StreamConfig(providers["train"], "train", max_samples=data_args.max_train_samples,
+                             **common)
+    if training_args.do_eval or training_args.do_predict:
+        evaluation = StreamConfig(providers["eval"], data_args.eval_split, num_epochs=1,
+                                  shuffle=False, max_samples=data_args.max_eval_samples, **common)
+    return train, evaluation
+
+
+def build_streams(data_args, training_args, train_cfg, eval_cfg):
+    """``(train stream or None, eval stream or None)`` of this data-parallel rank."""
+    from trainer import inputs
+    from trainer.parallel import ranks
+
+    train = evaluation = None
+    if train_cfg is not None:
         epochs = inputs.train_epochs(training_args.max_steps, training_args.num_train_epochs)
+        train_cfg = train_cfg.replace(num_epochs=epochs)
         if epochs is not None:
-            logger.info("no --max_steps: counting the train examples of each rank's shard (one pass)")
-            examples = _min_over_ranks(inputs.count_examples(
-                data_args.dataset_name, shard, seed=training_args.seed,
-                max_samples=data_args.max_train_samples, **lengths))
+            examples = ranks.min_over_ranks(inputs.count_examples(train_cfg))
             steps = inputs.count_train_steps(
                 examples, num_train_epochs=training_args.num_train_epochs,
                 batch_size=training_args.per_device_train_batch_size,
@@ -329,14 +312,10 @@ def build_streams(data_args, training_args, shard):
             logger.info("%d epochs of %d examples per rank: %d optimizer steps",
                         epochs, examples, steps)
         train = inputs.build_train_stream(
-            data_args.dataset_name, shard, batch_size=training_args.per_device_train_batch_size,
-            seed=training_args.seed, num_epochs=epochs, max_samples=data_args.max_train_samples,
-            **lengths)
-    if training_args.do_eval:
+            train_cfg, batch_size=training_args.per_device_train_batch_size)
+    if eval_cfg is not None and training_args.do_eval:
         evaluation = inputs.build_eval_stream(
-            data_args.eval_dataset_name, data_args.eval_split, shard,
-            batch_size=training_args.per_device_eval_batch_size, seed=training_args.seed,
-            max_samples=data_args.max_eval_samples, **lengths)
+            eval_cfg, batch_size=training_args.per_device_eval_batch_size)
     return train, evaluation
 
 
@@ -356,13 +335,14 @@ def run(argv: list) -> int:
 
     model_path = resolve_model_path(model_args, training_args)
     vocab_file = configure_registry(model_path, model_args, data_args, training_args)
-    resolve_names(data_args, training_args)
+    providers = resolve_names(data_args, training_args)
     resume = prepare_output_dir(training_args) if training_args.do_train else None
 
     tokenizer = build_tokenizer(vocab_file)
     model = load_model(model_path, model_args, tokenizer)
     shard = data_shard(training_args, dims)
-    train_stream, eval_stream = build_streams(data_args, training_args, shard)
+    train_cfg, eval_cfg = stream_configs(data_args, training_args, shard, providers)
+    train_stream, eval_stream = build_streams(data_args, training_args, train_cfg, eval_cfg)
 
     kwargs = dict(model=model, args=training_args, train_dataset=train_stream,
                   eval_dataset=eval_stream, processing_class=tokenizer, vocab_file=vocab_file,
@@ -401,50 +381,24 @@ def run(argv: list) -> int:
         trainer.log_metrics("eval", metrics)
         trainer.save_metrics("eval", metrics)
     if shots:
-        predict_and_score(trainer.model, shots, data_args, training_args,
-                          shard=shard if dims is not None else None)
+        predict_and_score(trainer.model, shots, data_args, training_args, eval_cfg)
     return 0
 
 
-def _known_errors() -> tuple:
-    """Exceptions that are the user's to fix: printed as one line, exit 2."""
-    from tasks import cache_dirs, lookup, shots, sources, vocab
-    from trainer import arguments, checkpoints
-    from trainer.parallel import dims, tp, zero
-    return (RunError, arguments.ArgumentError, lookup.UnknownNameError, lookup.TaskModuleError,
-            vocab.VocabularyError, sources.MissingDatasetError, cache_dirs.CacheDirError,
-            shots.FewShotLengthError, checkpoints.CheckpointError, zero.ZeroConfigError,
-            dims.ParallelDimsError, tp.TensorParallelError)
+def run_or_stop(argv: list) -> int:
+    """``run(argv)``; a SIGTERM that saved a checkpoint prints one ``stopped:`` line."""
+    from trainer.checkpoints import EXIT_PREEMPTED, Preempted
+    try:
+        return run(argv)
+    except Preempted as err:  # checkpoint saved: not an error, but not done either
+        if rank_from_env() == 0:
+            print(f"stopped: {err}", file=sys.stderr, flush=True)
+        return EXIT_PREEMPTED
 
 
 def main(argv: list | None = None) -> int:
     """Entry point: ``run(argv)`` with one-line errors (tracebacks with ``--debug``)."""
-    argv, debug = _pop_debug(list(sys.argv[1:] if argv is None else argv))
-    known = _known_errors()
-    from trainer.checkpoints import EXIT_PREEMPTED, Preempted
-    try:
-        return run(argv)
-    except Preempted as err:  # SIGTERM, checkpoint saved: not an error, but not done either
-        if _rank() == 0:
-            print(f"stopped: {err}", file=sys.stderr, flush=True)
-        return EXIT_PREEMPTED
-    except known as err:
-        if debug:
-            raise
-        if _rank() == 0:  # every rank hits the same setup error: say it once
-            print(f"error: {err}", file=sys.stderr, flush=True)
-        return 2
-    except Exception as err:  # noqa: BLE001  (one line; --debug shows the traceback)
-        if debug:
-            raise
-        where = f" (rank {_rank()})" if int(os.environ.get("WORLD_SIZE", "1")) > 1 else ""
-        message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        # A tf.data assertion (e.g. a few-shot exemplar that does not fit): its own message.
-        asserted = re.search(r"assertion failed: \[([^\]]+)\]", message)
-        message = asserted.group(1) if asserted else message
-        print(f"error{where}: {type(err).__name__}: {message} (rerun with --debug for the "
-              f"traceback)", file=sys.stderr, flush=True)
-        return 1
+    return cli_main(run_or_stop, argv)
 
 
 if __name__ == "__main__":

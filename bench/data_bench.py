@@ -82,6 +82,7 @@ import torch  # noqa: E402
 
 from trainer import cached as trainer_cached  # noqa: E402
 from trainer import data as trainer_data  # noqa: E402
+from trainer.config import StreamConfig  # noqa: E402
 from trainer.stream import LABEL_PAD, build_stream  # noqa: E402
 
 DEFAULT_CACHE_DIR = os.path.join(ROOT, "bench", "results", "seqio-cache")
@@ -194,7 +195,7 @@ def cache_read(provider: str) -> str:
                                               trainer_data.mixture_keys(mixture))
     if plan is None:
         return f"cached read: seqio's per-task pipelines ({reason})"
-    small = sum(t.num_examples < trainer_data.MEMORY_CACHE_MAX_EXAMPLES for t in plan.tasks)
+    small = sum(t.num_examples < trainer_cached.MEMORY_CACHE_MAX_EXAMPLES for t in plan.tasks)
     return (f"cached read: direct (trainer.cached): {len(plan.tasks)} tasks, "
             f"{sum(len(t.files) for t in plan.tasks)} files, {small} split(s) held in "
             f"memory, one parse function; EOS appended to {', '.join(sorted(plan.eos))}")
@@ -203,14 +204,18 @@ def cache_read(provider: str) -> str:
 # ------------------------------------------------------------------ stream ways
 
 
+def train_config(provider: str, use_cached: bool, n: int, epochs: int, args) -> StreamConfig:
+    """The stream settings every way reads with: ``n`` train examples, ``epochs`` passes."""
+    return StreamConfig(provider, "train", max_source_length=args.max_source_length,
+                        max_target_length=args.max_target_length, seed=args.seed,
+                        num_epochs=epochs, max_samples=n, use_cached=use_cached)
+
+
 def stream_batches(provider: str, use_cached: bool, n: int, epochs: int,
                    args) -> Tuple[Iterator[Dict[str, torch.Tensor]], Callable]:
     """The project's stream over ``n`` train examples; returns (batches, counters)."""
-    stream = build_stream(provider, "train", batch_size=args.batch_size,
-                          max_source_length=args.max_source_length,
-                          max_target_length=args.max_target_length, seed=args.seed,
-                          num_epochs=epochs, max_samples=n, use_cached=use_cached,
-                          report_after=10 ** 12)
+    stream = build_stream(train_config(provider, use_cached, n, epochs, args),
+                          batch_size=args.batch_size, report_after=10 ** 12)
     return iter(stream), lambda: stream.counters
 
 
@@ -409,15 +414,10 @@ def _timed(fn: Callable[[], object]) -> Tuple[object, float, float]:
 def stage_times(provider: str, use_cached: bool, n: int, epochs: int, args) -> str:
     """The stream's stages one by one (wall and CPU seconds): building the tf.data
     pipeline, starting its iterator up to the first batch, the remaining batches."""
-    lengths = {"inputs": args.max_source_length, "targets": args.max_target_length}
     way = "cached" if use_cached else "uncached"
-    stream = build_stream(provider, "train", batch_size=args.batch_size,
-                          max_source_length=args.max_source_length,
-                          max_target_length=args.max_target_length, seed=args.seed,
-                          num_epochs=epochs, max_samples=n, use_cached=use_cached)
-    ds, build_s, build_cpu = _timed(lambda: stream.batched(trainer_data.get_split(
-        provider, "train", sequence_length=lengths, seed=args.seed, num_epochs=epochs,
-        max_samples=n, use_cached=use_cached)))
+    cfg = train_config(provider, use_cached, n, epochs, args)
+    stream = build_stream(cfg, batch_size=args.batch_size)
+    ds, build_s, build_cpu = _timed(lambda: stream.batched(trainer_data.get_split(cfg)))
     iterator = ds.as_numpy_iterator()
     first, first_s, first_cpu = _timed(lambda: next(iterator))
     count, rest_s, rest_cpu = _timed(lambda: int(first["input_ids"].shape[0]) + sum(
@@ -451,9 +451,10 @@ def flat_cached_reader(names: Sequence[str], cache_dir: str, n: int, epochs: int
         ex = tf.io.parse_single_example(record, features)
         return {k: tf.concat([tf.cast(v.values, tf.int32), [1]], 0) for k, v in ex.items()}
 
-    stream = build_stream(names[0], "train", batch_size=args.batch_size,
-                          max_source_length=args.max_source_length,
-                          max_target_length=args.max_target_length)
+    stream = build_stream(StreamConfig(names[0], "train",
+                                       max_source_length=args.max_source_length,
+                                       max_target_length=args.max_target_length),
+                          batch_size=args.batch_size)
 
     def build():
         ds = tf.data.TFRecordDataset(files).map(parse, num_parallel_calls=tf.data.AUTOTUNE)

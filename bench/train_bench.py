@@ -84,7 +84,7 @@ DEFAULT_MODEL = os.path.join(ROOT, "caches", "demo-model")  # tasks.paths.DEMO_M
 DEFAULT_VOCAB = os.path.join(ROOT, "caches", "demo-vocab", "spiece.model")
 WAYS = ("stream", "pad-to-max")
 TARGET = 2.0  # stream/pad-to-max tokens/s
-LABEL_PAD = -100  # trainer.stream.LABEL_PAD (not imported: the baseline stays plain)
+from trainer.config import LABEL_PAD  # noqa: E402  (no TensorFlow: the baseline stays plain)
 # bf16 dense peak FLOP/s by a substring of torch.cuda.get_device_name().
 PEAK_FLOPS = {"H200": 989e12, "H100": 989e12, "A100": 312e12}
 # t5-base's shape (the T5 paper / HF config), random weights: --model_config t5-base.
@@ -157,26 +157,26 @@ def train_flops(config, weights: Tuple[int, int], input_lens: Sequence[int],
 
 
 def register(args) -> None:
-    """What run.py registers before a run: tasks, mixtures, vocabulary, caches, few-shot seed."""
-    import tasks  # noqa: F401  (seqio compat fix first)
-    import mixtures
-    from tasks import cache_dirs, shots, vocab
-    mixtures.register_all()
-    vocab.configure_vocabulary(args.vocab_path, args.model_path)
-    if args.cache_dir:
-        cache_dirs.register_cache_dir(args.cache_dir)
-    cache_dirs.register_cache_dirs_from_env()
-    shots.set_fewshot_seed(args.seed)
+    """What run.py sets up before a run: tasks, mixtures, vocabulary, caches, few-shot seed."""
+    from mixtures.setup import setup_registry
+    setup_registry(vocab_path=args.vocab_path, model_path=args.model_path,
+                   cache_dir=args.cache_dir, fewshot_seed=args.seed)
+
+
+def train_config(args):
+    """The stream settings run.py would use: one rank, the train split, forever."""
+    import seqio
+    from trainer.config import StreamConfig
+    return StreamConfig(args.dataset_name, "train", seqio.ShardInfo(index=0, num_shards=1),
+                        max_source_length=args.max_source_length,
+                        max_target_length=args.max_target_length, seed=args.seed,
+                        num_epochs=None)
 
 
 def dump_examples(args, path: str) -> List[dict]:
     """The first ``max_steps x batch_size`` examples the stream will read, written as JSONL."""
-    import seqio
     from trainer import data
-    ds = data.get_split(args.dataset_name, "train", seqio.ShardInfo(index=0, num_shards=1),
-                        sequence_length={"inputs": args.max_source_length,
-                                         "targets": args.max_target_length},
-                        seed=args.seed, num_epochs=None)
+    ds = data.get_split(train_config(args))
     rows = []
     for ex in ds.take(args.max_steps * args.batch_size).as_numpy_iterator():
         rows.append({"inputs": ex["inputs_pretokenized"].decode("utf-8"),
@@ -284,7 +284,6 @@ def probed(trainer_cls):
 def stream_trainer(args, output_dir: str):
     """run.py's path: the registry stream into ``StreamTrainer`` (as ``run.build_streams``)."""
     register(args)
-    import seqio
     import shutil
     from transformers import T5Tokenizer
     from trainer import inputs
@@ -295,10 +294,7 @@ def stream_trainer(args, output_dir: str):
     shutil.copyfile(args.vocab_path, os.path.join(folder, "spiece.model"))
     tokenizer = T5Tokenizer.from_pretrained(folder, extra_ids=100)  # as run.build_tokenizer
     model = build_model(args)
-    stream = inputs.build_train_stream(
-        args.dataset_name, seqio.ShardInfo(index=0, num_shards=1), batch_size=args.batch_size,
-        max_source_length=args.max_source_length, max_target_length=args.max_target_length,
-        seed=args.seed, num_epochs=None)
+    stream = inputs.build_train_stream(train_config(args), batch_size=args.batch_size)
     training_args = TrainingArguments(**training_kwargs(args, output_dir))
     return probed(StreamTrainer)(
         model=model, args=training_args, train_dataset=stream, processing_class=tokenizer,

@@ -38,7 +38,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before anything imports Te
 
 import argparse
 import contextlib
-import copy
 import dataclasses
 import difflib
 import io
@@ -51,14 +50,15 @@ import tempfile
 import time
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from tasks import _compat  # noqa: F401
-from tasks import cache_dirs, lookup, paths, sources, vocab
+from common.errors import UserError, one_line
+from common import seqio_compat  # before seqio: the import fix
+from tasks import cache_dirs, lookup, paths, sources
 
 DEFAULT_CACHE_DIR = str(paths.CACHES_DIR / "seqio")
 DEFAULT_MIN_SHARDS = 64  # seqio's default: room for per-rank sharding and file shuffling
 
 
-class BuildError(RuntimeError):
+class CacheBuildError(UserError, RuntimeError):
     """seqio's job finished but its output is not a complete cache."""
 
 
@@ -122,7 +122,7 @@ def _seqio_flags(min_shards: int, tfds_data_dir: Optional[str]) -> Iterator[None
     FLAGS = flags.FLAGS
     if not FLAGS.is_parsed():
         FLAGS.mark_as_parsed()
-    saved = (FLAGS.min_shards, FLAGS.tfds_data_dir, seqio.utils._TFDS_DATA_DIR_OVERRIDE)
+    saved = (FLAGS.min_shards, FLAGS.tfds_data_dir, seqio_compat.tfds_data_dir_override())
     FLAGS.min_shards, FLAGS.tfds_data_dir = min_shards, tfds_data_dir
     try:
         yield
@@ -140,11 +140,7 @@ def _only_splits(task, splits: Sequence[str]) -> Iterator[None]:
     if list(task.splits) == list(splits):
         yield
         return
-    source = copy.copy(task.source)
-    mapping = source._splits if isinstance(source._splits, dict) else {}  # noqa: SLF001
-    source._splits = {s: mapping.get(s, s) for s in splits}  # noqa: SLF001
-    view = copy.copy(task)
-    view._source = source  # noqa: SLF001
+    view = seqio_compat.task_with_splits(task, splits)
     seqio.TaskRegistry.remove(task.name)
     seqio.TaskRegistry.add_provider(task.name, view)
     try:
@@ -171,17 +167,17 @@ def run_seqio_job(task, splits: Sequence[str], out_root: str, *, manifest: dict,
                 modules_to_import=list(modules_to_import), ignore_other_caches=True,
                 completed_file_contents=json.dumps(manifest, indent=2, sort_keys=True))
     if len(out) != 1:
-        raise BuildError(f"seqio's cache job did not select task {task.name}")
+        raise CacheBuildError(f"seqio's cache job did not select task {task.name}")
     return out[0]
 
 
 def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> dict:
-    """Checks a built task folder; returns split -> examples or raises BuildError."""
+    """Checks a built task folder; returns split -> examples or raises CacheBuildError."""
     import seqio
 
     name = name or os.path.basename(task_dir)
     if not os.path.isfile(os.path.join(task_dir, cache_dirs.COMPLETED)):
-        raise BuildError(f"{name}: seqio's job ended without writing COMPLETED")
+        raise CacheBuildError(f"{name}: seqio's job ended without writing COMPLETED")
     examples = {}
     for split in splits:
         try:
@@ -190,16 +186,16 @@ def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> d
             with open(seqio.get_cached_stats_path(task_dir, split)) as f:
                 stats = json.load(f)
         except (OSError, ValueError) as e:
-            raise BuildError(f"{name}: split {split!r} has no readable info/stats ({e})")
+            raise CacheBuildError(f"{name}: split {split!r} has no readable info/stats ({e})")
         shards = info.get("num_shards")
         if not shards or not stats.get("examples"):
-            raise BuildError(f"{name}: split {split!r} produced no examples; leave it out "
+            raise CacheBuildError(f"{name}: split {split!r} produced no examples; leave it out "
                              "with --splits")
         prefix = seqio.get_cached_tfrecord_prefix(task_dir, split)
         missing = [i for i in range(shards)
                    if not os.path.isfile(f"{prefix}-{i:05d}-of-{shards:05d}")]
         if missing:
-            raise BuildError(f"{name}: split {split!r} lacks {len(missing)} of its "
+            raise CacheBuildError(f"{name}: split {split!r} lacks {len(missing)} of its "
                              f"{shards} shards")
         examples[split] = int(stats["examples"])
     return examples
@@ -259,11 +255,6 @@ def build_task_cache(name: str, cache_dir: str, *, splits: Optional[Sequence[str
     return TaskResult(name, "cached", wanted, sum(examples.values()), time.time() - start)
 
 
-def _one_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[0] if text else ''}"
-
-
 def _build_safely(name: str, cache_dir: str, debug: bool, kwargs: dict) -> TaskResult:
     start = time.time()
     try:
@@ -271,7 +262,7 @@ def _build_safely(name: str, cache_dir: str, debug: bool, kwargs: dict) -> TaskR
     except Exception as e:  # one task's failure must not stop the others
         if debug:
             raise
-        return TaskResult(name, "failed", seconds=time.time() - start, message=_one_line(e))
+        return TaskResult(name, "failed", seconds=time.time() - start, message=f"{type(e).__name__}: {one_line(e)}")
 
 
 _NOISY_LOGGERS = ("", "apache_beam", "absl", "tensorflow")
@@ -300,12 +291,10 @@ def setup_registry(task_modules: Optional[str] = None, tfds_data_dir: Optional[s
                    model_name_or_path: Optional[str] = None) -> str:
     """Registers built-in and user tasks, points sources and vocabulary; returns the
     TFDS data dir in force."""
-    import mixtures
-    lookup.load_task_modules(task_modules)
-    mixtures.register_all()
-    if tfds_data_dir:
-        sources.set_tfds_data_dir(tfds_data_dir)
-    vocab.configure_vocabulary(vocab_path, model_name_or_path)
+    from mixtures.setup import setup_registry
+    # Caches are built from the sources: existing caches are not registered for reading.
+    setup_registry(task_modules=task_modules, tfds_data_dir=tfds_data_dir,
+                   vocab_path=vocab_path, model_path=model_name_or_path, env_cache_dirs=False)
     return sources.get_tfds_data_dir()
 
 
@@ -396,15 +385,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Command-line entry point; returns the exit code."""
     args, beam_args = parse_args(argv)
     import seqio
-    saved_override = seqio.utils._TFDS_DATA_DIR_OVERRIDE
+    saved_override = seqio_compat.tfds_data_dir_override()
     saved_logs = None if args.debug else _quiet_logs()
     try:
         return _run(args, beam_args)
-    except (lookup.UnknownNameError, lookup.TaskModuleError, vocab.VocabularyError,
-            sources.MissingDatasetError) as e:
+    except UserError as e:
         if args.debug:
             raise
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: unfinished tasks were left uncached (a partial cache is never "

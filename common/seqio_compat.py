@@ -1,10 +1,11 @@
-"""The one place that makes ``import seqio`` work with the pinned libraries and no JAX.
+"""The one place that touches seqio 0.0.8's internals, its import fix included.
 
 Importing this module is cheap (no TensorFlow): it installs an import hook, and the
 fixes below run the first time anything imports ``seqio`` (or at once, when seqio is
-already imported). Every package that reads seqio imports this module first; ``tasks``
-and ``trainer`` do so in their ``__init__``. Each fix names the library version it is
-for, so it can be dropped when the pin moves.
+already imported). ``tasks`` and ``trainer`` import it in their ``__init__``. Below the
+fixes, small functions wrap every private seqio attribute the project reads (cache
+step, cached source, post-cache steps, shuffle buffer, sample function, memoised cache
+lookups), so a seqio upgrade is checked here alone. Each names the version it is for.
 
 1. seqio 0.0.8 on Python >= 3.11: ``seqio.dataset_providers.ContinuousFeature`` is a
    dataclass whose field default is a ``PassThroughVocabulary`` instance. Python 3.11's
@@ -101,3 +102,104 @@ def install() -> None:
 
 
 install()
+
+
+# ---------------------------------------------------------------------------
+# seqio 0.0.8 internals, one function each (seqio is imported on first call).
+# ---------------------------------------------------------------------------
+
+def _seqio():
+    import seqio  # the hook above applies the fix first
+    return seqio
+
+
+def cache_step_index(task) -> int:
+    """Index of the task's cache placeholder among its preprocessors (-1: none)."""
+    return task._cache_step_idx if task.supports_caching else -1  # noqa: SLF001
+
+
+def cache_placeholder(task):
+    """The task's ``CacheDatasetPlaceholder`` step (holds the file shuffle buffer)."""
+    return task.preprocessors[task._cache_step_idx]  # noqa: SLF001
+
+
+def post_cache_steps(task) -> list:
+    """The preprocessors that run after the cache (all of them for an uncached task)."""
+    return list(task.preprocessors[cache_step_index(task) + 1:])
+
+
+def has_cache(task, split: str) -> bool:
+    """Whether ``task`` has a completed seqio cache (``COMPLETED``) holding ``split``.
+
+    The one cache check: seqio finds the folder in its global cache dirs.
+    """
+    if not task.supports_caching:
+        return False
+    cache_dir = task.cache_dir  # None when no global cache dir has a completed one
+    if not cache_dir:
+        return False
+    import tensorflow as tf
+    return tf.io.gfile.exists(_seqio().utils.get_cached_info_path(cache_dir, split))
+
+
+def forget_cache_lookup(task) -> None:
+    """Drops seqio's memoised cache folder and stats of ``task`` (no public reset)."""
+    task._cache_dir = None  # noqa: SLF001
+    task._stats = {}  # noqa: SLF001
+
+
+def cached_source(task, split: str):
+    """seqio's source over the task's cache files of ``split``, listing them sorted.
+
+    seqio lists cache files with glob, in the file system's order; sorted, a cache
+    reads the same wherever it is copied.
+    """
+    source = task._get_cached_source(  # noqa: SLF001
+        split, cache_placeholder(task).file_shuffle_buffer_size)
+    listed = source.list_shards
+    source.list_shards = lambda split_name: sorted(listed(split_name))
+    return source
+
+
+def run_steps(task, ds, steps, sequence_length):
+    """Runs preprocessors ``steps`` of ``task`` on ``ds`` as seqio does."""
+    return task._preprocess_dataset(ds, steps, sequence_length=sequence_length)  # noqa: SLF001
+
+
+def validate_features(task, ds):
+    """seqio's check that ``ds`` has the task's output features with their dtypes."""
+    return task._validate_preprocessing(ds)  # noqa: SLF001
+
+
+def shuffle_buffer_size(task) -> int:
+    """The task's shuffle buffer; a one-line error when the task forbids shuffling."""
+    buffer_size = task._shuffle_buffer_size  # noqa: SLF001
+    if buffer_size is None:
+        raise ValueError(f"task {task.name} forbids shuffling (shuffle_buffer_size=None); "
+                         "pass shuffle=False")
+    return buffer_size
+
+
+def sample_fn(mixture):
+    """The mixture's sample function (``tf.data.Dataset.sample_from_datasets`` default)."""
+    import tensorflow as tf
+    return getattr(mixture, "_sample_fn", tf.data.Dataset.sample_from_datasets)
+
+
+def task_with_splits(task, splits):
+    """A shallow copy of a TFDS-backed ``task`` whose source offers only ``splits``.
+
+    Each kept split maps to the TFDS split it already mapped to (or to itself).
+    """
+    import copy
+    source = copy.copy(task.source)
+    mapping = source._splits if isinstance(source._splits, dict) else {}  # noqa: SLF001
+    source._splits = {s: mapping.get(s, s) for s in splits}  # noqa: SLF001
+    view = copy.copy(task)
+    view._source = source  # noqa: SLF001
+    return view
+
+
+def tfds_data_dir_override():
+    """seqio's process-wide TFDS data dir override (None: TFDS's own default)."""
+    return _seqio().utils._TFDS_DATA_DIR_OVERRIDE  # noqa: SLF001

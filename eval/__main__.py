@@ -22,16 +22,19 @@ import os
 import sys
 from typing import List, Optional
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
 from tasks import lookup
 
-from eval import predict, report, runtime, score
+from common.errors import cli_main
+from eval import report, runtime, score
 
-def register(task_modules: Optional[str]) -> None:
-    """Every built-in task and mixture, then the user's modules (and their mixtures)."""
-    import mixtures
-    lookup.load_task_modules(task_modules)
-    mixtures.register_all()
+def register(args) -> None:
+    """The one registry set-up (``mixtures.setup.setup_registry``) from the parsed flags."""
+    from mixtures.setup import setup_registry
+    setup_registry(task_modules=args.task_modules,
+                   tfds_data_dir=getattr(args, "tfds_data_dir", None),
+                   vocab_path=getattr(args, "vocab_path", None),
+                   model_path=getattr(args, "model_name_or_path", None),
+                   fewshot_seed=getattr(args, "seed", None))
 
 
 def default_output_dir(model_name_or_path: str, dataset_name: str) -> str:
@@ -48,14 +51,8 @@ def cmd_score(argv: List[str]) -> int:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     args = parser.parse_args(argv)
     runtime.quiet_logs()
-    try:
-        register(args.task_modules)
-        results = score.score_dir(args.pred_dir)
-    except (score.ScoreError, lookup.TaskModuleError, ValueError) as e:
-        if args.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    register(args)
+    results = score.score_dir(args.pred_dir)
     for name, metrics in results.items():
         shown = ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} –" for k, v in metrics.items())
         print(f"{name}: {shown}")
@@ -65,9 +62,8 @@ def cmd_score(argv: List[str]) -> int:
 
 
 def run_table(args) -> int:
-    rank = runtime.init_distributed()
-    register(args.task_modules)
-    runtime.configure(args)
+    runtime.init_distributed()
+    register(args)
     names = [n.strip() for n in args.dataset_name.split(",") if n.strip()]
     for name in names:
         lookup.get_provider(name)  # one-line error for a bad name
@@ -77,8 +73,8 @@ def run_table(args) -> int:
     out_dir = args.output_dir or default_output_dir(args.model_name_or_path, args.dataset_name)
     model = runtime.load_model(args.model_name_or_path, args.dtype)
     title = f"{os.path.basename(os.path.normpath(args.model_name_or_path))} on {args.dataset_name}"
-    report.evaluate_shots(model, names, shots, out_dir, split=args.split, templates=templates,
-                          max_samples=args.max_eval_samples, title=title,
+    report.evaluate_shots(model, runtime.stream_config(args, names, args.split), shots, out_dir,
+                          templates=templates, title=title,
                           meta=dict(model=args.model_name_or_path, dataset_name=args.dataset_name),
                           **runtime.predict_kwargs(args))
     runtime.finish_distributed()
@@ -86,7 +82,12 @@ def run_table(args) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """``python -m eval``: one-line errors (exit 2), tracebacks with ``--debug``."""
+    return cli_main(run, argv, extra_user_errors=(FileNotFoundError, ValueError))
+
+
+def run(argv: List[str]) -> int:
+    """``score PRED_DIR``, or predict and report the shot table."""
     if argv and argv[0] == "score":
         return cmd_score(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n")[0],
@@ -102,14 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--task_modules", help="comma-separated modules or .py files to import")
     args = parser.parse_args(argv)
     runtime.quiet_logs()
-    try:
-        return run_table(args)
-    except (lookup.UnknownNameError, lookup.TaskModuleError, predict.PredictError,
-            score.ScoreError, FileNotFoundError, ValueError) as e:
-        if args.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return run_table(args)
 
 
 if __name__ == "__main__":

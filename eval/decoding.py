@@ -19,24 +19,12 @@ run dummy chunks to make up the difference; generation passes ``synced_gpus=True
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 import torch
 
-LABEL_PAD = -100
-
-
-def truncate_ids(ids: Sequence[int], limit: Optional[int], eos_id: int) -> List[int]:
-    """First ``limit`` ids, keeping a final EOS last (as the training stream truncates).
-
-    ``[5, 6, 7, 8, 1]`` with limit 3 and EOS 1 -> ``[5, 6, 1]``; no EOS -> ``[5, 6, 7]``.
-    """
-    ids = [int(i) for i in ids]
-    if not limit or len(ids) <= limit:
-        return ids
-    if ids and ids[-1] == eos_id:
-        return ids[:limit - 1] + [eos_id]
-    return ids[:limit]
+from trainer.parallel import ranks
+from trainer.config import LABEL_PAD
 
 
 def pad_batch(seqs: Sequence[Sequence[int]], pad_value: int, device=None):
@@ -60,10 +48,7 @@ def model_device(model) -> torch.device:
 
 def agree_max(value: int, device) -> int:
     """The largest ``value`` over all ranks (one all-reduce; every rank must call it)."""
-    import torch.distributed as dist
-    tensor = torch.tensor([int(value)], dtype=torch.long, device=device)
-    dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
-    return int(tensor.item())
+    return ranks.max_over_ranks(value, device)
 
 
 @torch.inference_mode()
@@ -154,8 +139,7 @@ def score_options(model, inputs: Sequence[Sequence[int]],
 
 def needs_lockstep(model) -> bool:
     """True when ``model``'s parameters are sharded over ranks (ZeRO-3 or FSDP)."""
-    import torch.distributed as dist
-    if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):
+    if not ranks.is_distributed():
         return False
     if any(hasattr(p, "ds_id") for p in model.parameters()):  # DeepSpeed ZeRO-3
         return True

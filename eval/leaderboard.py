@@ -24,7 +24,7 @@ import collections
 import dataclasses
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
+from common.errors import UserError
 
 import seqio
 
@@ -35,7 +35,7 @@ from eval.score import example_from_record
 INVALID_LABEL = 0
 
 
-class LeaderboardError(ValueError):
+class LeaderboardError(UserError, ValueError):
     """Predictions that cannot be turned into leaderboard files (one line)."""
 
 

@@ -1,9 +1,9 @@
 """Predicting the eval split of tasks into files: ``predictions/<task>.jsonl``.
 
-``predict_to_files(model, tokenizer, provider_name, out_dir)`` runs the model over the
-eval split of every task of ``provider_name`` (a task, a mixture — its tasks that have
-metric functions — or a list of names / ``seqio.Task`` objects) and writes one JSON line
-per example, in the split's order::
+``predict_to_files(model, tokenizer, cfg, out_dir)`` runs the model over the eval split
+of every task of ``cfg.provider`` (``cfg`` a ``trainer.config.StreamConfig``; the
+provider a task, a mixture — its tasks that have metric functions — or a list of names /
+``seqio.Task`` objects) and writes one JSON line per example, in the split's order::
 
     {"idx": 3, "inputs": "...", "target": "no", "prediction": "yes",
      "options": ["no", "yes"], "scores": [-2.31, -0.18],      # ranked tasks only
@@ -20,7 +20,7 @@ most likely, ``eval.decoding.score_options``). ``auto`` ranks tasks whose exampl
 ``options`` (FLAN-style classification templates) and generates otherwise;
 ``task_methods={"rte_type_0": "generate"}`` overrides per task.
 
-**Data.** Examples come from ``trainer.data.get_split`` (read once, in order; a task's
+**Data.** Examples come from ``trainer.data.get_split(cfg)`` (read once, in order; a task's
 seqio cache is used when it has one). Inputs longer than ``max_source_length`` keep
 their first tokens and EOS, exactly as in training. Batches are formed after sorting by
 input length (less padding), and results are put back in the split's order.
@@ -39,18 +39,20 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
 from tasks import prompts
 
 import numpy as np
 import seqio
 import tensorflow as tf
 
+from common.errors import UserError, one_line
 from eval import decoding
 from trainer import data
+from trainer.config import StreamConfig
+from trainer.parallel import ranks
+from trainer.stream import truncate_ids
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,12 @@ METHODS = ("auto", "generate", "rank")
 TEXT_KEYS = ("inputs", "targets", "inputs_pretokenized", "targets_pretokenized", "options")
 
 
-class PredictError(ValueError):
+# Limits when the StreamConfig gives none: input truncation, generated tokens.
+DEFAULT_SOURCE_LENGTH = 512
+DEFAULT_TARGET_LENGTH = 128
+
+
+class PredictError(UserError, ValueError):
     """A prediction request that cannot be carried out (one line, with the fix)."""
 
 
@@ -178,23 +185,19 @@ def make_record(ex: Mapping, prediction: str, options: Optional[Sequence[str]] =
     return record
 
 
-def read_examples(task: seqio.Task, split: str, shard: Optional[seqio.ShardInfo], *,
-                  max_source_length: int, max_target_length: int,
-                  max_samples: Optional[int], use_cached: Optional[bool]):
-    """``(examples, feature names)``: this rank's examples of ``split``, in order, as numpy
-    dicts, and the features every example has (known even when the shard is empty)."""
-    ds = data.get_split(task, split, shard,
-                        sequence_length={"inputs": max_source_length, "targets": max_target_length},
-                        shuffle=False, num_epochs=1, max_samples=max_samples,
-                        use_cached=use_cached)
+def read_examples(task: seqio.Task, cfg: StreamConfig):
+    """``(examples, feature names)``: this rank's examples of ``task``'s ``cfg.split``, in
+    order, as numpy dicts, and the features every example has (known even when the
+    shard is empty). ``cfg`` says the shard, lengths, ``max_samples`` and cache use."""
+    cfg = cfg.replace(provider=task, num_epochs=1, shuffle=False)
+    ds = data.get_split(cfg)
     try:
         return list(ds.as_numpy_iterator()), set(ds.element_spec)
     except tf.errors.InvalidArgumentError as e:  # a preprocessor's tf assertion
-        found = re.search(r"assertion failed: \[([^\]]+)\]", e.message or "")
-        message = found.group(1) if found else (e.message or "").splitlines()[0]
+        message = one_line(e.message or "")
         if not message.startswith(task.name):
             message = f"{task.name}: {message}"
-        raise PredictError(f"{message} ({split} split)") from None
+        raise PredictError(f"{message} ({cfg.split} split)") from None
 
 
 def choose_method(task: seqio.Task, features: Iterable[str], method: str,
@@ -238,7 +241,7 @@ def predict_examples(model, task: seqio.Task, examples: Sequence[Mapping], codec
                      length_normalize: bool = False, lockstep: bool = False,
                      progress=None) -> List[dict]:
     """The file records of ``examples`` (in their order), predicted with ``method``."""
-    inputs = [decoding.truncate_ids(ex["inputs"], max_source_length, codec.eos_id)
+    inputs = [truncate_ids(ex["inputs"], max_source_length, codec.eos_id)
               for ex in examples]
     cut = sum(len(x) < len(ex["inputs"]) for x, ex in zip(inputs, examples))
     if cut:
@@ -305,32 +308,18 @@ def merge_shards(shards: Sequence[Sequence[dict]], by_idx: bool = True) -> List[
     return merged
 
 
-def _dist():
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        return dist
-    return None
-
-
-def current_rank() -> int:
-    """This process's torch.distributed rank (0 when not distributed)."""
-    dist = _dist()
-    return dist.get_rank() if dist is not None else 0
-
-
 def default_shard() -> Optional[seqio.ShardInfo]:
     """``ShardInfo(rank, world)`` under torch.distributed with several ranks, else None."""
-    dist = _dist()
-    if dist is None or dist.get_world_size() == 1:
+    if not ranks.is_distributed():
         return None
-    return seqio.ShardInfo(index=dist.get_rank(), num_shards=dist.get_world_size())
+    return seqio.ShardInfo(index=ranks.rank(), num_shards=ranks.world_size())
 
 
 def gather_records(records: List[dict], shard: Optional[seqio.ShardInfo]):
     """On rank 0: the records of every shard, by shard index; elsewhere None."""
-    dist = _dist()
-    if dist is None or dist.get_world_size() == 1:
+    if not ranks.is_distributed():
         return [records]
+    import torch.distributed as dist
     gathered = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
     dist.gather_object((shard.index if shard else 0, records), gathered, dst=0)
     if dist.get_rank() != 0:
@@ -357,33 +346,30 @@ def write_jsonl(path: str, records: Iterable[dict]) -> None:
 
 # -- the API ----------------------------------------------------------------------------
 
-def predict_to_files(model, tokenizer, provider_name: Union[str, seqio.Task, Sequence],
-                     out_dir: str, *, split: str = "validation", batch_size: int = 32,
-                     max_source_length: int = 512, max_target_length: int = 128,
-                     method: str = "auto", task_methods: Optional[Mapping[str, str]] = None,
-                     num_beams: int = 1, max_samples: Optional[int] = None,
-                     shard: Optional[seqio.ShardInfo] = None, use_cached: Optional[bool] = None,
+def predict_to_files(model, tokenizer, cfg: StreamConfig, out_dir: str, *,
+                     batch_size: int = 32, method: str = "auto",
+                     task_methods: Optional[Mapping[str, str]] = None, num_beams: int = 1,
                      option_batch_size: int = 256, length_normalize: bool = False,
                      lockstep: Optional[bool] = None,
                      show_progress: bool = True) -> Dict[str, str]:
-    """Predicts every eval task of ``provider_name`` into ``out_dir/predictions/<task>.jsonl``.
+    """Predicts every eval task of ``cfg.provider`` into ``out_dir/predictions/<task>.jsonl``.
 
     Args:
       model: an HF encoder-decoder (e.g. ``T5ForConditionalGeneration``), the whole
         model on every rank, or sharded by ZeRO-3 / FSDP (then ranks run in lockstep).
       tokenizer: an HF tokenizer, or None (recommended) for each task's own seqio
         vocabulary, which encoded its targets.
-      provider_name: a task or mixture name, a ``seqio.Task``, or a list of them.
+      cfg: what to read (``trainer.config.StreamConfig``): ``provider`` is a task or
+        mixture name, a ``seqio.Task``, or a list of them; ``split`` is read once, in
+        order; ``max_source_length`` truncates inputs (default 512) and
+        ``max_target_length`` caps generated tokens (default 128); ``max_samples`` is
+        per task (over all ranks); ``shard`` defaults to ``ShardInfo(rank, world)``
+        under torch.distributed (pass the data-parallel rank/size under tensor
+        parallelism); ``use_cached`` as in ``trainer.data``.
       out_dir: the run's folder (files go to its ``predictions/``).
-      split: the split to predict, read once, in order.
       batch_size: examples per forward pass (per rank).
-      max_source_length / max_target_length: input truncation / generated tokens.
       method / task_methods: ``auto``, ``generate`` or ``rank``; per-task overrides.
       num_beams: 1 for greedy decoding, more for beam search.
-      max_samples: at most this many examples per task (over all ranks).
-      shard: this rank's shard; default ``ShardInfo(rank, world)`` under
-        torch.distributed (pass the data-parallel rank/size under tensor parallelism).
-      use_cached: as ``trainer.data.get_split`` (None: a task's cache when it has one).
       option_batch_size: most option rows per decoder pass when ranking.
       length_normalize: rank by mean instead of summed token log-probability.
       lockstep: keep ranks' forward passes in step; default: when the model is sharded.
@@ -395,44 +381,42 @@ def predict_to_files(model, tokenizer, provider_name: Union[str, seqio.Task, Seq
     from tqdm.auto import tqdm
     if method not in METHODS:
         raise PredictError(f"unknown prediction method {method!r}; use one of {', '.join(METHODS)}")
-    shard = shard if shard is not None else default_shard()
-    dist = _dist()
-    if shard is not None and shard.num_shards > 1 and dist is None:
+    cfg = cfg.replace(max_source_length=cfg.max_source_length or DEFAULT_SOURCE_LENGTH,
+                      max_target_length=cfg.max_target_length or DEFAULT_TARGET_LENGTH,
+                      shard=cfg.shard if cfg.shard is not None else default_shard())
+    shard, split = cfg.shard, cfg.split
+    if shard is not None and shard.num_shards > 1 and not ranks.is_distributed():
         raise PredictError(f"shard {shard.index}/{shard.num_shards} needs torch.distributed "
                            "to gather the shards; initialise the process group first")
-    rank = dist.get_rank() if dist is not None else 0
+    rank = ranks.rank()
     lockstep = decoding.needs_lockstep(model) if lockstep is None else bool(lockstep)
-    task_list = eval_tasks(provider_name, split)
+    task_list = eval_tasks(cfg.provider, split)
     was_training = model.training
     model.eval()
     paths: Dict[str, str] = {}
     try:
         for n, task in enumerate(task_list, 1):
-            examples, features = read_examples(
-                task, split, shard, max_source_length=max_source_length,
-                max_target_length=max_target_length, max_samples=max_samples,
-                use_cached=use_cached)
+            examples, features = read_examples(task, cfg)
             chosen = choose_method(task, features, method, task_methods)
             codec = TextCodec(task.output_features["targets"].vocabulary, tokenizer)
             with tqdm(total=len(examples), desc=f"[{n}/{len(task_list)}] {task.name} ({chosen})",
                       unit="ex", leave=False, disable=not show_progress or rank != 0) as bar:
                 records = predict_examples(
                     model, task, examples, codec, method=chosen, batch_size=batch_size,
-                    max_source_length=max_source_length, max_target_length=max_target_length,
-                    num_beams=num_beams, option_batch_size=option_batch_size,
+                    max_source_length=cfg.max_source_length,
+                    max_target_length=cfg.max_target_length, num_beams=num_beams, option_batch_size=option_batch_size,
                     length_normalize=length_normalize, lockstep=lockstep, progress=bar)
             shards = gather_records(records, shard)
             path = predictions_path(out_dir, task.name)
             if shards is not None:
-                cached = data.choose_cache(task, [task], split, use_cached)
+                cached = data.choose_cache(task, [task], split, cfg.use_cached)
                 write_jsonl(path, merge_shards(shards, by_idx=not cached))
                 logger.debug("%s: %d predictions (%s) -> %s", task.name,
                             sum(len(s) for s in shards), chosen, path)
             paths[task.name] = path
     finally:
         model.train(was_training)
-    if dist is not None:
-        dist.barrier()
+    ranks.barrier()
     if rank == 0:
         logger.info("%d task(s) predicted into %s", len(paths), predictions_dir(out_dir))
     return paths

@@ -21,13 +21,13 @@ import math
 import os
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
 from tasks import prompts
 from tasks.names import Shot, shot_name
 
 import seqio
 
 from eval import predict
+from trainer.parallel import ranks
 
 AVERAGE_ROW = "average"
 
@@ -202,30 +202,32 @@ def write_report(results: Mapping, out_dir: str, title: str = "") -> str:
     return table
 
 
-def evaluate_shots(model, provider_names: Sequence[str], shots: Sequence[Shot], out_dir: str, *,
-                   split: str = "validation", templates: Optional[Sequence[int]] = None,
-                   max_samples: Optional[int] = None, title: str = "",
+def evaluate_shots(model, cfg, shots: Sequence[Shot], out_dir: str, *,
+                   templates: Optional[Sequence[int]] = None, title: str = "",
                    meta: Optional[Mapping] = None, **predict_kwargs) -> Optional[dict]:
-    """Predicts every scored template of ``provider_names`` in each shot setting, scores, reports.
+    """Predicts every scored template of ``cfg.provider`` in each shot setting, scores, reports.
 
+    ``cfg`` is a ``trainer.config.StreamConfig`` whose provider is a list of task or
+    mixture names (its split, lengths, shard and ``max_samples`` apply to every task).
     Every rank predicts its shard (``predict.predict_to_files``; ``predict_kwargs`` go
-    there: ``batch_size``, ``max_source_length``, ``method``, ``shard`` ...). Rank 0
+    there: ``batch_size``, ``method``, ``num_beams`` ...). Rank 0
     scores the files (``OUT/metrics.json``), writes ``results.json`` / ``results.md`` /
     ``shots.png`` (``meta`` is added to ``results.json``), prints the table and returns
     the results; the other ranks return None.
     """
     from eval import score
+    provider_names, split = list(cfg.provider), cfg.split
     task_names = shot_tasks(provider_names, shots, split, templates)
     if not task_names:
         raise ValueError(f"{', '.join(provider_names)}: no task with metrics for shots "
                          f"{', '.join(s.label for s in shots)} on split {split!r}")
-    predict.predict_to_files(model, None, task_names, out_dir, split=split,
-                             max_samples=max_samples, **predict_kwargs)
-    if predict.current_rank() != 0:
+    predict.predict_to_files(model, None, cfg.replace(provider=task_names), out_dir,
+                             **predict_kwargs)
+    if ranks.rank() != 0:
         return None
     metrics = score.score_dir(out_dir, only=task_names)
     results = build_results(metrics, shots)
-    results.update(dict(meta or {}), split=split, max_eval_samples=max_samples)
+    results.update(dict(meta or {}), split=split, max_eval_samples=cfg.max_samples)
     table = write_report(results, out_dir, title=title)
     print(table, flush=True)
     print(f"results: {', '.join(os.path.join(out_dir, n) for n in (RESULTS_JSON, RESULTS_MD, CHART))}",

@@ -91,20 +91,17 @@ def load_model(model_name_or_path: str, dtype: str = "float32", device: Optional
     return model.to(device).eval()
 
 
-def configure(args) -> None:
-    """Vocabulary, TFDS data dir and few-shot seed from the parsed flags."""
-    from tasks import shots, sources, vocab
-    vocab.configure_vocabulary(args.vocab_path, args.model_name_or_path)
-    if args.tfds_data_dir:
-        sources.set_tfds_data_dir(args.tfds_data_dir)
-    shots.set_fewshot_seed(args.seed)
+def stream_config(args, provider=None, split: str = "validation"):
+    """The ``StreamConfig`` the flags give (lengths, ``--max_eval_samples``)."""
+    from trainer.config import StreamConfig
+    return StreamConfig(provider, split, max_source_length=args.max_source_length,
+                        max_target_length=args.max_target_length,
+                        max_samples=getattr(args, "max_eval_samples", None))
 
 
 def predict_kwargs(args) -> dict:
-    """``predict_to_files`` keyword arguments from the parsed flags."""
-    return dict(batch_size=args.per_device_eval_batch_size,
-                max_source_length=args.max_source_length,
-                max_target_length=args.max_target_length, num_beams=args.num_beams,
+    """``predict_to_files`` decoding keyword arguments from the parsed flags."""
+    return dict(batch_size=args.per_device_eval_batch_size, num_beams=args.num_beams,
                 method=args.method, task_methods=parse_task_methods(args.task_method),
                 length_normalize=args.length_normalize, show_progress=not args.no_progress)
 

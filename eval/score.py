@@ -24,7 +24,7 @@ import math
 import os
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
+from common.errors import UserError
 
 import numpy as np
 import seqio
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 METRICS_FILE = "metrics.json"
 
 
-class ScoreError(ValueError):
+class ScoreError(UserError, ValueError):
     """A prediction file that cannot be scored (one line naming the file)."""
 
 

@@ -28,16 +28,16 @@ import sys
 import zipfile
 from typing import Dict, List, Optional, Sequence
 
-import tasks  # noqa: F401  (seqio compat fix before seqio)
-import tasks.flan  # noqa: F401  (registers the FLAN-style tasks)
-import tasks.superglue  # noqa: F401  (registers the T5-style tasks)
 from tasks import prompts
 from tasks.names import Shot, shot_name
 
 import seqio
 
+from common.errors import cli_main
 from eval import leaderboard, official, predict, runtime
 from eval.score import load_predictions
+from trainer.config import StreamConfig
+from trainer.parallel import ranks
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +68,14 @@ def _task_name(task) -> str:
 
 
 def predict_split(model, boards: Sequence[leaderboard.BoardTask], style: str, template: int,
-                  split: str, out_dir: str, **kwargs) -> Dict[str, str]:
-    """Predicts ``split`` of each board task; ``{file: predictions path}``."""
+                  cfg: StreamConfig, out_dir: str, **kwargs) -> Dict[str, str]:
+    """Predicts ``cfg.split`` of each board task; ``{file: predictions path}``."""
     chosen = {b.file: board_task(b, style, template) for b in boards}
     # FLAN predictions are joined to the source by position: read the source, not a cache.
-    use_cached = False if style == "flan" else None
-    paths = predict.predict_to_files(model, None, list(chosen.values()),
-                                     os.path.join(out_dir, split), split=split,
-                                     use_cached=use_cached, **kwargs)
+    cfg = cfg.replace(provider=list(chosen.values()),
+                      use_cached=False if style == "flan" else cfg.use_cached)
+    paths = predict.predict_to_files(model, None, cfg, os.path.join(out_dir, cfg.split),
+                                     **kwargs)
     return {file: paths[_task_name(task)] for file, task in chosen.items()}
 
 
@@ -134,26 +134,30 @@ def dev_table(result: dict) -> str:
     return "\n".join(rows)
 
 
-def run(model, out_dir: str, *, style: str = "t5", template: int = 0,
-        splits: Sequence[str] = SPLITS, **predict_kwargs) -> dict:
-    """Predicts, exports (test) and scores (validation); returns what rank 0 reported."""
+def run(model, out_dir: str, cfg: Optional[StreamConfig] = None, *, style: str = "t5",
+        template: int = 0, splits: Sequence[str] = SPLITS, **predict_kwargs) -> dict:
+    """Predicts, exports (test) and scores (validation); returns what rank 0 reported.
+
+    ``cfg`` gives the lengths, shard and cache use (its provider and split are set here).
+    """
+    cfg = cfg or StreamConfig(None)
     if style not in STYLES:
         raise ValueError(f"--style {style!r}: use one of {', '.join(STYLES)}")
     unknown = [s for s in splits if s not in SPLITS]
     if unknown:
         raise ValueError(f"--splits: unknown split {unknown[0]!r}; use test and/or validation")
-    rank = predict.current_rank()
+    rank = ranks.rank()
     os.makedirs(out_dir, exist_ok=True)
     report: dict = {"style": style, "template": template if style == "flan" else None}
     if "test" in splits:
-        paths = predict_split(model, leaderboard.TASKS, style, template, "test", out_dir,
-                              **predict_kwargs)
+        paths = predict_split(model, leaderboard.TASKS, style, template,
+                              cfg.replace(split="test"), out_dir, **predict_kwargs)
         if rank == 0:
             report["test"] = export_test(paths, style, out_dir)
     if "validation" in splits:
         boards = [b for b in leaderboard.TASKS if b.dev]
-        paths = predict_split(model, boards, style, template, "validation", out_dir,
-                              **predict_kwargs)
+        paths = predict_split(model, boards, style, template,
+                              cfg.replace(split="validation"), out_dir, **predict_kwargs)
         if rank == 0:
             report["validation"] = score_dev(paths, style)
             with open(os.path.join(out_dir, DEV_FILE), "w", encoding="utf-8") as f:
@@ -163,7 +167,8 @@ def run(model, out_dir: str, *, style: str = "t5", template: int = 0,
     return report
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def run_cli(argv: List[str]) -> int:
+    """Parses the flags, predicts, exports and scores (rank 0 prints)."""
     parser = argparse.ArgumentParser(prog="python -m eval.superglue",
                                      description=__doc__.split("\n")[0])
     runtime.add_model_flags(parser)
@@ -175,30 +180,32 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="comma-separated: test (submission files), validation (dev scores)")
     args = parser.parse_args(argv)
     runtime.quiet_logs()
-    try:
-        rank = runtime.init_distributed()
-        runtime.configure(args)
-        for board in leaderboard.TASKS:  # a bad --template fails before the model loads
-            board_task(board, args.style, args.template)
-        model = runtime.load_model(args.model_name_or_path, args.dtype)
-        report = run(model, args.output_dir, style=args.style, template=args.template,
-                     splits=[s.strip() for s in args.splits.split(",") if s.strip()],
-                     **runtime.predict_kwargs(args))
-        if rank == 0:
-            if "test" in report:
-                total = sum(v["lines"] for v in report["test"].values())
-                print(f"wrote {len(report['test'])} leaderboard files ({total} lines) and "
-                      f"{os.path.join(args.output_dir, ZIP_FILE)}")
-            if "validation" in report:
-                print(dev_table(report["validation"]))
-                print(f"dev scores: {os.path.join(args.output_dir, DEV_FILE)}")
-        runtime.finish_distributed()
-    except (ValueError, FileNotFoundError, KeyError) as e:
-        if args.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    rank = runtime.init_distributed()
+    from mixtures.setup import setup_registry
+    setup_registry(tfds_data_dir=args.tfds_data_dir, vocab_path=args.vocab_path,
+                   model_path=args.model_name_or_path, fewshot_seed=args.seed)
+    for board in leaderboard.TASKS:  # a bad --template fails before the model loads
+        board_task(board, args.style, args.template)
+    model = runtime.load_model(args.model_name_or_path, args.dtype)
+    report = run(model, args.output_dir, runtime.stream_config(args), style=args.style,
+                 template=args.template,
+                 splits=[s.strip() for s in args.splits.split(",") if s.strip()],
+                 **runtime.predict_kwargs(args))
+    if rank == 0:
+        if "test" in report:
+            total = sum(v["lines"] for v in report["test"].values())
+            print(f"wrote {len(report['test'])} leaderboard files ({total} lines) and "
+                  f"{os.path.join(args.output_dir, ZIP_FILE)}")
+        if "validation" in report:
+            print(dev_table(report["validation"]))
+            print(f"dev scores: {os.path.join(args.output_dir, DEV_FILE)}")
+    runtime.finish_distributed()
     return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m eval.superglue``: one-line errors (exit 2), tracebacks with ``--debug``."""
+    return cli_main(run_cli, argv, extra_user_errors=(ValueError, FileNotFoundError, KeyError))
 
 
 if __name__ == "__main__":

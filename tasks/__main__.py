@@ -1,7 +1,7 @@
 """Inspect the registry: ``python -m tasks list [REGEX]`` and ``python -m tasks show NAME``.
 
-An entry point (like run.py): it imports ``mixtures`` so that every built-in task and
-mixture is registered, plus the user's ``--task_modules``.
+An entry point (like run.py): ``mixtures.setup.setup_registry`` registers every built-in
+task and mixture, plus the user's ``--task_modules``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sys
 import textwrap
 
 from common import seqio_compat  # noqa: F401  (before seqio)
-from tasks import lookup, prompts, sources, vocab
-from tasks.names import parse_flan_name
+from common.errors import cli_main
+from tasks import lookup, prompts, sources
 
 
 def _style(name: str, seqio) -> str:
@@ -58,7 +58,6 @@ def cmd_list(args, seqio) -> int:
 
 def cmd_show(args, seqio) -> int:
     provider = lookup.get_provider(args.name)
-    vocab.configure_vocabulary(args.vocab_path, args.model_name_or_path)
     lengths = {"inputs": args.max_source_length, "targets": args.max_target_length}
     kwargs = dict(sequence_length=lengths, split=args.split, shuffle=False)
     if isinstance(provider, seqio.Mixture):
@@ -80,7 +79,8 @@ def cmd_show(args, seqio) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def run(argv) -> int:
+    """Parses ``argv`` and runs ``list`` or ``show``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--task_modules", help="comma-separated modules or .py files to import")
     common.add_argument("--tfds_data_dir", help="TFDS data dir (default: $TFDS_DATA_DIR, "
@@ -100,21 +100,17 @@ def main(argv=None) -> int:
     p_show.add_argument("--max_source_length", type=int, default=512)
     p_show.add_argument("--max_target_length", type=int, default=128)
     args = parser.parse_args(argv)
+    import seqio
+    from mixtures.setup import setup_registry
+    setup_registry(task_modules=args.task_modules, tfds_data_dir=args.tfds_data_dir,
+                   vocab_path=args.vocab_path, model_path=args.model_name_or_path,
+                   vocabulary=args.cmd == "show")
+    return {"list": cmd_list, "show": cmd_show}[args.cmd](args, seqio)
 
-    try:
-        import mixtures
-        import seqio
-        lookup.load_task_modules(args.task_modules)
-        mixtures.register_all()
-        if args.tfds_data_dir:
-            sources.set_tfds_data_dir(args.tfds_data_dir)
-        return {"list": cmd_list, "show": cmd_show}[args.cmd](args, seqio)
-    except (lookup.UnknownNameError, lookup.TaskModuleError, sources.MissingDatasetError,
-            vocab.VocabularyError, ValueError) as e:
-        if args.debug:
-            raise
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+
+def main(argv=None) -> int:
+    """``python -m tasks``: one-line errors (exit 2), tracebacks with ``--debug``."""
+    return cli_main(run, argv, extra_user_errors=(ValueError,))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ import os
 import re
 from typing import Dict, List, Optional, Sequence
 
-from common import seqio_compat  # noqa: F401  (before seqio)
+from common.errors import UserError
+from common import seqio_compat  # before seqio: the import fix
 from tasks import lookup
 
 import seqio
@@ -39,7 +40,7 @@ STAGING_PREFIX = ".cache_tasks-tmp-"
 _CACHE_FILE = re.compile(r"^(COMPLETED|(info|stats)\..+\.json|.+\.tfrecord-\d+-of-\d+)$")
 
 
-class CacheDirError(ValueError):
+class CacheDirError(UserError, ValueError):
     """A cache folder that is missing, incomplete or built for another vocabulary."""
 
 
@@ -251,9 +252,7 @@ def forget_cache_lookups(task_names: Optional[Sequence[str]] = None) -> None:
     names = seqio.TaskRegistry.names() if task_names is None else task_names
     for name in names:
         if name in seqio.TaskRegistry.names():
-            task = seqio.TaskRegistry.get(name)
-            task._cache_dir = None  # noqa: SLF001  (seqio 0.0.8 memo, no public reset)
-            task._stats = {}  # noqa: SLF001
+            seqio_compat.forget_cache_lookup(seqio.TaskRegistry.get(name))
 
 
 def reset_cache_dirs(paths: Optional[Sequence[str]] = None) -> None:
@@ -277,9 +276,8 @@ def is_cached(name: str, split: Optional[str] = None) -> bool:
     provider = lookup.get_provider(name)
     members = provider.tasks if isinstance(provider, seqio.Mixture) else [provider]
     for task in members:
-        cache_dir = task.cache_dir
-        if not cache_dir:
+        if not task.cache_dir:
             return False
-        if split and not os.path.isfile(seqio.utils.get_cached_info_path(cache_dir, split)):
+        if split and not seqio_compat.has_cache(task, split):
             return False
     return True

@@ -81,3 +81,23 @@ def run_torchrun(worker, nproc, args, timeout, extra_env=None):
            "--nproc_per_node", str(nproc), worker, *map(str, args)]
     return run_in_session(cmd, launch_env(**(extra_env or {})), timeout, "torchrun",
                           merge_output=True)
+
+
+STREAM_FIELDS = ("split", "shard", "max_source_length", "max_target_length", "max_samples",
+                 "use_cached")
+
+
+@pytest.fixture
+def predict_files():
+    """``predict_to_files`` with the StreamConfig fields given as keywords, as a fixture:
+    ``predict_files(model, tokenizer, provider, out_dir, max_samples=2, batch_size=3)``."""
+    from eval.predict import predict_to_files
+    from trainer.config import StreamConfig
+
+    def call(model, tokenizer, provider, out_dir, **kwargs):
+        fields = {k: kwargs.pop(k) for k in STREAM_FIELDS if k in kwargs}
+        fields.setdefault("split", "validation")
+        return predict_to_files(model, tokenizer, StreamConfig(provider, **fields), out_dir,
+                                **kwargs)
+    return call
+

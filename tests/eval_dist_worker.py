@@ -38,10 +38,11 @@ def main() -> int:
         shots.set_fewshot_seed(args.fewshot_seed)
         torch.set_num_threads(1)
         model = T5ForConditionalGeneration.from_pretrained(str(paths.DEMO_MODEL_DIR)).eval()
-        names = args.tasks.split(",")
-        predict_to_files(model, None, names, os.path.join(args.out, "plain"), **settings)
-        predict_to_files(model, None, names, os.path.join(args.out, "lockstep"), lockstep=True,
-                         **settings)
+        from trainer.config import StreamConfig
+        cfg = StreamConfig(args.tasks.split(","), **settings["stream"])
+        predict_to_files(model, None, cfg, os.path.join(args.out, "plain"), **settings["decode"])
+        predict_to_files(model, None, cfg, os.path.join(args.out, "lockstep"), lockstep=True,
+                         **settings["decode"])
     except BaseException:  # a failing rank must end the launch, not hang its peer
         traceback.print_exc()
         sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""run.py's command line (trainer.arguments): the MISSION.md command, legacy spellings, typos."""
+"""run.py's command line (trainer.arguments): the README's command, legacy spellings, typos."""
 
 import json
 import shlex
@@ -9,8 +9,8 @@ import pytest
 from trainer.arguments import (ArgumentError, DataTrainingArguments, ModelArguments, TrainingArguments,
                                normalize_legacy_flags, parse_args)
 
-# The command users type (docs MISSION.md, "How they use it"), after `torchrun ... run.py`.
-MISSION_COMMAND = """
+# The command users type (README.md, "Training with run.py"), after `torchrun ... run.py`.
+USER_COMMAND = """
   --dataset_name glue_mix.flan --eval_dataset_name glue_mix.flan
   --model_name_or_path /models/t5-base --deepspeed configs/zero2.json
   --per_device_train_batch_size 16 --per_device_eval_batch_size 32
@@ -35,7 +35,7 @@ def parse(argv):
 
 
 def test_mission_command_parses():
-    (model, data, training), legacy = parse(shlex.split(MISSION_COMMAND))
+    (model, data, training), legacy = parse(shlex.split(USER_COMMAND))
     assert isinstance(model, ModelArguments) and isinstance(data, DataTrainingArguments)
     assert isinstance(training, TrainingArguments)
     assert model.model_name_or_path == "/models/t5-base" and model.tensor_parallel_size == 1

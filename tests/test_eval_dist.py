@@ -24,8 +24,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKER = os.path.join(ROOT, "tests", "eval_dist_worker.py")
 TASKS = ("super_glue_multirc_v102", "copa_type_0", "record_type_0", "rte_type_0_one_shot",
          "super_glue_cb_v102")
-SETTINGS = dict(batch_size=2, max_source_length=512, max_target_length=5, option_batch_size=3,
-                max_samples=5, show_progress=False)
+# StreamConfig fields, then predict_to_files' decoding arguments.
+SETTINGS = dict(stream=dict(split="validation", max_source_length=512, max_target_length=5,
+                            max_samples=5),
+                decode=dict(batch_size=2, option_batch_size=3, show_progress=False))
 LAUNCH_TIMEOUT_S = 420
 SETTINGS_SEED = 0  # few-shot exemplar seed, set in the workers and here
 
@@ -54,7 +56,9 @@ def test_two_ranks_write_the_single_process_files(demo_assets, tmp_path):
     shots.set_fewshot_seed(SETTINGS_SEED)  # the workers' exemplars, whatever ran before
     vocab.configure_vocabulary(None, None)
     model = T5ForConditionalGeneration.from_pretrained(str(paths.DEMO_MODEL_DIR)).eval()
-    predict_to_files(model, None, list(TASKS), str(tmp_path / "single"), **SETTINGS)
+    from trainer.config import StreamConfig
+    predict_to_files(model, None, StreamConfig(list(TASKS), **SETTINGS["stream"]),
+                     str(tmp_path / "single"), **SETTINGS["decode"])
     for mode in ("plain", "lockstep"):
         for task in TASKS:
             single = read(tmp_path / "single" / "predictions" / f"{task}.jsonl")

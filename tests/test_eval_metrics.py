@@ -19,7 +19,7 @@ import sklearn.metrics
 
 from eval import leaderboard, official, report, score
 from eval.__main__ import main as eval_main
-from eval.decoding import truncate_ids
+from trainer.stream import truncate_ids
 from eval.predict import merge_shards, predictions_path, write_jsonl
 from tasks.names import Shot
 

@@ -20,6 +20,7 @@ import torch
 from eval import decoding, predict
 from eval.__main__ import main as eval_main
 from trainer import data
+from trainer.config import StreamConfig
 
 LENGTHS = {"inputs": 512, "targets": 16}
 
@@ -41,7 +42,8 @@ def model(demo_assets):
 
 
 def examples(task, n, split="validation"):
-    ds = data.get_split(task, split, sequence_length=LENGTHS, max_samples=n)
+    ds = data.get_split(StreamConfig(task, split, max_source_length=LENGTHS["inputs"],
+                                     max_target_length=LENGTHS["targets"], max_samples=n))
     return list(ds.as_numpy_iterator())
 
 
@@ -66,8 +68,8 @@ def test_rank_scores_match_unbatched_option_scoring(model, task, n, chunk):
         assert int(torch.tensor(scores).argmax()) == int(torch.tensor(want).argmax())
 
 
-def test_rank_file_picks_the_highest_scored_option(model, tmp_path):
-    paths_ = predict.predict_to_files(model, None, "copa_type_0", str(tmp_path), batch_size=3,
+def test_rank_file_picks_the_highest_scored_option(model, tmp_path, predict_files):
+    paths_ = predict_files(model, None, "copa_type_0", str(tmp_path), batch_size=3,
                                       max_samples=5, show_progress=False)
     records = [json.loads(line) for line in open(paths_["copa_type_0"])]
     texts = [ex["inputs_pretokenized"].decode() for ex in examples("copa_type_0", 5)]
@@ -77,20 +79,20 @@ def test_rank_file_picks_the_highest_scored_option(model, tmp_path):
         assert set(r) == {"inputs", "target", "prediction", "options", "scores"}
 
 
-def test_hf_tokenizer_gives_the_same_files_as_the_task_vocabulary(model, tmp_path):
+def test_hf_tokenizer_gives_the_same_files_as_the_task_vocabulary(model, tmp_path, predict_files):
     from transformers import AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(str(paths.DEMO_MODEL_DIR))
     names = ["copa_type_0", "super_glue_cb_v102"]
     kwargs = dict(batch_size=2, max_samples=3, max_target_length=4, show_progress=False)
-    with_vocab = predict.predict_to_files(model, None, names, str(tmp_path / "a"), **kwargs)
-    with_tok = predict.predict_to_files(model, tokenizer, names, str(tmp_path / "b"), **kwargs)
+    with_vocab = predict_files(model, None, names, str(tmp_path / "a"), **kwargs)
+    with_tok = predict_files(model, tokenizer, names, str(tmp_path / "b"), **kwargs)
     for name in names:
         assert open(with_vocab[name]).read() == open(with_tok[name]).read()
 
 
 @pytest.mark.parametrize("num_beams", [1, 2])
-def test_generation_file_is_greedy_or_beam_decoding(model, tmp_path, num_beams):
-    out = predict.predict_to_files(model, None, ["super_glue_multirc_v102"], str(tmp_path),
+def test_generation_file_is_greedy_or_beam_decoding(model, tmp_path, num_beams, predict_files):
+    out = predict_files(model, None, ["super_glue_multirc_v102"], str(tmp_path),
                                    batch_size=2, max_samples=3, max_target_length=5,
                                    num_beams=num_beams, show_progress=False)
     records = [json.loads(line) for line in open(out["super_glue_multirc_v102"])]
@@ -105,9 +107,9 @@ def test_generation_file_is_greedy_or_beam_decoding(model, tmp_path, num_beams):
         assert r["prediction"] == vocab.decode([i for i in ids if i != 0])
 
 
-def test_forced_rank_without_options_is_one_line(model, tmp_path):
+def test_forced_rank_without_options_is_one_line(model, tmp_path, predict_files):
     with pytest.raises(predict.PredictError) as err:
-        predict.predict_to_files(model, None, "super_glue_rte_v102", str(tmp_path),
+        predict_files(model, None, "super_glue_rte_v102", str(tmp_path),
                                  method="rank", max_samples=2, show_progress=False)
     assert "no answer options" in str(err.value) and "\n" not in str(err.value)
 
@@ -136,13 +138,13 @@ def train_to_say_yes(model_dir, steps=25):
     return model.eval(), float(loss.detach())
 
 
-def test_generation_and_ranking_agree_on_a_model_that_always_says_yes(tmp_path):
+def test_generation_and_ranking_agree_on_a_model_that_always_says_yes(tmp_path, predict_files):
     model, loss = train_to_say_yes(str(tmp_path / "yes-model"))
     assert loss < 0.05
     kwargs = dict(batch_size=4, max_target_length=4, show_progress=False)
-    gen = predict.predict_to_files(model, None, "bool_q_type_0", str(tmp_path / "gen"),
+    gen = predict_files(model, None, "bool_q_type_0", str(tmp_path / "gen"),
                                    task_methods={"bool_q_type_0": "generate"}, **kwargs)
-    rank = predict.predict_to_files(model, None, "bool_q_type_0", str(tmp_path / "rank"), **kwargs)
+    rank = predict_files(model, None, "bool_q_type_0", str(tmp_path / "rank"), **kwargs)
     gen_records = [json.loads(line) for line in open(gen["bool_q_type_0"])]
     rank_records = [json.loads(line) for line in open(rank["bool_q_type_0"])]
     assert len(gen_records) == len(rank_records) == 10
@@ -183,9 +185,9 @@ def test_shot_table_cli_unknown_name_is_one_line(demo_assets, restore_settings, 
     assert "\n" not in err
 
 
-def test_few_shot_that_does_not_fit_is_one_line(model, tmp_path):
+def test_few_shot_that_does_not_fit_is_one_line(model, tmp_path, predict_files):
     with pytest.raises(predict.PredictError) as err:
-        predict.predict_to_files(model, None, "multirc_type_0_one_shot", str(tmp_path),
+        predict_files(model, None, "multirc_type_0_one_shot", str(tmp_path),
                                  max_source_length=128, max_samples=1, show_progress=False)
     message = str(err.value)
     assert message.startswith("multirc_type_0_one_shot: no train exemplar fits the input length 128")

@@ -44,8 +44,10 @@ def test_leaderboard_run(demo_assets, tmp_path, style):
     """One run per style (one test, so that test workers never repeat a run)."""
     from transformers import T5ForConditionalGeneration
     model = T5ForConditionalGeneration.from_pretrained(str(paths.DEMO_MODEL_DIR)).eval()
-    report = superglue.run(model, str(tmp_path), style=style, template=0, batch_size=8,
-                           max_source_length=512, max_target_length=6, show_progress=False)
+    from trainer.config import StreamConfig
+    report = superglue.run(model, str(tmp_path), StreamConfig(None, max_source_length=512,
+                                                              max_target_length=6),
+                           style=style, template=0, batch_size=8, show_progress=False)
     check_test_files(style, tmp_path, report)
     check_zip(tmp_path)
     check_dev_scores(style, tmp_path)

@@ -213,10 +213,12 @@ def _stream_trainer(output_dir, max_steps: int, **flags):
     from tasks import paths
     from trainer.arguments import TrainingArguments
     from trainer.hf import StreamTrainer
+    from trainer.config import StreamConfig
     from trainer.inputs import build_train_stream
 
-    stream = build_train_stream("rte_type_0", seqio.ShardInfo(0, 1), batch_size=2,
-                                max_source_length=32, max_target_length=8, seed=7, num_epochs=None)
+    stream = build_train_stream(StreamConfig(
+        "rte_type_0", "train", seqio.ShardInfo(0, 1), max_source_length=32,
+        max_target_length=8, seed=7, num_epochs=None), batch_size=2)
     args = TrainingArguments(output_dir=str(output_dir), max_steps=max_steps, save_steps=1,
                              per_device_train_batch_size=2, learning_rate=1e-3, report_to=[],
                              disable_tqdm=True, seed=7, use_cpu=True, **flags)

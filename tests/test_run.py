@@ -6,7 +6,7 @@
   after saving it) resumed with ``--resume_from_checkpoint latest`` for 5 more steps:
   per-step losses, mid-run eval losses and final weights, dropout on (so the RNG state
   counts), one process (two ranks: tests/test_faults.py, killed and pre-empted);
-* the MISSION.md command (legacy spellings, DeepSpeed ZeRO-2, activation checkpointing,
+* the README's full command (legacy spellings, DeepSpeed ZeRO-2, activation checkpointing,
   TensorBoard) runs two steps on two ranks with demo values substituted;
 * one-line errors: an unknown dataset (nearest names, exit 2), unusable output dirs;
 * a ``--task_modules`` user task trains; the saved folder loads with ``from_pretrained``.
@@ -180,6 +180,7 @@ def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     import mixtures  # noqa: F401  (registers the built-in tasks, as run.py does)
     from tasks import paths
     from trainer.arguments import TrainingArguments
+    from trainer.config import StreamConfig
     from trainer.inputs import build_train_stream
 
     out = tmp_path / "run"
@@ -188,9 +189,9 @@ def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
            f"--config_overrides dropout_rate=0.0")
     got = train_losses(out)
 
-    stream = build_train_stream("rte_type_0", seqio.ShardInfo(0, 1), batch_size=2,
-                                max_source_length=128, max_target_length=8, seed=7,
-                                num_epochs=None)
+    stream = build_train_stream(StreamConfig(
+        "rte_type_0", "train", seqio.ShardInfo(0, 1), max_source_length=128,
+        max_target_length=8, seed=7, num_epochs=None), batch_size=2)
     batches = []
     for batch in stream:
         batches.append(batch)
@@ -287,7 +288,7 @@ def test_stream_state_must_come_from_the_same_run(tmp_path):
 # Resuming on two ranks is checked by tests/test_faults.py (killed, pre-empted, resumed:
 # the same losses, weights, per-rank states and final eval as the straight run).
 
-MISSION_COMMAND = """
+USER_COMMAND = """
   --dataset_name glue_mix.flan --eval_dataset_name glue_mix.flan
   --model_name_or_path /models/t5-base --deepspeed configs/zero2.json
   --per_device_train_batch_size 16 --per_device_eval_batch_size 32
@@ -304,7 +305,7 @@ MISSION_COMMAND = """
 @pytest.mark.slow
 @pytest.mark.timeout(TIMEOUT_S + 60)
 def test_mission_command_runs_on_two_ranks(tmp_path, demo_assets):
-    """MISSION.md's flags with older spellings, demo values, and a small task.
+    """The README's full command with older spellings, demo values, and a small task.
 
     glue_mix.flan itself (85 tasks) takes minutes to set up per rank uncached on two
     cores; ``make demo`` trains on it.
@@ -322,7 +323,7 @@ def test_mission_command_runs_on_two_ranks(tmp_path, demo_assets):
         "--learning_rate 1e-3": "--lr 1e-3", "--lr_scheduler_type constant": "--lr constant",
         "--eval_strategy steps": "--evaluation_strategy steps",
     }
-    command = MISSION_COMMAND
+    command = USER_COMMAND
     for old, new in values.items():
         assert old in command, old
         command = command.replace(old, new)

@@ -26,8 +26,11 @@ import seqio
 import tensorflow as tf
 import torch
 
+from common import seqio_compat
 from trainer import data
-from trainer.stream import LABEL_PAD, Seq2SeqStream, build_stream, truncate, truncate_rows
+from trainer.config import StreamConfig
+from trainer.stream import (LABEL_PAD, Seq2SeqStream, build_stream, truncate, truncate_ids,
+                            truncate_rows)
 
 LENGTHS = {"inputs": 512, "targets": 64}
 MRPC, RTE, COLA = "glue_mrpc_v002", "glue_rte_v002", "glue_cola_v002"
@@ -39,9 +42,20 @@ def _assets(demo_assets):
     yield
 
 
+def get_split(name, split, shard=None, sequence_length=LENGTHS, **kwargs):
+    """``data.get_split`` of the config these arguments describe."""
+    return data.get_split(StreamConfig(
+        name, split, shard, max_source_length=sequence_length["inputs"],
+        max_target_length=sequence_length["targets"], **kwargs))
+
+
+def stream_of(name, split, shard=None, *, batch_size, **kwargs):
+    """``build_stream`` of the config these arguments describe."""
+    return build_stream(StreamConfig(name, split, shard, **kwargs), batch_size=batch_size)
+
+
 def texts(name, split, shard=None, key="inputs_pretokenized", **kwargs):
-    kwargs.setdefault("sequence_length", LENGTHS)
-    ds = data.get_split(name, split, shard, **kwargs)
+    ds = get_split(name, split, shard, **kwargs)
     return [ex[key].decode() for ex in ds.as_numpy_iterator()]
 
 
@@ -108,7 +122,7 @@ def test_registered_mixture_shards_partition(demo_assets):
     full = texts("glue_mix.t5", "validation")
     assert len(full) > 50
     check_partition(full, shards("glue_mix.t5", "validation", 2))
-    assert all(ex.get("targets_pretokenized") is not None for ex in data.get_split(
+    assert all(ex.get("targets_pretokenized") is not None for ex in get_split(
         "glue_mix.t5", "validation", sequence_length=LENGTHS).take(2).as_numpy_iterator())
 
 
@@ -201,7 +215,7 @@ def cached_tasks(tmp_path):
     def forget():
         for name in names:
             task = seqio.get_mixture_or_task(name)
-            task._cache_dir, task._stats = None, {}
+            seqio_compat.forget_cache_lookup(task)
         data._warned_uncached.clear()
 
     saved = list(seqio.utils.get_global_cache_dirs())
@@ -231,7 +245,8 @@ def test_mixture_uses_caches_only_when_all_are_cached(cached_tasks, caplog):
         with caplog.at_level(logging.WARNING, logger="trainer.data"):
             first = texts("test_stream_partly", "validation")
             texts("test_stream_partly", "validation")  # rebuilt (a resume): no new warning
-        warnings = [r.getMessage() for r in caplog.records if r.name == "trainer.data"]
+        warnings = [r.getMessage() for r in caplog.records
+                    if r.name == "trainer.data" and r.levelno >= logging.WARNING]
         assert len(warnings) == 1, warnings
         assert COLA in warnings[0] and MRPC not in warnings[0]
         assert first and not any(t.startswith(CACHE_MARK) for t in first)
@@ -239,10 +254,11 @@ def test_mixture_uses_caches_only_when_all_are_cached(cached_tasks, caplog):
         with caplog.at_level(logging.WARNING, logger="trainer.data"):
             texts("test_stream_uncached", "validation")
             texts(COLA, "validation")  # a task without a cache: no warning
-        warnings = [r.getMessage() for r in caplog.records if r.name == "trainer.data"]
+        warnings = [r.getMessage() for r in caplog.records
+                    if r.name == "trainer.data" and r.levelno >= logging.WARNING]
         assert len(warnings) == 1 and "none of its 1 tasks is cached" in warnings[0]
         with pytest.raises(ValueError, match=COLA):
-            data.get_split("test_stream_partly", "validation", sequence_length=LENGTHS,
+            get_split("test_stream_partly", "validation", sequence_length=LENGTHS,
                            use_cached=True)
     finally:
         seqio.MixtureRegistry.remove("test_stream_cached")
@@ -256,11 +272,10 @@ def test_mixture_uses_caches_only_when_all_are_cached(cached_tasks, caplog):
 def examples(name, split, shard=None, *, direct=True, **kwargs):
     """Every feature of every example, in order, read directly or through seqio's
     per-task pipelines."""
-    kwargs.setdefault("sequence_length", LENGTHS)
     saved = data.DIRECT_CACHE_READ
     data.DIRECT_CACHE_READ = direct
     try:
-        ds = data.get_split(name, split, shard, use_cached=True, **kwargs)
+        ds = get_split(name, split, shard, use_cached=True, **kwargs)
     finally:
         data.DIRECT_CACHE_READ = saved
     return ds.element_spec, [{k: np.asarray(v).tolist() for k, v in ex.items()}
@@ -334,7 +349,7 @@ def test_direct_cache_read_shards_partition(cached_mixture, split, kwargs):
 
 
 def test_direct_cache_read_resumes_exactly(cached_mixture):
-    make = functools.partial(build_stream, cached_mixture, "train", batch_size=3,
+    make = functools.partial(stream_of, cached_mixture, "train", batch_size=3,
                              max_source_length=32, max_target_length=4, seed=11,
                              num_epochs=None, use_cached=True)
     straight = take(make(), 30)  # one epoch is 120 examples: 40 batches
@@ -350,7 +365,7 @@ def test_direct_cache_read_same_ids_as_uncached(cached_mixture):
     is the same multiset; evaluation splits (read in order, from files of at most 16
     records) give the very same sequence."""
     def ids(split, use_cached, **kwargs):
-        ds = data.get_split(cached_mixture, split, sequence_length=LENGTHS,
+        ds = get_split(cached_mixture, split, sequence_length=LENGTHS,
                             use_cached=use_cached, **kwargs)
         return [(tuple(ex["inputs"]), tuple(ex["targets"])) for ex in ds.as_numpy_iterator()]
 
@@ -383,7 +398,7 @@ def test_train_repeats_and_shuffles_by_seed():
     assert two == texts(MRPC, "train", seed=1, num_epochs=2)
     assert two != texts(MRPC, "train", seed=2, num_epochs=2)
     assert two[:len(once)] != once  # shuffled by default on train
-    forever = data.get_split(MRPC, "train", seed=1, num_epochs=None, sequence_length=LENGTHS)
+    forever = get_split(MRPC, "train", seed=1, num_epochs=None, sequence_length=LENGTHS)
     assert len(list(forever.take(5 * len(once)).as_numpy_iterator())) == 5 * len(once)
 
 
@@ -448,6 +463,17 @@ def test_truncate_keeps_eos():
     assert out.numpy().tolist() == [[5, 6, EOS], [5, 6, 7], [5, 6, -1], [-1, -1, -1]]
     assert cut.numpy().tolist() == [True, True, False, False]
     assert lengths.numpy().tolist() == [3, 3, 2, 0]
+
+
+@pytest.mark.parametrize("ids", [[5, 6, 7, 8, EOS], [5, 6, 7, 8], [5, EOS], [EOS], [],
+                                 [5, 6, EOS, 7, 8], [EOS, EOS, EOS, EOS]])
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_one_truncation_rule(ids, limit):
+    """The list form (evaluation) and the tensor form (the training stream) agree."""
+    expected, cut = truncate(tf.constant(ids, tf.int32), limit, EOS)
+    assert truncate_ids(ids, limit, EOS) == expected.numpy().tolist()
+    assert bool(cut) == (len(ids) > limit)
+    assert truncate_ids(ids, None, EOS) == ids
 
 
 def test_dynamic_padding_labels_and_mask():
@@ -517,14 +543,17 @@ def test_truncation_counted_and_warned_once(caplog):
 def test_truncation_warned_after_report_after_examples(caplog):
     stream = Seq2SeqStream(synthetic([(10, 2)] * 8), 2, max_source_length=4,
                            max_target_length=4, report_after=4)
+    def warned():
+        return [r.getMessage() for r in caplog.records if r.name == "trainer.stream"]
+
     with caplog.at_level(logging.WARNING, logger="trainer.stream"):
         it = iter(stream)
         next(it)
-        assert not caplog.records
+        assert not warned()
         next(it)
-        assert len(caplog.records) == 1 and "truncated 4 of 4" in caplog.records[0].getMessage()
+        assert len(warned()) == 1 and "truncated 4 of 4" in warned()[0]
         list(it)
-    assert len(caplog.records) == 1
+    assert len(warned()) == 1
 
 
 def test_stream_matches_seqio_trimming():
@@ -533,7 +562,7 @@ def test_stream_matches_seqio_trimming():
     task = seqio.get_mixture_or_task(MRPC)
     expected = list(task.get_dataset(lengths, split="validation", shuffle=False)
                     .as_numpy_iterator())
-    stream = build_stream(MRPC, "validation", batch_size=4, max_source_length=24,
+    stream = stream_of(MRPC, "validation", batch_size=4, max_source_length=24,
                           max_target_length=2)
     got = [(i, t) for b in stream for i, t in zip(rows(b, "input_ids"), rows(b, "labels"))]
     assert got == [(e["inputs"].tolist(), e["targets"].tolist()) for e in expected]
@@ -562,7 +591,7 @@ def test_resume_continues_exactly(num_epochs, k, n):
     """Stop after k batches, restore the state in a new stream, read n more: the same
     batches as an uninterrupted stream (one epoch of 40 examples is 14 batches of 3, so
     the finite case resumes in pass 1 and crosses into pass 2)."""
-    make = functools.partial(build_stream, MRPC, "train", batch_size=3, max_source_length=32,
+    make = functools.partial(stream_of, MRPC, "train", batch_size=3, max_source_length=32,
                              max_target_length=4, seed=11, num_epochs=num_epochs)
     straight = take(make(), k + n)
     first = make()
@@ -578,7 +607,7 @@ def test_resume_continues_exactly(num_epochs, k, n):
 
 def test_resume_two_ranks_independently():
     def make(rank):
-        return build_stream(MRPC, "train", seqio.ShardInfo(rank, 2), batch_size=2,
+        return stream_of(MRPC, "train", seqio.ShardInfo(rank, 2), batch_size=2,
                             max_source_length=32, max_target_length=4, seed=4, num_epochs=None)
     for rank, k in ((0, 3), (1, 6)):
         straight = take(make(rank), 12)

@@ -41,8 +41,10 @@ from dataclasses import dataclass, field
 from transformers import HfArgumentParser, Seq2SeqTrainingArguments
 from transformers.trainer_utils import SchedulerType
 
+from common.errors import UserError
 
-class ArgumentError(ValueError):
+
+class ArgumentError(UserError, ValueError):
     """A command line ``run.py`` cannot use (one-line message naming the flag and the fix)."""
 
 

@@ -1,34 +1,10 @@
 """Fully cached tasks and mixtures read directly: the same examples, without per-task pipelines.
 
-``trainer.data.get_split`` reads a cached split through seqio's per-task pipeline: a
-cached source with its own parse and cast functions, the post-cache steps, validation
-and a feature filter. Every task traces its own copy of each function (about 0.13 s a
-task: 11 s for ``glue_mix.flan``'s 85 tasks) and every example then runs through
-several functions before it is mixed. Most tasks need none of that after their cache:
-their only post-cache step is seqio's EOS step. For a provider whose tasks are all like
-that, ``get_split`` comes here (``read_cached``) and gets the *same examples in the same
-order* from:
-
-* **a plan** (``plan_cached``), made in Python from each task's cache info: its
-  files, size and features, checked against the task's output features as seqio's
-  ``_validate_preprocessing`` would check them. Anything else (another post-cache step,
-  such as few-shot exemplars; features that differ between tasks; a legacy cache) gives
-  no plan, with the reason, and ``get_split`` takes the general path.
-* **serialized records per task**, in seqio's read order: files sorted (seqio lists
-  them with ``glob``, whose order is the file system's; both paths sort, so a copied
-  cache reads the same), shuffled with the seed as seqio shuffles them, read 16 files at
-  a time, 16 records from each in turn. Splits under ``MEMORY_CACHE_MAX_EXAMPLES`` (those
-  seqio keeps in memory) are read once, for all tasks by one pipeline, and held as
-  string tensors; larger ones stream from their files.
-* **per-task order** as in seqio: example-level shard, repeat, shuffle with the task's
-  buffer and the seed. These run on the records themselves (no function, nothing to
-  trace), and a shuffle's order does not depend on what it shuffles, so it equals
-  shuffling parsed examples.
-* **mixing** with the mixture's own sample function, rates and sampling seed;
-* **one parse function after mixing**, shared by every task: parse the kept features,
-  cast to the cached dtypes, append EOS where the task's EOS step would.
-
-Depends on seqio 0.0.8's cache layout and on the internals noted in ``trainer.data``.
+``plan_cached`` checks, from each task's cache info alone, that a split can be read this
+way (every post-cache step is seqio's EOS step, the features agree) and says why not
+otherwise; ``read_cached`` reads the records in seqio's order, shards, repeats, shuffles
+and mixes them, then parses once for all tasks. Never imports ``trainer.data`` (which
+calls it); seqio internals come through ``common.seqio_compat``. See docs/data-streams.md.
 """
 
 from __future__ import annotations
@@ -41,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import tensorflow as tf
 
-from trainer import data
+from common import seqio_compat
 
 if TYPE_CHECKING:  # pragma: no cover
     import seqio
@@ -49,6 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 # seqio's cached source reads this many files at a time, this many records from each.
 READ_CYCLE = 16
 READ_BLOCK = 16
+# seqio keeps a split in memory after its first read when it is this small (0.0.8's
+# ``_MAX_EXAMPLES_TO_MEM_CACHE``); both read paths keep the same behaviour.
+MEMORY_CACHE_MAX_EXAMPLES = 10_000
+# seqio's sampling seed for an unshuffled mixture with no seed.
+UNSHUFFLED_MIXTURE_SEED = 42
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +52,20 @@ class CachedPlan:
 
 
 def _seqio():
-    return data._seqio()  # noqa: SLF001  (the compat check lives there)
+    import seqio  # common.seqio_compat's hook applies the import fix first
+    return seqio
+
+
+def sample_mixture(mixture: "seqio.Mixture", datasets: Sequence[tf.data.Dataset],
+                   rates: Sequence[float], *, shuffle: bool,
+                   seed: Optional[int]) -> tf.data.Dataset:
+    """seqio 0.0.8's mixing: the mixture's sample function, sampling seed ``seed`` (42
+    when unshuffled and unseeded)."""
+    if seed is not None:
+        sample_seed = seed
+    else:
+        sample_seed = None if shuffle else UNSHUFFLED_MIXTURE_SEED
+    return seqio_compat.sample_fn(mixture)(datasets, rates, sample_seed)
 
 
 def _eos_step_features(task: "seqio.Task") -> Optional[Dict[str, int]]:
@@ -79,7 +73,7 @@ def _eos_step_features(task: "seqio.Task") -> Optional[Dict[str, int]]:
     seqio's EOS step (``append_eos``, or ``append_eos_after_trim``, run as ``append_eos``
     by ``trainer.data``); ``{}`` when there is no post-cache step."""
     prep = _seqio().preprocessors
-    steps = task.preprocessors[task._cache_step_idx + 1:]  # noqa: SLF001
+    steps = seqio_compat.post_cache_steps(task)
     if not steps:
         return {}
     if len(steps) > 1 or not (steps[0] is prep.append_eos
@@ -99,7 +93,7 @@ def _check_task(task: "seqio.Task", info: dict, keys: Optional[set]):
     eos = _eos_step_features(task)
     if eos is None:
         prep = _seqio().preprocessors
-        steps = task.preprocessors[task._cache_step_idx + 1:]  # noqa: SLF001
+        steps = seqio_compat.post_cache_steps(task)
         others = [getattr(getattr(s, "func", s), "__name__", repr(s)) for s in steps
                   if s is not prep.append_eos and s is not prep.append_eos_after_trim]
         return None, None, (f"{task.name} has a post-cache step other than EOS: "
@@ -171,8 +165,7 @@ def plan_cached(members: Sequence["seqio.Task"], split: str,
             return None, f"{task.name} has no cache files for {split!r}"
     tasks = tuple(
         CachedTask(task, task_files, int(task.get_cached_stats(split)["examples"]),
-                   # seqio internals: the placeholder step holds the file shuffle buffer.
-                   task.preprocessors[task._cache_step_idx].file_shuffle_buffer_size)  # noqa
+                   seqio_compat.cache_placeholder(task).file_shuffle_buffer_size)
         for task, task_files in zip(members, files))
     return CachedPlan(tasks, features, eos), ""
 
@@ -252,7 +245,7 @@ def read_records_in_memory(file_lists: Sequence[Sequence[str]]) -> List[tf.Tenso
         # Lists are read in parallel; within one, threads would cost more than they save.
         records = _interleave_files(tf.data.Dataset.from_tensor_slices(table[i]),
                                     parallel=False)
-        batches = records.batch(data.MEMORY_CACHE_MAX_EXAMPLES)
+        batches = records.batch(MEMORY_CACHE_MAX_EXAMPLES)
         return tf.data.Dataset.zip((tf.data.Dataset.from_tensors(i).repeat(), batches))
 
     ds = tf.data.Dataset.range(len(file_lists)).interleave(
@@ -272,10 +265,10 @@ def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle
     seed); None reads the plan's single task.
     """
     sharded = shard is not None and shard.num_shards > 1
-    # As in trainer.data: ranks share the file order, so unseeded shards read files unshuffled.
+    # As the general path: ranks share the file order, so unseeded shards read files unshuffled.
     shuffle_files = shuffle and (seed is not None or not sharded)
     small = [i for i, t in enumerate(plan.tasks)
-             if t.num_examples and t.num_examples < data.MEMORY_CACHE_MAX_EXAMPLES]
+             if t.num_examples and t.num_examples < MEMORY_CACHE_MAX_EXAMPLES]
     in_memory = dict(zip(small, read_records_in_memory(
         _file_orders([plan.tasks[i] for i in small], shuffle_files, seed))))
     datasets = []
@@ -296,11 +289,11 @@ def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle
         if num_epochs != 1:
             ds = ds.repeat(num_epochs)
         if shuffle:
-            ds = ds.shuffle(data.shuffle_buffer_size(task.task), seed=seed)
+            ds = ds.shuffle(seqio_compat.shuffle_buffer_size(task.task), seed=seed)
         datasets.append(ds)
     if mixture is None:
         (ds,) = datasets
     else:
         rates = [mixture.get_rate(t.task) for t in plan.tasks]
-        ds = data.sample_mixture(mixture, datasets, rates, shuffle=shuffle, seed=seed)
+        ds = sample_mixture(mixture, datasets, rates, shuffle=shuffle, seed=seed)
     return ds.map(build_parse_fn(plan), num_parallel_calls=tf.data.AUTOTUNE)

@@ -36,6 +36,8 @@ import re
 import shutil
 from typing import List, Mapping, Optional, Tuple
 
+from common.errors import UserError
+
 CHECKPOINT_RE = re.compile(r"^checkpoint-(\d+)$")
 # A checkpoint being written; never matches CHECKPOINT_RE nor HF's "checkpoint-*" glob.
 STAGING_PREFIX = "tmp-"
@@ -52,7 +54,7 @@ WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_mo
 MUST_MATCH = {"dataset": "--dataset_name", "seed": "--seed", "num_ranks": "the number of processes"}
 
 
-class CheckpointError(ValueError):
+class CheckpointError(UserError, ValueError):
     """A checkpoint that cannot be resumed, or an output dir that cannot be used (one line)."""
 
 

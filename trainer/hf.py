@@ -56,6 +56,7 @@ from transformers.trainer_utils import (PREFIX_CHECKPOINT_DIR, EvalLoopOutput, S
                                         rotate_checkpoints)
 
 from trainer import checkpoints
+from trainer.parallel import ranks
 from trainer.stream import LABEL_PAD, Seq2SeqStream
 
 logger = logging.getLogger(__name__)
@@ -71,24 +72,6 @@ def stream_loader(stream: Seq2SeqStream, pin_memory: bool = False) -> torch.util
     return torch.utils.data.DataLoader(stream, batch_size=None, num_workers=0,
                                        pin_memory=pin_memory and torch.cuda.is_available(),
                                        generator=torch.Generator())
-
-
-def _distributed() -> bool:
-    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
-
-
-def _barrier() -> None:
-    if _distributed():
-        dist.barrier()
-
-
-def _any_rank(flag: bool, device) -> bool:
-    """Whether ``flag`` is set on any rank (one all_reduce MAX; every rank must call it)."""
-    if not _distributed():
-        return flag
-    value = torch.tensor([int(flag)], dtype=torch.int32, device=device)
-    dist.all_reduce(value, op=dist.ReduceOp.MAX)
-    return bool(value.item())
 
 
 @contextlib.contextmanager
@@ -135,7 +118,7 @@ class _PreemptionCallback(TrainerCallback):
 
     def on_step_end(self, args, state, control, **kwargs):
         # At the last step training ends anyway: the run completes instead of stopping.
-        if _any_rank(self.requested, args.device) and state.global_step < state.max_steps:
+        if ranks.any_rank(self.requested, args.device) and state.global_step < state.max_steps:
             logger.warning("SIGTERM: saving checkpoint-%d, then stopping", state.global_step)
             control.should_save = True
             control.should_training_stop = True
@@ -213,16 +196,16 @@ class StreamTrainer(Seq2SeqTrainer):
         staging = checkpoints.staging_path(final)
         if self.args.should_save:
             checkpoints.prepare_staging(final)
-        _barrier()
+        ranks.barrier()
         if self.train_dataset is not None:
             state = self.train_dataset.state_dict(batches=self._train_batches)
             checkpoints.write_stream_state(staging, self.args.process_index, state,
                                            self.stream_meta)
         self._write_hf_checkpoint(staging, run_dir)
-        _barrier()  # every rank's files are in the staging folder
+        ranks.barrier()  # every rank's files are in the staging folder
         if self.args.should_save:
             checkpoints.publish_checkpoint(staging, final)
-        _barrier()
+        ranks.barrier()
         self._last_checkpoint = final
         if self.args.push_to_hub:
             self._push_from_checkpoint(final)
@@ -343,7 +326,7 @@ class StreamTrainer(Seq2SeqTrainer):
         model = self._eval_model()
         model.eval()
         device = self.args.device
-        distributed = _distributed()
+        distributed = ranks.is_distributed()
         # nll sum, target tokens, examples; float64 so large eval sets sum exactly enough.
         totals = torch.zeros(3, dtype=torch.float64, device=device)
         iterator = iter(dataloader)

@@ -35,11 +35,10 @@ import warnings
 from typing import Optional
 
 import torch
-import torch.distributed as dist
 from transformers.trainer import OPTIMIZER_NAME, SCHEDULER_NAME
 
 from trainer.hf import StreamTrainer
-from trainer.parallel import sharded
+from trainer.parallel import ranks, sharded
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +46,6 @@ logger = logging.getLogger(__name__)
 def _options(**kwargs):
     from torch.distributed.checkpoint.state_dict import StateDictOptions
     return StateDictOptions(full_state_dict=True, **kwargs)
-
-
-def _rank() -> int:
-    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
-
-
-def _barrier() -> None:
-    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-        dist.barrier()
 
 
 class ShardedStreamTrainer(StreamTrainer):
@@ -101,14 +91,14 @@ class ShardedStreamTrainer(StreamTrainer):
         output_dir = output_dir or self.args.output_dir
         if self.args.should_save:
             os.makedirs(output_dir, exist_ok=True)
-        _barrier()
+        ranks.barrier()
         sharded.save_pretrained_gathered(self.model, output_dir)
         if self.args.should_save:
             if self.processing_class is not None:
                 self.processing_class.save_pretrained(output_dir)
             torch.save(self.args, os.path.join(output_dir, "training_args.bin"))
             self._copy_vocab(output_dir)
-        _barrier()
+        ranks.barrier()
 
     def _raw_optimizer(self):
         return getattr(self.optimizer, "optimizer", self.optimizer)  # accelerate's wrapper

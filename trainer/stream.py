@@ -1,53 +1,17 @@
 """The tf.data -> PyTorch bridge: resumable, dynamically padded seq2seq batches.
 
-``Seq2SeqStream(dataset_fn, batch_size, max_source_length=..., max_target_length=...)``
-is a ``torch.utils.data.IterableDataset`` over the examples of ``dataset_fn()`` (a
-zero-argument factory returning a ``tf.data.Dataset`` of int ``inputs`` / ``targets``,
-e.g. a ``functools.partial`` of ``trainer.data.get_split``). It yields dicts of
-``torch.long`` tensors:
-
-* ``input_ids`` and ``attention_mask``: ``[batch, longest input in the batch]``;
-* ``labels``: ``[batch, longest target in the batch]``, padding (and any pad id) as
-  -100 so the loss ignores it.
-
-Padding is dynamic (to the batch's longest example, never to ``max_source_length``).
-
-**Truncation** happens here, not in seqio (``get_split`` leaves features at full
-length): a sequence longer than its limit keeps its first ``limit - 1`` tokens and its
-final EOS (plain cut when it has no EOS). Every cut is counted (``stream.counters``) and
-reported once, in one warning with the counts, at the first of: ``report_after``
-examples seen, or the end of a pass.
-
-**Speed**: batching, truncation and padding run in tf.data (C++ threads, prefetched),
-vectorised over each batch (no function call per example); Python touches each *batch*
-once (a few numpy sums for the counters, and a copy into torch: tf.data's arrays are
-read-only).
-
-**Position and resume**: the stream counts the examples it has yielded in the current
-pass (``position``). ``state_dict()`` / ``load_state_dict()`` save and restore it, with
-the counters; the next ``iter()`` rebuilds ``dataset_fn()`` and skips ``position``
-examples in tf.data, so it continues at the next unseen example — no repeats, no skips —
-provided ``dataset_fn`` gives the same sequence every call (``get_split`` with a seed
-does). Each data-parallel rank has its own stream over its own shard and saves its own
-state. Resuming costs one read of the skipped examples through the input pipeline
-(C++, no batching, no Python). A pass that ends resets ``position`` and the next
-``iter()`` starts a new pass (an eval stream is re-read from the start each time).
-``state_dict(batches=k)`` gives the state as it was right after the ``k``-th batch
-(of the last ``HISTORY``), for a trainer whose data loader reads ahead of the step it
-checkpoints (accelerate prefetches one batch).
-
-**Workers**: tf.data already reads and prefetches in C++ threads, so batches are made in
-the main process: ``DataLoader(stream, batch_size=None)`` (``num_workers=0``). Workers
-would each replay the whole stream (duplicated data) and hold the position out of reach
-of checkpoints, so ``num_workers > 0`` is refused with a clear error.
+``build_stream(cfg, batch_size=...)`` gives a ``Seq2SeqStream`` over
+``trainer.data.get_split(cfg)``: ``input_ids`` / ``attention_mask`` / ``labels`` padded
+to each batch's longest example, truncated by the one rule (``truncate_ids`` on a list,
+``truncate_rows`` on a batch: first ``limit - 1`` tokens and EOS), with counters, and
+``state_dict()`` / ``load_state_dict()`` for exact resume. Read it in the main process
+(``DataLoader(stream, batch_size=None)``). See docs/data-streams.md.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
-import functools
-import inspect
 import logging
 from typing import Callable, Dict, Iterator, Mapping, Optional, Union
 
@@ -56,10 +20,10 @@ import tensorflow as tf
 import torch
 
 from trainer import data
+from trainer.config import LABEL_PAD, StreamConfig  # noqa: F401  (LABEL_PAD re-exported)
 
 logger = logging.getLogger(__name__)
 
-LABEL_PAD = -100  # ignored by torch's cross-entropy (and HF's loss)
 HISTORY = 64  # batches whose state ``state_dict(batches=k)`` can still give
 STATE_VERSION = 1
 WORKERS_ERROR = (
@@ -116,6 +80,21 @@ def truncate_rows(ids: tf.Tensor, limit: int, eos_id: int):
     at_limit = tf.equal(positions[:, :limit], limit - 1)
     head = tf.where(tf.logical_and(fix_last[:, tf.newaxis], at_limit), eos, ids[:, :limit])
     return head, cut, tf.minimum(lengths, limit)
+
+
+def truncate_ids(ids, limit: Optional[int], eos_id: int) -> list:
+    """The truncation rule on a plain list: first ``limit`` ids, a final EOS kept last.
+
+    ``[5, 6, 7, 8, 1]`` with limit 3 and EOS 1 -> ``[5, 6, 1]``; no EOS -> ``[5, 6, 7]``;
+    no limit (None or 0) or a short list: unchanged. ``truncate_rows`` is the same rule
+    on a batch of tensors (a test holds the two together).
+    """
+    ids = [int(i) for i in ids]
+    if not limit or len(ids) <= limit:
+        return ids
+    if ids[-1] == eos_id:
+        return ids[:limit - 1] + [eos_id]
+    return ids[:limit]
 
 
 def truncate(ids: tf.Tensor, limit: int, eos_id: int):
@@ -311,28 +290,23 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
         raise TypeError(WORKERS_ERROR)
 
 
-def build_stream(provider_name, split: str, shard=None, *, batch_size: int,
-                 max_source_length: int, max_target_length: int,
-                 pad_id: Optional[int] = None, eos_id: Optional[int] = None,
-                 drop_remainder: bool = False, report_after: int = 10_000,
-                 **split_kwargs) -> Seq2SeqStream:
-    """A ``Seq2SeqStream`` over ``trainer.data.get_split(provider_name, split, shard, ...)``.
+def build_stream(cfg: StreamConfig, *, batch_size: int, pad_id: Optional[int] = None,
+                 eos_id: Optional[int] = None, drop_remainder: bool = False,
+                 report_after: int = 10_000, dataset_fn=None) -> Seq2SeqStream:
+    """A ``Seq2SeqStream`` over ``trainer.data.get_split(cfg)``.
 
-    ``split_kwargs`` go to ``get_split`` (``seed``, ``num_epochs``, ``shuffle``,
-    ``max_samples``, ``use_cached``); ``sequence_length`` is the two limits; pad and
-    EOS ids default to the provider's vocabulary.
+    The split is resolved once (``trainer.data.plan_split``); each pass only rebuilds
+    the tf.data pipeline. ``cfg`` must give both length limits. Pad and EOS ids default
+    to the provider's vocabulary. ``dataset_fn`` replaces the split's dataset factory
+    (e.g. a subset of it), keeping the rest.
     """
-    default_pad, default_eos = data.get_special_ids(provider_name)
-    lengths = {"inputs": int(max_source_length), "targets": int(max_target_length)}
-    factory = functools.partial(data.get_split, provider_name, split, shard,
-                                sequence_length=lengths, **split_kwargs)
-    inspect.signature(data.get_split).bind(*factory.args, **factory.keywords)  # typos now
-    where = f"{provider_name}:{split}" if isinstance(provider_name, str) else split
-    if shard is not None and shard.num_shards > 1:
-        where += f" shard {shard.index}/{shard.num_shards}"
+    if cfg.max_source_length is None or cfg.max_target_length is None:
+        raise ValueError("a stream needs max_source_length and max_target_length")
+    plan = data.plan_split(cfg)
+    default_pad, default_eos = data.get_special_ids(plan.provider)
     return Seq2SeqStream(
-        factory, batch_size, max_source_length=max_source_length,
-        max_target_length=max_target_length,
+        dataset_fn or plan.dataset, batch_size, max_source_length=cfg.max_source_length,
+        max_target_length=cfg.max_target_length,
         pad_id=default_pad if pad_id is None else pad_id,
         eos_id=default_eos if eos_id is None else eos_id,
-        drop_remainder=drop_remainder, name=where, report_after=report_after)
+        drop_remainder=drop_remainder, name=cfg.describe(), report_after=report_after)

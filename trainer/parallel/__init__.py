@@ -1,5 +1,7 @@
-"""Parallelism for the trainer: DeepSpeed ZeRO configs (``trainer.parallel.zero``).
+"""Parallelism for the trainer: ranks, parallel dims, ZeRO configs, the tensor-parallel plan.
 
-Layer rule (docs STYLE.md): this package owns parallel dims and ZeRO configs and may
-import torch.distributed and deepspeed (lazily: importing deepspeed costs seconds).
+``ranks`` (where this process stands, the few collectives used), ``dims`` (the checked
+data x tensor parallel layout), ``zero`` (DeepSpeed configs), ``tp`` (the T5 plan) and
+``sharded`` (FSDP2 over TP replicas). Built on torch.distributed and DeepSpeed (imported
+lazily: deepspeed costs seconds). See README.md, "Training with run.py".
 """

@@ -24,10 +24,13 @@ parallelism composed with TP is FSDP2, ``trainer.parallel.tp.apply_fsdp``).
 import os
 from dataclasses import dataclass, field
 
+from common.errors import UserError
+from trainer.parallel import ranks
+
 MESH_DIMS = ("dp", "tp")
 
 
-class ParallelDimsError(ValueError):
+class ParallelDimsError(UserError, ValueError):
     """Parallel sizes that cannot work together (one-line message naming the numbers and the fix)."""
 
 
@@ -88,11 +91,11 @@ class ParallelDims:
 
     def dp_rank(self, rank: int | None = None) -> int:
         """Data-parallel rank of ``rank`` (default: this process, ``$RANK``); tp peers share it."""
-        return self.coords(_this_rank() if rank is None else rank)[0]
+        return self.coords(ranks.launch_rank() if rank is None else rank)[0]
 
     def tp_rank(self, rank: int | None = None) -> int:
         """Tensor-parallel rank of ``rank`` (default: this process, ``$RANK``) inside its group."""
-        return self.coords(_this_rank() if rank is None else rank)[1]
+        return self.coords(ranks.launch_rank() if rank is None else rank)[1]
 
     def data_shard(self, rank: int | None = None) -> tuple:
         """``(index, num_shards)`` for this rank's data: ``seqio.ShardInfo(*dims.data_shard())``."""
@@ -188,7 +191,3 @@ def check_model_divisible(config, tp: int) -> None:
 def divisors(n: int, limit: int = 64) -> list:
     """Positive divisors of ``n`` up to ``limit``, ascending (the sizes that would work, for messages)."""
     return [d for d in range(1, min(n, limit) + 1) if n % d == 0]
-
-
-def _this_rank() -> int:
-    return int(os.environ.get("RANK", "0"))

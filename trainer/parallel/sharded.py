@@ -127,15 +127,13 @@ def save_pretrained_gathered(model: nn.Module, out_dir: str, **kwargs) -> None:
     weights: ``from_pretrained`` loads it with or without tensor parallelism. ``kwargs``
     go to ``save_pretrained`` (e.g. ``safe_serialization``).
     """
-    import torch.distributed as dist
+    from trainer.parallel import ranks
     state = get_full_state_dict(model)
-    rank = dist.get_rank() if dist.is_initialized() else 0
-    if rank == 0:
+    if ranks.rank() == 0:
         plain = build_plain_copy(model, state)
         plain.save_pretrained(out_dir, **kwargs)
         logger.info("saved gathered weights (%d tensors) to %s", len(state), out_dir)
-    if dist.is_initialized():
-        dist.barrier()
+    ranks.barrier()
 
 
 def build_plain_copy(model: nn.Module, state: dict) -> nn.Module:

@@ -50,6 +50,7 @@ from torch import nn
 from torch.distributed.tensor import DTensor, Replicate
 from torch.distributed.tensor.parallel import ColwiseParallel, RowwiseParallel, parallelize_module
 
+from common.errors import UserError
 from trainer.parallel.dims import check_model_divisible
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ T5_TP_PLAN = {
 BLOCK_CLASS = "T5Block"
 
 
-class TensorParallelError(ValueError):
+class TensorParallelError(UserError, ValueError):
     """A model or plan tensor parallelism cannot be applied to (one-line message)."""
 
 

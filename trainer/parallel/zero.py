@@ -44,6 +44,8 @@ import os
 import pathlib
 from datetime import timedelta
 
+from common.errors import UserError
+
 logger = logging.getLogger(__name__)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -51,7 +53,7 @@ SHIPPED = ("zero1.json", "zero2.json", "zero3.json", "zero3_offload.json")
 OFFLOAD_DEVICES = ("cpu", "nvme")
 
 
-class ZeroConfigError(ValueError):
+class ZeroConfigError(UserError, ValueError):
     """A DeepSpeed config that cannot be used with the given flags (one-line message)."""
 
 
