@@ -161,7 +161,7 @@ def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
         lines = demo_corpus(raw_dir)
         if not lines:
             raise SystemExit(f"no demo text under {raw_dir}; regenerate it with "
-                             "`python -m caches.demo_data --out caches/demo_raw`")
+                             "`python -m caches.demo --out caches/demo_raw`")
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spm.SentencePieceTrainer.train(
             input=str(corpus), model_prefix=str(tmp / "spiece"), model_type="unigram",

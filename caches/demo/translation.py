@@ -1,6 +1,6 @@
 """Demo raw files for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
 
-Called by ``caches.demo_data.write_all``. Every file sits where the TFDS builder looks
+Called by ``caches.demo.cli.write_all``. Every file sits where the TFDS builder looks
 for it (``caches.raw_translation`` holds the layout: each archive extracted under
 ``wmt/`` into a folder named like the archive) and has the upstream format:
 
@@ -13,7 +13,7 @@ for it (``caches.raw_translation`` holds the layout: each archive extracted unde
 
 The sentences are project-written: ten everyday news frames (a visit, a new library, a
 train timetable ...) filled from the fictional people, towns, rivers and firms of
-``caches.demo_data``, each frame written out in English, Romanian, German and French,
+``caches.demo.pools``, each frame written out in English, Romanian, German and French,
 so every pair is a real translation. Per config: 40 training pairs spread over the
 config's training subsets, 10 validation and 10 test pairs; no sentence repeats.
 """
@@ -27,7 +27,8 @@ import random
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-from caches.demo_data import COMPANIES, DAYS, PEOPLE, RIVERS, TOWNS, _rng
+from caches.demo.pools import COMPANIES, DAYS, PEOPLE, RIVERS, TOWNS
+from caches.demo.shared import seeded_rng
 from caches.raw_translation import SPLIT_SUBSETS, source_language, subset_files
 
 LANGS = ("en", "ro", "de", "fr")
@@ -119,7 +120,7 @@ def _sentence_pair(rng: random.Random, src: str) -> tuple[str, str]:
 
 def _draw_pairs(dataset: str, n: int) -> list[tuple[str, str]]:
     """``n`` distinct (source, English) pairs for ``dataset``, reproducibly."""
-    rng, seen, out = _rng(dataset), set(), []
+    rng, seen, out = seeded_rng(dataset), set(), []
     while len(out) < n:
         pair = _sentence_pair(rng, source_language(dataset))
         if pair[1] not in seen:

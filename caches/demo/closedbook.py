@@ -1,6 +1,6 @@
 """Demo raw files for closed-book question answering (``ft_closedbook_qa_mix``): Natural Questions (open), TriviaQA, ARC easy and challenge.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file or archive
+Called by ``caches.demo.cli.write_all``. Each file has the shape of the file or archive
 TFDS fetches, so the installed builders prepare real datasets from it offline:
 
 * ``natural_questions_open/NQ-open.{train,dev}.jsonl``: the two NQ-open files as
@@ -19,7 +19,7 @@ TFDS fetches, so the installed builders prepare real datasets from it offline:
   and some are labelled 1-4 instead of letters.
 
 The closed-book questions ask about the project's fictional towns and board games
-(``caches.demo_data.TOWN_FACTS`` / ``GAME_FACTS``); the ARC questions are
+(``caches.demo.pools.TOWN_FACTS`` / ``GAME_FACTS``); the ARC questions are
 grade-school science written for this project. Output is deterministic: one seeded
 ``random.Random`` per file set, LF line endings.
 """
@@ -32,7 +32,8 @@ import random
 import re
 from typing import Callable, Iterator, Sequence
 
-from caches.demo_data import (GAME_FACTS, PEOPLE, TOWN_FACTS, _rng, _write_jsonl)
+from caches.demo.pools import GAME_FACTS, PEOPLE, TOWN_FACTS
+from caches.demo.shared import seeded_rng, write_jsonl
 
 N_TRAIN, N_VAL, N_TEST = 40, 10, 10
 
@@ -110,9 +111,9 @@ def _normalize(text: str) -> str:
 def write_natural_questions_open(root: pathlib.Path) -> None:
     """``root/NQ-open.{train,dev}.jsonl``: question and its accepted answers."""
     qas = _all_qas()
-    _rng("natural_questions_open").shuffle(qas)
+    seeded_rng("natural_questions_open").shuffle(qas)
     for name, part in (("train", qas[:N_TRAIN]), ("dev", qas[N_TRAIN:N_TRAIN + N_VAL])):
-        _write_jsonl(root / f"NQ-open.{name}.jsonl",
+        write_jsonl(root / f"NQ-open.{name}.jsonl",
                      [{"question": q, "answer": answers} for _, (q, answers, *_) in part])
 
 
@@ -163,7 +164,7 @@ def _trivia_record(topic: str, qa: tuple, domain: str, labelled: bool,
 def write_trivia_qa(root: pathlib.Path) -> None:
     """``root/qa/{wikipedia,web}-<split>.json``: half of each split per domain."""
     qas = _all_qas()
-    rng = _rng("trivia_qa")
+    rng = seeded_rng("trivia_qa")
     rng.shuffle(qas)
     start = 0
     for split, n in _TRIVIA_SPLITS:
@@ -397,8 +398,9 @@ def write_ai2_arc(root: pathlib.Path) -> None:
     """``root/ARC-V1-Feb2018-2/<config>/<config>-{Train,Dev,Test}.jsonl``."""
     for config in ARC_FRAMES:
         folder = root / "ARC-V1-Feb2018-2" / config
-        for split, rows in zip(("Train", "Dev", "Test"), _arc_rows(config, _rng(config))):
-            _write_jsonl(folder / f"{config}-{split}.jsonl", rows)
+        splits = _arc_rows(config, seeded_rng(config))
+        for split, rows in zip(("Train", "Dev", "Test"), splits):
+            write_jsonl(folder / f"{config}-{split}.jsonl", rows)
 
 
 def write_all(out: pathlib.Path) -> None:

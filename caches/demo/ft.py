@@ -1,6 +1,6 @@
 """Demo raw files for the fine-tuning families beyond GLUE: sentiment, paraphrase, SQuAD.
 
-Called by ``caches.demo_data.write_all`` (``python -m caches.demo_data --out
+Called by ``caches.demo.cli.write_all`` (``python -m caches.demo --out
 caches/demo_raw`` regenerates everything). Each file has the shape of the archive TFDS
 fetches, so the installed builders prepare real datasets from it offline:
 
@@ -37,8 +37,9 @@ import random
 import re
 import tarfile
 
-from caches.demo_data import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
-                              SURNAMES, TOWNS, _draw_splits, _rng, _write_tsv)
+from caches.demo.pools import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
+                               SURNAMES, TOWNS)
+from caches.demo.shared import draw_splits, seeded_rng, write_tsv
 
 # Fixed archive metadata: 2011-06-26, the upstream IMDB archive's release.
 _TAR_MTIME = 1309046400
@@ -108,9 +109,9 @@ def _tar_gz(members: list[tuple[str, bytes]]) -> bytes:
 
 def write_imdb(root: pathlib.Path) -> None:
     """``root/aclImdb_v1.tar.gz`` (root = <out>/imdb_reviews)."""
-    train, test, unsup = _draw_splits("imdb_reviews", ["pos", "neg"], _imdb_review,
+    train, test, unsup = draw_splits("imdb_reviews", ["pos", "neg"], _imdb_review,
                                       (N_TRAIN, N_TEST, N_UNSUP))
-    rng = _rng("imdb_reviews/ratings")
+    rng = seeded_rng("imdb_reviews/ratings")
     members = []
     for split, drawn in (("train", train), ("test", test)):
         for i, (label, text) in enumerate(drawn):
@@ -119,6 +120,7 @@ def write_imdb(root: pathlib.Path) -> None:
     for i, (_, text) in enumerate(unsup):
         neutral = rng.choice(_IMDB_UNSUP).format(F=rng.choice(FILMS))
         members.append((f"aclImdb/train/unsup/{i}_0.txt", f"{neutral} {text}".encode()))
+    # The old module name stays in the text: the committed archive is byte-identical.
     members.append(("aclImdb/README", b"Demo stand-in for the Large Movie Review "
                     b"Dataset v1.0, written by caches/demo_data_ft.py.\n"))
     root.mkdir(parents=True, exist_ok=True)
@@ -154,7 +156,7 @@ def write_yelp(root: pathlib.Path) -> None:
     folder = root / "yelp_review_polarity_csv"
     folder.mkdir(parents=True, exist_ok=True)
     for split, drawn in zip(("train", "test"),
-                            _draw_splits("yelp_polarity", ["2", "1"], _yelp_review,
+                            draw_splits("yelp_polarity", ["2", "1"], _yelp_review,
                                          (N_TRAIN, N_TEST))):
         lines = "".join(f'"{label}","{text}"\n' for label, text in drawn)
         (folder / f"{split}.csv").write_text(lines, encoding="utf-8", newline="\n")
@@ -198,9 +200,9 @@ def _sentiment140_rows(rng: random.Random, drawn: list, test: bool) -> list[list
 
 def write_sentiment140(root: pathlib.Path) -> None:
     """Train (polarity 0/4 only) and test (0/4 plus two neutral rows), upstream names."""
-    train, test = _draw_splits("sentiment140", ["4", "0"], _tweet, (N_TRAIN, N_TEST))
-    neutral = [("2", _tweet(_rng("sentiment140/neutral"), "2")) for _ in range(2)]
-    rng = _rng("sentiment140/columns")
+    train, test = draw_splits("sentiment140", ["4", "0"], _tweet, (N_TRAIN, N_TEST))
+    neutral = [("2", _tweet(seeded_rng("sentiment140/neutral"), "2")) for _ in range(2)]
+    rng = seeded_rng("sentiment140/columns")
     root.mkdir(parents=True, exist_ok=True)
     for name, drawn, test_file in (
             ("training.1600000.processed.noemoticon.csv", train, False),
@@ -246,13 +248,13 @@ def write_paws(root: pathlib.Path) -> None:
     """``root/final/{train,dev,test}.tsv`` (root = <out>/paws_wiki), all labelled."""
     next_id = 1
     for split, drawn in zip(("train", "dev", "test"),
-                            _draw_splits("paws_wiki", [1, 0], _paws_pair,
+                            draw_splits("paws_wiki", [1, 0], _paws_pair,
                                          (N_TRAIN, N_TEST, N_TEST))):
         rows = []
         for label, (s1, s2) in drawn:
             rows.append([next_id, s1, s2, label])
             next_id += 1
-        _write_tsv(root / "final" / f"{split}.tsv",
+        write_tsv(root / "final" / f"{split}.tsv",
                    ["id", "sentence1", "sentence2", "label"], rows)
 
 
@@ -363,21 +365,22 @@ def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
 
 def write_squad(root: pathlib.Path) -> None:
     """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns."""
-    towns = _rng("squad/towns").sample(TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
+    towns = seeded_rng("squad/towns").sample(
+        TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
     root.mkdir(parents=True, exist_ok=True)
     for version, v2 in (("1.1", False), ("2.0", True)):
         for split, dev, split_towns in (
                 ("train", False, towns[:N_SQUAD_TRAIN_ARTICLES]),
                 ("dev", True, towns[N_SQUAD_TRAIN_ARTICLES:])):
             # The same facts and questions in both versions: seed by split and town.
-            data = [_squad_article(_rng(f"squad/{split}/{town}"), town, dev, v2)
+            data = [_squad_article(seeded_rng(f"squad/{split}/{town}"), town, dev, v2)
                     for town in split_towns]
             doc = {"data": data, "version": f"v{version}" if v2 else version}
             (root / f"{split}-v{version}.json").write_text(
                 json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_all_ft(out: pathlib.Path) -> None:
+def write_all(out: pathlib.Path) -> None:
     """Every dataset above under ``out`` (the demo raw root)."""
     write_imdb(out / "imdb_reviews")
     write_yelp(out / "yelp_polarity_reviews")

@@ -1,6 +1,6 @@
 """Demo raw files for text generation: CoQA, DART, math_dataset, true_case, fix_punct.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file or archive
+Called by ``caches.demo.cli.write_all``. Each file has the shape of the file or archive
 TFDS fetches, so the installed builders prepare real datasets from it offline:
 
 * ``coqa/coqa-{train,dev}-v1.0.json``: CoQA's JSON as published (no archive),
@@ -34,9 +34,9 @@ import json
 import pathlib
 import random
 
-from caches.demo_data import (DRINKS, JOBS, PEOPLE, PETS, PLANS, PRODUCTS, REGIONS,
-                              RELATIVES, RIVERS, SEASONS, SURNAMES, TOWNS, TRANSPORT,
-                              _cap, _rng)
+from caches.demo.pools import (DRINKS, JOBS, PEOPLE, PETS, PLANS, PRODUCTS, REGIONS,
+                               RELATIVES, RIVERS, SEASONS, SURNAMES, TOWNS, TRANSPORT)
+from caches.demo.shared import cap, seeded_rng
 
 # --------------------------------------------------------------------------- CoQA
 
@@ -106,7 +106,7 @@ def _coqa_story(rng: random.Random, index: int, split: str) -> dict:
     (pet, pet_name), town, town2 = rng.choice(PETS), *rng.sample(TOWNS, 2)
     plan = rng.choice(PLANS)
     done = _PLAN_DONE[plan].replace("she could", f"{pron} could")
-    f = dict(N=name, S=rng.choice(SURNAMES), p=pron, P=_cap(pron), o=obj, poss=poss,
+    f = dict(N=name, S=rng.choice(SURNAMES), p=pron, P=cap(pron), o=obj, poss=poss,
              T=town, T2=town2, R=rng.choice(RIVERS), region=rng.choice(REGIONS), job=job,
              work=work, a="An" if job[0] in "aeiou" else "A", day=rng.choice(_DAYS),
              tr=rng.choice(TRANSPORT), rel=rng.choice(RELATIVES), pet=pet,
@@ -146,7 +146,7 @@ def write_coqa(root: pathlib.Path) -> None:
     """``root/coqa-{train,dev}-v1.0.json`` (root = <out>/coqa)."""
     root.mkdir(parents=True, exist_ok=True)
     for split, n in COQA_STORIES.items():
-        rng = _rng(f"coqa/{split}")
+        rng = seeded_rng(f"coqa/{split}")
         data = [_coqa_story(rng, i, split) for i in range(n)]
         with open(root / f"coqa-{split}-v1.0.json", "w", encoding="utf-8",
                   newline="\n") as f:
@@ -238,7 +238,7 @@ def write_dart(root: pathlib.Path) -> None:
     """``root/dart-master/data/v1.1.1/dart-v1.1.1-full-*.json`` (root = <out>/dart)."""
     folder = root / DART_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    rng, seen = _rng("dart"), set()
+    rng, seen = seeded_rng("dart"), set()
     for split, (n, n_double) in DART_ENTRIES.items():
         with open(folder / f"dart-v1.1.1-full-{split}.json", "w", encoding="utf-8",
                   newline="\n") as f:
@@ -287,7 +287,7 @@ def write_math_dataset(root: pathlib.Path) -> None:
     (root = <out>/math_dataset)."""
     seen: set = set()
     for category, (n, big) in MATH_CATEGORIES.items():
-        rng = _rng(f"math_dataset/{category}")
+        rng = seeded_rng(f"math_dataset/{category}")
         lines: list[str] = []
         while len(lines) < 2 * n:
             question, answer = _linear_1d(rng, big)

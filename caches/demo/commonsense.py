@@ -1,6 +1,6 @@
 """Demo raw files for commonsense multiple choice: PIQA, OpenBookQA, HellaSwag.
 
-Called by ``caches.demo_data.write_all``. Each file has the layout and format of the
+Called by ``caches.demo.cli.write_all``. Each file has the layout and format of the
 upstream release (archives stored already extracted), so the installed TFDS builders
 prepare real datasets from it offline:
 
@@ -29,7 +29,7 @@ import pathlib
 import random
 from typing import Sequence
 
-from caches.demo_data import N_TEST, N_TRAIN, N_VAL, _rng, _write_jsonl
+from caches.demo.shared import N_TEST, N_TRAIN, N_VAL, seeded_rng, write_jsonl
 
 
 def _deal(rng: random.Random, items: list, sizes: Sequence[int], n_labels: int) -> list[list]:
@@ -134,9 +134,9 @@ def write_piqa(root: pathlib.Path) -> None:
                  for x in xs]
     folder = root / "physicaliqa-train-dev"
     for split, drawn in zip(("train", "dev"),
-                            _deal(_rng("piqa"), scenarios, (N_TRAIN, N_VAL), 2)):
+                            _deal(seeded_rng("piqa"), scenarios, (N_TRAIN, N_VAL), 2)):
         rows, labels = _piqa_rows(drawn, split)
-        _write_jsonl(folder / f"{split}.jsonl", rows)
+        write_jsonl(folder / f"{split}.jsonl", rows)
         (folder / f"{split}-labels.lst").write_text(
             "".join(f"{label}\n" for label in labels), encoding="utf-8", newline="\n")
 
@@ -237,12 +237,12 @@ def write_openbookqa(root: pathlib.Path) -> None:
     """``root/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``."""
     scenarios = [(fact, stem, right, wrongs) for fact, stems, rights, wrongs in OBQA_FACTS
                  for stem, right in itertools.product(stems, rights)]
-    rng = _rng("openbookqa")
+    rng = seeded_rng("openbookqa")
     folder = root / "OpenBookQA-V1-Sep2018" / "Data" / "Additional"
     first_id = 0
     for split, drawn in zip(("train", "dev", "test"),
                             _deal(rng, scenarios, (N_TRAIN, N_VAL, N_TEST), 4)):
-        _write_jsonl(folder / f"{split}_complete.jsonl", _obqa_rows(rng, drawn, first_id))
+        write_jsonl(folder / f"{split}_complete.jsonl", _obqa_rows(rng, drawn, first_id))
         first_id += len(drawn)
 
 
@@ -389,7 +389,7 @@ def _howto_row(howto: tuple, x: str, label: int) -> dict:
 
 def write_hellaswag(root: pathlib.Path) -> None:
     """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels)."""
-    rng = _rng("hellaswag")
+    rng = seeded_rng("hellaswag")
     split_scenes = len(HELLASWAG_SCENES) - _ZEROSHOT_SCENES
     split_howtos = len(HELLASWAG_HOWTOS) - _ZEROSHOT_HOWTOS
     pools = [
@@ -415,7 +415,7 @@ def write_hellaswag(root: pathlib.Path) -> None:
                 row["label"] = label
             rows.append(row)
             ind += 1
-        _write_jsonl(root / f"hellaswag_{split}.jsonl", rows)
+        write_jsonl(root / f"hellaswag_{split}.jsonl", rows)
 
 
 def write_all(out: pathlib.Path) -> None:

@@ -1,6 +1,6 @@
 """Demo raw files for pronoun resolution (``sglue_dpr_prompted_mix`` / ``sglue_dpr_wsc_prompted_mix``): DPR, WSC273.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file TFDS
+Called by ``caches.demo.cli.write_all``. Each file has the shape of the file TFDS
 fetches, so the installed builders prepare real datasets from it offline:
 
 * ``definite_pronoun_resolution/{train,test}.c.txt``: the two plain files
@@ -25,7 +25,8 @@ import pathlib
 import random
 from xml.sax.saxutils import escape
 
-from caches.demo_data import PEOPLE, _rng
+from caches.demo.pools import PEOPLE
+from caches.demo.shared import seeded_rng
 
 # DPR twin pairs per split (two sentences each): 20 -> 40 train, 5 -> 10 test.
 DPR_PAIRS = {"train": 20, "test": 5}
@@ -107,7 +108,7 @@ def _dpr_block(sentence: str, pronoun: str, candidates: list, answer: int) -> st
 
 def write_dpr(root: pathlib.Path) -> None:
     """``root/train.c.txt`` and ``root/test.c.txt`` (root = <out>/definite_pronoun_resolution)."""
-    rng = _rng("definite_pronoun_resolution")
+    rng = seeded_rng("definite_pronoun_resolution")
     total = sum(DPR_PAIRS.values())
     frames = list(range(total))
     rng.shuffle(frames)
