@@ -2,11 +2,11 @@
 
 ``python -m caches.demo_assets`` (called by ``make demo`` and the test suite):
 
-1. ``caches/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
-2. ``caches/demo-vocab/spiece.model``: a SentencePiece model trained here on the
+1. ``caches/built/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
+2. ``caches/built/demo-vocab/spiece.model``: a SentencePiece model trained here on the
    project's own demo text, with T5's id layout (pad 0, eos 1, unk 2, no bos; seqio
    and ``T5Tokenizer`` append the 100 ``<extra_id_*>`` sentinels on top);
-3. ``caches/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
+3. ``caches/built/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
    random with a fixed seed and saved as an HF model folder with that vocabulary.
 
 Each asset is written to a temporary name and renamed into place when complete, so an
@@ -227,7 +227,7 @@ def ensure_demo_assets(verbose: bool = True) -> None:
     if not (paths.DEMO_MODEL_DIR / "config.json").is_file():
         say(f"initialising the demo T5 -> {paths.DEMO_MODEL_DIR}")
         build_demo_model()
-    say(f"demo assets ready in {paths.CACHES_DIR} ({time.time() - start:.1f}s)")
+    say(f"demo assets ready in {paths.BUILT_DIR} ({time.time() - start:.1f}s)")
 
 
 def main(argv=None) -> int:
