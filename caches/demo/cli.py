@@ -16,6 +16,7 @@ from typing import Sequence
 
 from caches.demo import (closedbook, commonsense, coref, ft, glue, nli, summarization,
                          superglue, textgen, translation)
+from common.errors import cli_main
 
 # Order matters only for the log: every dataset draws from its own seeded generator.
 GROUPS = (ft, closedbook, translation, summarization, nli, commonsense, coref, textgen)
@@ -31,8 +32,7 @@ def write_all(out: pathlib.Path) -> list[pathlib.Path]:
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m caches.demo [--out DIR]``: writes the tree, prints a one-line summary."""
+def _run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m caches.demo",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="caches/demo_raw",
@@ -41,3 +41,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     files = write_all(pathlib.Path(args.out))
     size = sum(p.stat().st_size for p in files)
     print(f"wrote {len(files)} files ({size / 1024:.0f} KiB) under {args.out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m caches.demo [--out DIR]``: writes the tree, prints a one-line summary.
+
+    Returns the exit code; a failure is one line on stderr (``--debug`` for the traceback).
+    """
+    return cli_main(_run, argv)
