@@ -1,4 +1,4 @@
-"""Resolves TFDS downloads to local raw files while a build runs: nothing reaches the network.
+"""Answers TFDS downloads with local raw files while a build runs: never the network.
 
 ``local_downloads`` patches TFDS's DownloadManager (as TFDS's own builder tests do) to
 answer each URL with the file or folder named in ``tfds_datasets.URL_TO_RAW``.
