@@ -1,24 +1,9 @@
 """Demo raw files for commonsense multiple choice: PIQA, OpenBookQA, HellaSwag.
 
-Called by ``caches.demo.cli.write_all``. Each file has the layout and format of the
-upstream release (archives stored already extracted), so the installed TFDS builders
-prepare real datasets from it offline:
-
-* ``piqa/physicaliqa-train-dev/{train,dev}.jsonl`` with ``{train,dev}-labels.lst``:
-  one JSON object a line (``id``, ``goal``, ``sol1``, ``sol2``) and, line for line, the
-  index of the right solution (``0`` or ``1``); upstream ships no test split;
-* ``openbookqa/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``:
-  ``id``, ``question`` (``stem`` and four ``choices`` labelled A-D), the science
-  ``fact1`` the question rests on, ``humanScore``, ``clarity``, ``turkIdAnonymized`` and
-  ``answerKey`` (the test file is labelled too, as upstream);
-* ``hellaswag/hellaswag_{train,val,test}.jsonl``: ``ind``, ``activity_label``, ``ctx_a``,
-  ``ctx_b``, ``ctx``, ``split``, ``split_type`` (``indomain``, or ``zeroshot`` for
-  activities never seen in training), ``endings`` (four), ``source_id``
-  (``activitynet~...`` video scenes or ``wikihow~...`` how-to steps with their
-  ``[header]``/``[title]``/``[step]`` markup) and ``label`` (absent from the test file).
-
 Every example is dealt from the project-written scenario tables below: no example
 appears in two splits, and the answer positions are balanced within each split.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -129,7 +114,12 @@ def _piqa_rows(drawn: list, split: str) -> tuple[list[dict], list[str]]:
 
 
 def write_piqa(root: pathlib.Path) -> None:
-    """``root/physicaliqa-train-dev/{train,dev}.jsonl`` and ``*-labels.lst``."""
+    """``root/physicaliqa-train-dev/{train,dev}.jsonl`` and ``*-labels.lst``.
+
+    ``piqa/physicaliqa-train-dev/{train,dev}.jsonl`` with ``{train,dev}-labels.lst``:
+    one JSON object a line (``id``, ``goal``, ``sol1``, ``sol2``) and, line for line,
+    the index of the right solution (``0`` or ``1``); upstream ships no test split.
+    """
     scenarios = [(goal, right, wrong, x) for goal, right, wrong, xs in PIQA_SCENARIOS
                  for x in xs]
     folder = root / "physicaliqa-train-dev"
@@ -234,7 +224,13 @@ def _obqa_rows(rng: random.Random, drawn: list, first_id: int) -> list[dict]:
 
 
 def write_openbookqa(root: pathlib.Path) -> None:
-    """``root/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``."""
+    """``root/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``.
+
+    ``openbookqa/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``:
+    ``id``, ``question`` (``stem`` and four ``choices`` labelled A-D), the science
+    ``fact1`` the question rests on, ``humanScore``, ``clarity``, ``turkIdAnonymized``
+    and ``answerKey`` (the test file is labelled too, as upstream).
+    """
     scenarios = [(fact, stem, right, wrongs) for fact, stems, rights, wrongs in OBQA_FACTS
                  for stem, right in itertools.product(stems, rights)]
     rng = seeded_rng("openbookqa")
@@ -388,7 +384,15 @@ def _howto_row(howto: tuple, x: str, label: int) -> dict:
 
 
 def write_hellaswag(root: pathlib.Path) -> None:
-    """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels)."""
+    """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels).
+
+    ``hellaswag/hellaswag_{train,val,test}.jsonl``: ``ind``, ``activity_label``,
+    ``ctx_a``, ``ctx_b``, ``ctx``, ``split``, ``split_type`` (``indomain``, or
+    ``zeroshot`` for activities never seen in training), ``endings`` (four),
+    ``source_id`` (``activitynet~...`` video scenes or ``wikihow~...`` how-to steps with
+    their ``[header]``/``[title]``/``[step]`` markup) and ``label`` (absent from the
+    test file).
+    """
     rng = seeded_rng("hellaswag")
     split_scenes = len(HELLASWAG_SCENES) - _ZEROSHOT_SCENES
     split_howtos = len(HELLASWAG_HOWTOS) - _ZEROSHOT_HOWTOS

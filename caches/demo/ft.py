@@ -1,28 +1,8 @@
 """Demo raw files for the fine-tuning families beyond GLUE: sentiment, paraphrase, SQuAD.
 
-Called by ``caches.demo.cli.write_all`` (``python -m caches.demo --out
-caches/demo_raw`` regenerates everything). Each file has the shape of the archive TFDS
-fetches, so the installed builders prepare real datasets from it offline:
-
-* ``imdb_reviews/aclImdb_v1.tar.gz``: the archive itself (the builder iterates over
-  it without extracting), ``aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt`` and
-  ``aclImdb/train/unsup/<id>_0.txt``; written with fixed times and owners so that it
-  is byte-identical on every run;
-* ``yelp_polarity_reviews/yelp_review_polarity_csv/{train,test}.csv``: ``"1"``
-  (negative) or ``"2"`` (positive), then the quoted review (``""`` for a quote, ``\\n``
-  for a line break), as the builder slices each line;
-* ``sentiment140/*.csv``: six quoted columns (polarity 0/4, or 2 for the neutral rows
-  that only the test file has, id, date, query, user, text), Latin-1 compatible;
-* ``paws_wiki/final/{train,dev,test}.tsv``: ``id, sentence1, sentence2, label`` with
-  tokenized text (punctuation split off), pairs made by swapping words (label 0) or by
-  reordering clauses without changing who did what (label 1);
-* ``squad/{train,dev}-v1.1.json`` and ``squad/{train,dev}-v2.0.json``: SQuAD's JSON
-  (``data`` -> articles -> ``paragraphs`` -> ``qas``), short articles about fictional
-  towns whose answers are spans of their paragraph (``answer_start`` is the character
-  offset); dev questions carry three annotator answers as upstream does, and v2.0 adds
-  unanswerable questions (``is_impossible``, a ``plausible_answers`` span, no answers).
-
 Every sentence comes from the small pools below (fictional films, shops, people).
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -108,7 +88,13 @@ def _tar_gz(members: list[tuple[str, bytes]]) -> bytes:
 
 
 def write_imdb(root: pathlib.Path) -> None:
-    """``root/aclImdb_v1.tar.gz`` (root = <out>/imdb_reviews)."""
+    """``root/aclImdb_v1.tar.gz`` (root = <out>/imdb_reviews).
+
+    ``imdb_reviews/aclImdb_v1.tar.gz``: the archive itself (the builder iterates over it
+    without extracting), ``aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt`` and
+    ``aclImdb/train/unsup/<id>_0.txt``; written with fixed times and owners so that it
+    is byte-identical on every run.
+    """
     train, test, unsup = draw_splits("imdb_reviews", ["pos", "neg"], _imdb_review,
                                       (N_TRAIN, N_TEST, N_UNSUP))
     rng = seeded_rng("imdb_reviews/ratings")
@@ -152,7 +138,12 @@ def _yelp_review(rng: random.Random, label: str) -> str:
 
 
 def write_yelp(root: pathlib.Path) -> None:
-    """``root/yelp_review_polarity_csv/{train,test}.csv`` (root = <out>/yelp_polarity_reviews)."""
+    """``root/yelp_review_polarity_csv/{train,test}.csv`` (root = <out>/yelp_polarity_reviews).
+
+    ``yelp_polarity_reviews/yelp_review_polarity_csv/{train,test}.csv``: ``"1"``
+    (negative) or ``"2"`` (positive), then the quoted review (``""`` for a quote, ``\\n``
+    for a line break), as the builder slices each line.
+    """
     folder = root / "yelp_review_polarity_csv"
     folder.mkdir(parents=True, exist_ok=True)
     for split, drawn in zip(("train", "test"),
@@ -199,7 +190,11 @@ def _sentiment140_rows(rng: random.Random, drawn: list, test: bool) -> list[list
 
 
 def write_sentiment140(root: pathlib.Path) -> None:
-    """Train (polarity 0/4 only) and test (0/4 plus two neutral rows), upstream names."""
+    """Train (polarity 0/4 only) and test (0/4 plus two neutral rows), upstream names.
+
+    ``sentiment140/*.csv``: six quoted columns (polarity 0/4, or 2 for the neutral rows
+    that only the test file has, id, date, query, user, text), Latin-1 compatible.
+    """
     train, test = draw_splits("sentiment140", ["4", "0"], _tweet, (N_TRAIN, N_TEST))
     neutral = [("2", _tweet(seeded_rng("sentiment140/neutral"), "2")) for _ in range(2)]
     rng = seeded_rng("sentiment140/columns")
@@ -245,7 +240,12 @@ def _paws_pair(rng: random.Random, label: int) -> tuple[str, str]:
 
 
 def write_paws(root: pathlib.Path) -> None:
-    """``root/final/{train,dev,test}.tsv`` (root = <out>/paws_wiki), all labelled."""
+    """``root/final/{train,dev,test}.tsv`` (root = <out>/paws_wiki), all labelled.
+
+    ``paws_wiki/final/{train,dev,test}.tsv``: ``id, sentence1, sentence2, label`` with
+    tokenized text (punctuation split off), pairs made by swapping words (label 0) or by
+    reordering clauses without changing who did what (label 1).
+    """
     next_id = 1
     for split, drawn in zip(("train", "dev", "test"),
                             draw_splits("paws_wiki", [1, 0], _paws_pair,
@@ -364,7 +364,15 @@ def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
 
 
 def write_squad(root: pathlib.Path) -> None:
-    """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns."""
+    """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns.
+
+    ``squad/{train,dev}-v1.1.json`` and ``squad/{train,dev}-v2.0.json``: SQuAD's JSON
+    (``data`` -> articles -> ``paragraphs`` -> ``qas``), short articles about fictional
+    towns whose answers are spans of their paragraph (``answer_start`` is the character
+    offset); dev questions carry three annotator answers as upstream does, and v2.0 adds
+    unanswerable questions (``is_impossible``, a ``plausible_answers`` span, no
+    answers).
+    """
     towns = seeded_rng("squad/towns").sample(
         TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
     root.mkdir(parents=True, exist_ok=True)

@@ -1,22 +1,7 @@
-"""Demo raw files for natural language inference and question classification: ANLI r1-r3, SNLI, TREC.
+"""Demo raw files for NLI and question classification: ANLI r1-r3, SNLI, TREC.
 
-Called by ``caches.demo.cli.write_all``. Each file has the shape of the archive or file
-TFDS fetches, so the installed builders prepare real datasets from it offline:
-
-* ``anli/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl``: ``anli_v0.1.zip`` as it extracts,
-  one JSON object a line (``uid``, ``context``, ``hypothesis``, ``label`` as ``e``/``n``/
-  ``c``, the annotator's ``reason``); every split is labelled, as upstream. Round 1
-  contexts describe fictional towns, round 2 board games and round 3 everyday scenes.
-* ``snli/snli_1.0/snli_1.0_{train,dev,test}.txt``: ``snli_1.0.zip`` as it extracts,
-  tab-separated with a header (``gold_label``, binary and full parses, ``sentence1``,
-  ``sentence2``, ``captionID``, ``pairID``, ``label1``-``label5``), image-caption
-  premises. Every split holds a few pairs whose five annotators found no majority:
-  their ``gold_label`` is ``-`` (the builder gives them label -1).
-* ``trec/train_5500.label`` and ``trec/TREC_10.label``: one question a line,
-  ``COARSE:fine`` then the tokenized question (``?`` split off), as the builder
-  partitions each line at its first space.
-
-Output is deterministic: one seeded ``random.Random`` per file, LF line endings.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -122,7 +107,14 @@ _ANLI_ROUNDS = {"R1": _town_pair, "R2": _game_pair, "R3": _scene_pair}
 
 
 def write_anli(root: pathlib.Path) -> None:
-    """``root/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl`` (root = <out>/anli)."""
+    """``root/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl`` (root = <out>/anli).
+
+    ``anli/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl``: ``anli_v0.1.zip`` as it
+    extracts, one JSON object a line (``uid``, ``context``, ``hypothesis``, ``label`` as
+    ``e``/``n``/ ``c``, the annotator's ``reason``); every split is labelled, as
+    upstream. Round 1 contexts describe fictional towns, round 2 board games and round 3
+    everyday scenes.
+    """
     for round_dir, make in _ANLI_ROUNDS.items():
         name = f"anli/{round_dir}"
         uid_rng = seeded_rng(f"{name}/uid")
@@ -219,7 +211,14 @@ def _snli_votes(rng: random.Random, gold: str, split: str) -> list[str]:
 
 
 def write_snli(root: pathlib.Path) -> None:
-    """``root/snli_1.0/snli_1.0_{train,dev,test}.txt`` (root = <out>/snli)."""
+    """``root/snli_1.0/snli_1.0_{train,dev,test}.txt`` (root = <out>/snli).
+
+    ``snli/snli_1.0/snli_1.0_{train,dev,test}.txt``: ``snli_1.0.zip`` as it extracts,
+    tab-separated with a header (``gold_label``, binary and full parses, ``sentence1``,
+    ``sentence2``, ``captionID``, ``pairID``, ``label1``-``label5``), image-caption
+    premises. Every split holds a few pairs whose five annotators found no majority:
+    their ``gold_label`` is ``-`` (the builder gives them label -1).
+    """
     splits = ("train", "dev", "test")
     sizes = (N_TRAIN, N_VAL, N_TEST)
     drawn_splits = draw_splits("snli", SNLI_LABELS, _snli_pair, sizes)
@@ -287,7 +286,12 @@ def _trec_question(rng: random.Random, coarse: str) -> str:
 
 
 def write_trec(root: pathlib.Path) -> None:
-    """``root/train_5500.label`` and ``root/TREC_10.label`` (root = <out>/trec)."""
+    """``root/train_5500.label`` and ``root/TREC_10.label`` (root = <out>/trec).
+
+    ``trec/train_5500.label`` and ``trec/TREC_10.label``: one question a line,
+    ``COARSE:fine`` then the tokenized question (``?`` split off), as the builder
+    partitions each line at its first space.
+    """
     train, test = draw_splits("trec", TREC_COARSE, _trec_question, (N_TRAIN, N_TEST))
     for name, drawn in (("train_5500.label", train), ("TREC_10.label", test)):
         root.mkdir(parents=True, exist_ok=True)
