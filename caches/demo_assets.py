@@ -31,6 +31,8 @@ import tempfile
 import time
 from typing import Iterator
 
+from caches.raw_formats import RawDataError
+from common.errors import cli_main
 from tasks import paths
 
 # Size of the demo SentencePiece vocabulary, before the 100 sentinels.
@@ -160,7 +162,7 @@ def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
         corpus = tmp / "corpus.txt"
         lines = demo_corpus(raw_dir)
         if not lines:
-            raise SystemExit(f"no demo text under {raw_dir}; regenerate it with "
+            raise RawDataError(f"no demo text under {raw_dir}; regenerate it with "
                              "`python -m caches.demo --out caches/demo_raw`")
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spm.SentencePieceTrainer.train(
@@ -230,8 +232,9 @@ def ensure_demo_assets(verbose: bool = True) -> None:
     say(f"demo assets ready in {paths.BUILT_DIR} ({time.time() - start:.1f}s)")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def _run(argv) -> int:
+    parser = argparse.ArgumentParser(prog="python -m caches.demo_assets",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the demo vocabulary and model even if present")
     parser.add_argument("--show", metavar="TFDS_NAME",
@@ -245,6 +248,14 @@ def main(argv=None) -> int:
     if args.show:
         show_tfds_examples(args.show)
     return 0
+
+
+def main(argv=None) -> int:
+    """``python -m caches.demo_assets [--rebuild] [--show NAME]``; returns the exit code.
+
+    A user error (e.g. missing demo raw files) is one line on stderr and exit code 2.
+    """
+    return cli_main(_run, argv)
 
 
 def show_tfds_examples(name: str, n: int = 3, split: str = "validation") -> None:
