@@ -140,6 +140,7 @@ def demo_corpus(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> list:
 
 
 def corpus_digest(lines) -> str:
+    """The sha256 the vocabulary is stamped with: its training lines, joined."""
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 

@@ -129,10 +129,12 @@ GAME_QUESTIONS = {
 
 
 def town_passage(town: dict) -> str:
+    """Every fact sentence about ``town``, in order (a BoolQ passage)."""
     return " ".join(s.format(**town) for s in TOWN_SENTENCES.values())
 
 
 def game_passage(game: dict) -> str:
+    """Every fact sentence about ``game``, in order (a BoolQ passage)."""
     return " ".join(s.format(**game) for s in GAME_SENTENCES.values())
 
 

@@ -60,6 +60,7 @@ def draw_splits(name: str, labels: Sequence, make: Callable,
 
 
 def write_jsonl(path: pathlib.Path, rows: Iterable[dict]) -> None:
+    """One JSON object a line (keys in the order given), UTF-8, LF endings."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for row in rows:
