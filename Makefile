@@ -57,4 +57,4 @@ test-fast: demo-assets
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not slow" tests
 
 clean-caches:
-	rm -rf caches/tfds caches/demo-vocab caches/demo-model caches/seqio
+	rm -rf caches/built

@@ -16,7 +16,7 @@ with a warning). What happens, in order:
 2. names: ``--dataset_name`` / ``--eval_dataset_name`` must be registered (an unknown
    one prints the nearest names and exits 2);
 3. model: ``T5ForConditionalGeneration.from_pretrained(--model_name_or_path)`` (default:
-   the demo model ``caches/demo-model``, built when missing); the tokenizer is the
+   the demo model ``caches/built/demo-model``, built when missing); the tokenizer is the
    vocabulary's, saved with every model folder together with ``spiece.model``;
 4. data: each data-parallel rank streams its own shard (``trainer.inputs``);
 5. ``--do_train`` (resuming from ``--resume_from_checkpoint PATH|latest``, or from the

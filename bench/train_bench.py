@@ -80,8 +80,8 @@ from typing import Dict, List, Optional, Sequence, Tuple  # noqa: E402
 # seqio (its peak RSS is the plain recipe's), so the project is imported where used.
 
 DEFAULT_OUT = os.path.join(ROOT, "bench", "results", "train_bench.txt")
-DEFAULT_MODEL = os.path.join(ROOT, "caches", "demo-model")  # tasks.paths.DEMO_MODEL_DIR
-DEFAULT_VOCAB = os.path.join(ROOT, "caches", "demo-vocab", "spiece.model")
+DEFAULT_MODEL = os.path.join(ROOT, "caches", "built", "demo-model")  # tasks.paths.DEMO_MODEL_DIR
+DEFAULT_VOCAB = os.path.join(ROOT, "caches", "built", "demo-vocab", "spiece.model")
 WAYS = ("stream", "pad-to-max")
 TARGET = 2.0  # stream/pad-to-max tokens/s
 from trainer.config import LABEL_PAD  # noqa: E402  (no TensorFlow: the baseline stays plain)

@@ -1,6 +1,6 @@
 """Caches prompt-applied tasks offline with seqio's own Beam cache job.
 
-    python -m caches.cache_tasks --tasks REGEX_OR_MIXTURE[,...] --cache_dir caches/seqio \\
+    python -m caches.cache_tasks --tasks REGEX_OR_MIXTURE[,...] --cache_dir caches/built/seqio \\
         [--tfds_data_dir DIR] [--vocab_path P | --model_name_or_path M] \\
         [--task_modules MODS] [--splits train,validation] [--overwrite] \\
         [--min_shards 64] [--num_workers N] [--debug] [BEAM PIPELINE OPTIONS ...]
@@ -54,7 +54,7 @@ from common.errors import UserError, one_line
 from common import seqio_compat  # before seqio: the import fix
 from tasks import cache_dirs, lookup, paths, sources
 
-DEFAULT_CACHE_DIR = str(paths.CACHES_DIR / "seqio")
+DEFAULT_CACHE_DIR = str(paths.BUILT_DIR / "seqio")
 DEFAULT_MIN_SHARDS = 64  # seqio's default: room for per-rank sharding and file shuffling
 
 
@@ -356,7 +356,7 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument("--cache_dir", default=DEFAULT_CACHE_DIR,
                         help=f"cache folder to write (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--tfds_data_dir", help="TFDS data dir (default: $TFDS_DATA_DIR, "
-                        "else the demo data in caches/tfds)")
+                        "else the demo data in caches/built/tfds)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--vocab_path", help="SentencePiece model (default: see README)")
     group.add_argument("--model_name_or_path", help="model folder holding spiece.model")

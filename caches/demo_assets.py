@@ -2,11 +2,11 @@
 
 ``python -m caches.demo_assets`` (called by ``make demo`` and the test suite):
 
-1. ``caches/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
-2. ``caches/demo-vocab/spiece.model``: a SentencePiece model trained here on the
+1. ``caches/built/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
+2. ``caches/built/demo-vocab/spiece.model``: a SentencePiece model trained here on the
    project's own demo text, with T5's id layout (pad 0, eos 1, unk 2, no bos; seqio
    and ``T5Tokenizer`` append the 100 ``<extra_id_*>`` sentinels on top);
-3. ``caches/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
+3. ``caches/built/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
    random with a fixed seed and saved as an HF model folder with that vocabulary.
 
 Each asset is written to a temporary name and renamed into place when complete, so an
@@ -31,6 +31,8 @@ import tempfile
 import time
 from typing import Iterator
 
+from caches.raw_formats import RawDataError
+from common.errors import cli_main
 from tasks import paths
 
 # Size of the demo SentencePiece vocabulary, before the 100 sentinels.
@@ -138,6 +140,7 @@ def demo_corpus(raw_dir: pathlib.Path = paths.DEMO_RAW_DIR) -> list:
 
 
 def corpus_digest(lines) -> str:
+    """The sha256 the vocabulary is stamped with: its training lines, joined."""
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -160,8 +163,8 @@ def build_demo_vocab(out_dir: pathlib.Path = paths.DEMO_VOCAB_DIR,
         corpus = tmp / "corpus.txt"
         lines = demo_corpus(raw_dir)
         if not lines:
-            raise SystemExit(f"no demo text under {raw_dir}; regenerate it with "
-                             "`python -m caches.demo_data --out caches/demo_raw`")
+            raise RawDataError(f"no demo text under {raw_dir}; regenerate it with "
+                             "`python -m caches.demo --out caches/demo_raw`")
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spm.SentencePieceTrainer.train(
             input=str(corpus), model_prefix=str(tmp / "spiece"), model_type="unigram",
@@ -227,11 +230,12 @@ def ensure_demo_assets(verbose: bool = True) -> None:
     if not (paths.DEMO_MODEL_DIR / "config.json").is_file():
         say(f"initialising the demo T5 -> {paths.DEMO_MODEL_DIR}")
         build_demo_model()
-    say(f"demo assets ready in {paths.CACHES_DIR} ({time.time() - start:.1f}s)")
+    say(f"demo assets ready in {paths.BUILT_DIR} ({time.time() - start:.1f}s)")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def _run(argv) -> int:
+    parser = argparse.ArgumentParser(prog="python -m caches.demo_assets",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the demo vocabulary and model even if present")
     parser.add_argument("--show", metavar="TFDS_NAME",
@@ -245,6 +249,14 @@ def main(argv=None) -> int:
     if args.show:
         show_tfds_examples(args.show)
     return 0
+
+
+def main(argv=None) -> int:
+    """``python -m caches.demo_assets [--rebuild] [--show NAME]``; returns the exit code.
+
+    A user error (e.g. missing demo raw files) is one line on stderr and exit code 2.
+    """
+    return cli_main(_run, argv)
 
 
 def show_tfds_examples(name: str, n: int = 3, split: str = "validation") -> None:

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for commonsense multiple choice: PIQA, OpenBookQA, HellaSwag.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``piqa`` 1.0.0 fetches ``physicaliqa-train-dev.zip`` and reads

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for pronoun resolution (``sglue_dpr_prompted_mix`` / ``sglue_dpr_wsc_prompted_mix``): DPR, WSC273.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``definite_pronoun_resolution`` (1.1.0) asks for two plain files, ``train.c.txt`` and

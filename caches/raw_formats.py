@@ -1,6 +1,6 @@
-"""Checks of raw files beyond (Super)GLUE, run by ``caches.build_tfds`` before TFDS.
+"""Checks of raw files beyond (Super)GLUE, run by ``caches.raw_validate`` before TFDS.
 
-Each ``check_*`` takes the dataset's raw file paths (``build_tfds.RAW_FILES``, joined
+Each ``check_*`` takes the dataset's raw file paths (``tfds_datasets.RAW_FILES``, joined
 to the raw dir) and raises ``RawDataError`` with one line naming the file (and line)
 that the TFDS builder would trip over. ``CHECKS`` maps a TFDS family to its check.
 """
@@ -13,8 +13,10 @@ import os
 import tarfile
 from typing import Callable, Iterator, Optional, Sequence
 
+from common.errors import UserError
 
-class RawDataError(ValueError):
+
+class RawDataError(UserError, ValueError):
     """A raw file that is missing or malformed; ``str(err)`` is one line naming it."""
 
 

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for natural language inference and question classification: ANLI r1-r3, SNLI, TREC.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``anli`` (0.1.0) asks for ``anli_v0.1.zip`` and reads

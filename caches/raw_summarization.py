@@ -1,6 +1,6 @@
 """Raw-file layout and checks for summarization (``ft_summarization_mix``): SAMSum, AESLC, XSum, CNN/DailyMail.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 Two builders read a manual dir instead of URLs: ``samsum`` (the corpus' three JSON

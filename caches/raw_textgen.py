@@ -1,6 +1,6 @@
 """Raw-file layout and checks for text generation: CoQA, DART, math_dataset, true_case, fix_punct.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``coqa`` (1.0.0) asks for its two JSON files, published unpacked: train and dev

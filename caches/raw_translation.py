@@ -1,6 +1,6 @@
 """Raw-file layout and checks for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
 
-Merged into ``caches.build_tfds`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 TFDS's ``wmt16_translate`` and ``wmt14_translate`` builders (``translate/wmt.py``) make

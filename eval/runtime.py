@@ -23,7 +23,7 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vocab_path", help="SentencePiece model (default: spiece.model in "
                         "--model_name_or_path, else the demo vocabulary)")
     parser.add_argument("--tfds_data_dir", help="TFDS data dir (default: $TFDS_DATA_DIR, else "
-                        "the demo data in caches/tfds)")
+                        "the demo data in caches/built/tfds)")
     parser.add_argument("--per_device_eval_batch_size", type=int, default=32)
     parser.add_argument("--max_source_length", type=int, default=512)
     parser.add_argument("--max_target_length", type=int, default=64)

@@ -84,7 +84,7 @@ def run(argv) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--task_modules", help="comma-separated modules or .py files to import")
     common.add_argument("--tfds_data_dir", help="TFDS data dir (default: $TFDS_DATA_DIR, "
-                        "else the demo data in caches/tfds)")
+                        "else the demo data in caches/built/tfds)")
     common.add_argument("--vocab_path", help="SentencePiece model (default: see README)")
     common.add_argument("--model_name_or_path", help="model folder holding spiece.model")
     common.add_argument("--debug", action="store_true", help="show tracebacks")

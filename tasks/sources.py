@@ -4,7 +4,7 @@ seqio 0.0.8's loader calls ``tfds.load(download=True, try_gcs=True)``: on a clus
 without internet a dataset that is not prepared then hangs in download retries. Ours
 resolves the data dir when the data is first read (``--tfds_data_dir`` via
 ``seqio.set_tfds_data_dir_override``, else ``$TFDS_DATA_DIR``, else the project's demo
-data in ``caches/tfds``), checks that ``name:version`` is prepared there, and loads with
+data in ``caches/built/tfds``), checks that ``name:version`` is prepared there, and loads with
 ``download=False, try_gcs=False``.
 """
 

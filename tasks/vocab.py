@@ -4,7 +4,7 @@ One rule, used everywhere (tasks, CLI, run.py, eval):
 
 1. ``--vocab_path`` if given;
 2. else ``spiece.model`` inside ``--model_name_or_path`` (an HF T5 folder);
-3. else the project's demo vocabulary (``caches/demo-vocab/spiece.model``).
+3. else the project's demo vocabulary (``caches/built/demo-vocab/spiece.model``).
 
 Tasks are registered at import time, before flags are parsed, so they share one
 :class:`ConfiguredVocabulary` whose file is resolved when it is first used.

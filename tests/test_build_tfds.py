@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from caches import build_tfds as bt
+from caches.tfds_datasets import GLUE_URL
 from tasks import paths
 
 import tensorflow_datasets as tfds
@@ -483,15 +484,15 @@ def test_bad_ft_raw_file_is_named(tmp_path, name, rel, text, message):
 def test_unlisted_urls_are_refused(tmp_path):
     with bt.local_downloads(str(tmp_path)):
         manager = tfds.download.DownloadManager(download_dir=str(tmp_path / "dl"))
-        with pytest.raises(bt._OfflineUrlError, match="example.com"):
+        with pytest.raises(bt.OfflineUrlError, match="example.com"):
             manager.download_and_extract("https://example.com/data.zip")
-        with pytest.raises(bt._OfflineUrlError):
+        with pytest.raises(bt.OfflineUrlError):
             manager.download_kaggle_data("some/competition")
-        assert str(manager.download(bt._GLUE_URL + "MNLI.zip")) == str(tmp_path / "glue")
+        assert str(manager.download(GLUE_URL + "MNLI.zip")) == str(tmp_path / "glue")
 
 
 def test_build_asking_for_an_unlisted_url_fails_offline(raw, tmp_path, monkeypatch):
-    monkeypatch.delitem(bt.URL_TO_RAW, bt._GLUE_URL + "MNLI.zip")
+    monkeypatch.delitem(bt.URL_TO_RAW, GLUE_URL + "MNLI.zip")
     with pytest.raises(bt.BuildError, match=r"^glue/mnli:2.0.0: .*MNLI\.zip.*no local"):
         bt.build_tfds(raw, str(tmp_path / "tfds"), ["glue/mnli"], verbose=False)
     assert not bt.is_prepared("glue/mnli", str(tmp_path / "tfds"))
@@ -503,7 +504,7 @@ def test_cli_error_is_one_line_without_traceback(raw, tmp_path):
         [sys.executable, "-m", "caches.build_tfds", "--raw_dir", raw,
          "--data_dir", str(tmp_path / "tfds"), "--datasets", "super_glue/boolq"],
         capture_output=True, text=True, cwd=str(paths.REPO_ROOT), timeout=120)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a user error (common.errors.cli_main)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in proc.stderr
     assert lines[0].startswith("error: super_glue/boolq: missing raw file ")
@@ -518,7 +519,7 @@ def test_cli_builds_and_lists(raw, tmp_path, capsys):
     assert out[0].startswith("[1/1] glue/mrpc:2.0.0 ... ") and "examples" in out[0]
     assert out[-1].startswith("built 1, skipped 0")
     assert bt.main(["--raw_dir", raw, "--data_dir", data_dir,
-                    "--datasets", "glue/nope"]) == 1
+                    "--datasets", "glue/nope"]) == 2
     assert capsys.readouterr().err.startswith("error: unknown dataset 'glue/nope'")
     assert bt.main(["--list"]) == 0
     assert capsys.readouterr().out.strip() == bt.format_table()

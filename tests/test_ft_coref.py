@@ -8,7 +8,7 @@ import seqio
 import tensorflow as tf
 import tensorflow_datasets as tfds
 from caches import build_tfds as bt
-from caches import demo_data_coref
+from caches.demo import coref as demo_coref
 from tasks import dpr, paths, prompts, shots, t5_style
 from tasks.flan import SUPERGLUE_DATASETS
 from tasks.flan import datasets_coref as coref
@@ -42,7 +42,7 @@ def test_demo_builds_have_expected_split_counts(data_dir, name):
 
 
 def test_demo_files_are_reproducible(tmp_path):
-    demo_data_coref.write_all(tmp_path)
+    demo_coref.write_all(tmp_path)
     for name in NAMES:
         for rel in bt.RAW_FILES[name]:
             assert (tmp_path / rel).read_bytes() == (paths.DEMO_RAW_DIR / rel).read_bytes()

@@ -54,7 +54,7 @@ class ModelArguments:
 
     model_name_or_path: str | None = field(
         default=None,
-        metadata={"help": "Local model folder (config.json + weights); default: the demo model caches/demo-model."})
+        metadata={"help": "Local model folder (config.json + weights); default: the demo model caches/built/demo-model."})
     config_overrides: str | None = field(
         default=None,
         metadata={"help": "Comma-separated config overrides applied to the model config, e.g. "

@@ -1,21 +1,8 @@
-"""Demo raw files for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
+"""Demo raw files for translation (``ft_translation_mix``): WMT16 ro-en, de-en, WMT14 fr-en.
 
-Called by ``caches.demo_data.write_all``. Every file sits where the TFDS builder looks
-for it (``caches.raw_translation`` holds the layout: each archive extracted under
-``wmt/`` into a folder named like the archive) and has the upstream format:
-
-* parallel text (Europarl, Common Crawl, News Commentary, MultiUN, and giga-fren's two
-  gzipped files): one sentence a line, the two files of a pair aligned line by line;
-  Europarl de-en has one blank pair, as the real corpus does, which the builder skips;
-* SGML test sets (``dev.tgz/dev/<set>-<xx>en-src.<xx>.sgm`` and ``-ref.en.sgm``): a
-  ``<srcset>`` / ``<refset>`` of two ``<doc>`` blocks of ``<seg id="n">`` lines;
-* SETIMES2 (``en-ro.tmx``): a TMX 1.4 document, one ``<tu>`` per sentence pair.
-
-The sentences are project-written: ten everyday news frames (a visit, a new library, a
-train timetable ...) filled from the fictional people, towns, rivers and firms of
-``caches.demo_data``, each frame written out in English, Romanian, German and French,
-so every pair is a real translation. Per config: 40 training pairs spread over the
-config's training subsets, 10 validation and 10 test pairs; no sentence repeats.
+Ten everyday news frames written out in English, Romanian, German and French, so every
+pair is a real translation; ``write_all`` documents the file formats (layouts:
+``caches.raw_translation`` and docs/offline-data.md).
 """
 
 from __future__ import annotations
@@ -27,7 +14,8 @@ import random
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-from caches.demo_data import COMPANIES, DAYS, PEOPLE, RIVERS, TOWNS, _rng
+from caches.demo.pools import COMPANIES, DAYS, PEOPLE, RIVERS, TOWNS
+from caches.demo.shared import seeded_rng
 from caches.raw_translation import SPLIT_SUBSETS, source_language, subset_files
 
 LANGS = ("en", "ro", "de", "fr")
@@ -119,7 +107,7 @@ def _sentence_pair(rng: random.Random, src: str) -> tuple[str, str]:
 
 def _draw_pairs(dataset: str, n: int) -> list[tuple[str, str]]:
     """``n`` distinct (source, English) pairs for ``dataset``, reproducibly."""
-    rng, seen, out = _rng(dataset), set(), []
+    rng, seen, out = seeded_rng(dataset), set(), []
     while len(out) < n:
         pair = _sentence_pair(rng, source_language(dataset))
         if pair[1] not in seen:
@@ -214,7 +202,24 @@ def build_files() -> dict[str, bytes]:
 
 
 def write_all(out: pathlib.Path) -> list[pathlib.Path]:
-    """Writes this group's demo raw files under ``out`` (the demo raw root)."""
+    """Writes this group's demo raw files under ``out`` (the demo raw root).
+
+    Every file sits where the TFDS builder looks for it (each archive extracted under
+    ``wmt/`` into a folder named like the archive) and has the upstream format:
+
+    * parallel text (Europarl, Common Crawl, News Commentary, MultiUN, and giga-fren's
+      two gzipped files): one sentence a line, the two files of a pair aligned line by
+      line; Europarl de-en has one blank pair, as the real corpus does, which the
+      builder skips;
+    * SGML test sets (``dev.tgz/dev/<set>-<xx>en-src.<xx>.sgm`` and ``-ref.en.sgm``): a
+      ``<srcset>`` / ``<refset>`` of two ``<doc>`` blocks of ``<seg id="n">`` lines;
+    * SETIMES2 (``en-ro.tmx``): a TMX 1.4 document, one ``<tu>`` per sentence pair.
+
+    The frames (a visit, a new library, a train timetable ...) are filled from the
+    fictional people, towns, rivers and firms of ``caches.demo.pools``. Per config: 40
+    training pairs spread over the config's training subsets, 10 validation and 10 test
+    pairs; no sentence repeats.
+    """
     written = []
     for rel, data in sorted(build_files().items()):
         path = pathlib.Path(out) / rel

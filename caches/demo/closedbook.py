@@ -1,27 +1,9 @@
-"""Demo raw files for closed-book question answering (``ft_closedbook_qa_mix``): Natural Questions (open), TriviaQA, ARC easy and challenge.
+"""Demo raw files for closed-book QA (``ft_closedbook_qa_mix``): NQ open, TriviaQA, ARC.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file or archive
-TFDS fetches, so the installed builders prepare real datasets from it offline:
-
-* ``natural_questions_open/NQ-open.{train,dev}.jsonl``: the two NQ-open files as
-  published (no archive), one ``{"question": ..., "answer": [...]}`` object a line;
-  questions are lower-case without a question mark, as upstream, and some carry more
-  than one accepted answer. Upstream has no test split.
-* ``trivia_qa/qa/{wikipedia,web}-{train,dev,test-without-answers}.json``: the ``qa/``
-  folder of ``triviaqa-rc.tar.gz`` as it extracts (the ``evidence/`` folder is not
-  needed by the ``rc.nocontext`` config). Each file is one JSON document indented by
-  four spaces, as upstream: the builder finds each record of ``Data`` by its
-  eight-space-indented opening brace. Test records carry no ``Answer``.
-* ``ai2_arc/ARC-V1-Feb2018-2/ARC-{Easy,Challenge}/ARC-*-{Train,Dev,Test}.jsonl``: the
-  ``.jsonl`` files of ``ARC-V1-Feb2018.zip`` as it extracts, one question a line
-  (``id``, ``question`` with ``stem`` and labelled ``choices``, ``answerKey``). As
-  upstream, most questions have four choices labelled A-D, a few have three or five,
-  and some are labelled 1-4 instead of letters.
-
-The closed-book questions ask about the project's fictional towns and board games
-(``caches.demo_data.TOWN_FACTS`` / ``GAME_FACTS``); the ARC questions are
-grade-school science written for this project. Output is deterministic: one seeded
-``random.Random`` per file set, LF line endings.
+Questions about the fictional towns and games of ``caches.demo.pools``, plus
+grade-school science written for the project.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -32,7 +14,8 @@ import random
 import re
 from typing import Callable, Iterator, Sequence
 
-from caches.demo_data import (GAME_FACTS, PEOPLE, TOWN_FACTS, _rng, _write_jsonl)
+from caches.demo.pools import GAME_FACTS, PEOPLE, TOWN_FACTS
+from caches.demo.shared import seeded_rng, write_jsonl
 
 N_TRAIN, N_VAL, N_TEST = 40, 10, 10
 
@@ -108,11 +91,17 @@ def _normalize(text: str) -> str:
 
 
 def write_natural_questions_open(root: pathlib.Path) -> None:
-    """``root/NQ-open.{train,dev}.jsonl``: question and its accepted answers."""
+    """``root/NQ-open.{train,dev}.jsonl``: question and its accepted answers.
+
+    ``natural_questions_open/NQ-open.{train,dev}.jsonl``: the two NQ-open files as
+    published (no archive), one ``{"question": ..., "answer": [...]}`` object a line;
+    questions are lower-case without a question mark, as upstream, and some carry more
+    than one accepted answer. Upstream has no test split.
+    """
     qas = _all_qas()
-    _rng("natural_questions_open").shuffle(qas)
+    seeded_rng("natural_questions_open").shuffle(qas)
     for name, part in (("train", qas[:N_TRAIN]), ("dev", qas[N_TRAIN:N_TRAIN + N_VAL])):
-        _write_jsonl(root / f"NQ-open.{name}.jsonl",
+        write_jsonl(root / f"NQ-open.{name}.jsonl",
                      [{"question": q, "answer": answers} for _, (q, answers, *_) in part])
 
 
@@ -161,9 +150,16 @@ def _trivia_record(topic: str, qa: tuple, domain: str, labelled: bool,
 
 
 def write_trivia_qa(root: pathlib.Path) -> None:
-    """``root/qa/{wikipedia,web}-<split>.json``: half of each split per domain."""
+    """``root/qa/{wikipedia,web}-<split>.json``: half of each split per domain.
+
+    ``trivia_qa/qa/{wikipedia,web}-{train,dev,test-without-answers}.json``: the ``qa/``
+    folder of ``triviaqa-rc.tar.gz`` as it extracts (the ``evidence/`` folder is not
+    needed by the ``rc.nocontext`` config). Each file is one JSON document indented by
+    four spaces, as upstream: the builder finds each record of ``Data`` by its
+    eight-space-indented opening brace. Test records carry no ``Answer``.
+    """
     qas = _all_qas()
-    rng = _rng("trivia_qa")
+    rng = seeded_rng("trivia_qa")
     rng.shuffle(qas)
     start = 0
     for split, n in _TRIVIA_SPLITS:
@@ -394,11 +390,19 @@ def _arc_rows(config: str, rng: random.Random) -> list[list[dict]]:
 
 
 def write_ai2_arc(root: pathlib.Path) -> None:
-    """``root/ARC-V1-Feb2018-2/<config>/<config>-{Train,Dev,Test}.jsonl``."""
+    """``root/ARC-V1-Feb2018-2/<config>/<config>-{Train,Dev,Test}.jsonl``.
+
+    ``ai2_arc/ARC-V1-Feb2018-2/ARC-{Easy,Challenge}/ARC-*-{Train,Dev,Test}.jsonl``: the
+    ``.jsonl`` files of ``ARC-V1-Feb2018.zip`` as it extracts, one question a line
+    (``id``, ``question`` with ``stem`` and labelled ``choices``, ``answerKey``). As
+    upstream, most questions have four choices labelled A-D, a few have three or five,
+    and some are labelled 1-4 instead of letters.
+    """
     for config in ARC_FRAMES:
         folder = root / "ARC-V1-Feb2018-2" / config
-        for split, rows in zip(("Train", "Dev", "Test"), _arc_rows(config, _rng(config))):
-            _write_jsonl(folder / f"{config}-{split}.jsonl", rows)
+        splits = _arc_rows(config, seeded_rng(config))
+        for split, rows in zip(("Train", "Dev", "Test"), splits):
+            write_jsonl(folder / f"{config}-{split}.jsonl", rows)
 
 
 def write_all(out: pathlib.Path) -> None:

@@ -1,28 +1,8 @@
 """Demo raw files for the fine-tuning families beyond GLUE: sentiment, paraphrase, SQuAD.
 
-Called by ``caches.demo_data.write_all`` (``python -m caches.demo_data --out
-caches/demo_raw`` regenerates everything). Each file has the shape of the archive TFDS
-fetches, so the installed builders prepare real datasets from it offline:
-
-* ``imdb_reviews/aclImdb_v1.tar.gz``: the archive itself (the builder iterates over
-  it without extracting), ``aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt`` and
-  ``aclImdb/train/unsup/<id>_0.txt``; written with fixed times and owners so that it
-  is byte-identical on every run;
-* ``yelp_polarity_reviews/yelp_review_polarity_csv/{train,test}.csv``: ``"1"``
-  (negative) or ``"2"`` (positive), then the quoted review (``""`` for a quote, ``\\n``
-  for a line break), as the builder slices each line;
-* ``sentiment140/*.csv``: six quoted columns (polarity 0/4, or 2 for the neutral rows
-  that only the test file has, id, date, query, user, text), Latin-1 compatible;
-* ``paws_wiki/final/{train,dev,test}.tsv``: ``id, sentence1, sentence2, label`` with
-  tokenized text (punctuation split off), pairs made by swapping words (label 0) or by
-  reordering clauses without changing who did what (label 1);
-* ``squad/{train,dev}-v1.1.json`` and ``squad/{train,dev}-v2.0.json``: SQuAD's JSON
-  (``data`` -> articles -> ``paragraphs`` -> ``qas``), short articles about fictional
-  towns whose answers are spans of their paragraph (``answer_start`` is the character
-  offset); dev questions carry three annotator answers as upstream does, and v2.0 adds
-  unanswerable questions (``is_impossible``, a ``plausible_answers`` span, no answers).
-
 Every sentence comes from the small pools below (fictional films, shops, people).
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -37,8 +17,9 @@ import random
 import re
 import tarfile
 
-from caches.demo_data import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
-                              SURNAMES, TOWNS, _draw_splits, _rng, _write_tsv)
+from caches.demo.pools import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
+                               SURNAMES, TOWNS)
+from caches.demo.shared import draw_splits, seeded_rng, write_tsv
 
 # Fixed archive metadata: 2011-06-26, the upstream IMDB archive's release.
 _TAR_MTIME = 1309046400
@@ -107,10 +88,16 @@ def _tar_gz(members: list[tuple[str, bytes]]) -> bytes:
 
 
 def write_imdb(root: pathlib.Path) -> None:
-    """``root/aclImdb_v1.tar.gz`` (root = <out>/imdb_reviews)."""
-    train, test, unsup = _draw_splits("imdb_reviews", ["pos", "neg"], _imdb_review,
+    """``root/aclImdb_v1.tar.gz`` (root = <out>/imdb_reviews).
+
+    ``imdb_reviews/aclImdb_v1.tar.gz``: the archive itself (the builder iterates over it
+    without extracting), ``aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt`` and
+    ``aclImdb/train/unsup/<id>_0.txt``; written with fixed times and owners so that it
+    is byte-identical on every run.
+    """
+    train, test, unsup = draw_splits("imdb_reviews", ["pos", "neg"], _imdb_review,
                                       (N_TRAIN, N_TEST, N_UNSUP))
-    rng = _rng("imdb_reviews/ratings")
+    rng = seeded_rng("imdb_reviews/ratings")
     members = []
     for split, drawn in (("train", train), ("test", test)):
         for i, (label, text) in enumerate(drawn):
@@ -119,6 +106,7 @@ def write_imdb(root: pathlib.Path) -> None:
     for i, (_, text) in enumerate(unsup):
         neutral = rng.choice(_IMDB_UNSUP).format(F=rng.choice(FILMS))
         members.append((f"aclImdb/train/unsup/{i}_0.txt", f"{neutral} {text}".encode()))
+    # The old module name stays in the text: the committed archive is byte-identical.
     members.append(("aclImdb/README", b"Demo stand-in for the Large Movie Review "
                     b"Dataset v1.0, written by caches/demo_data_ft.py.\n"))
     root.mkdir(parents=True, exist_ok=True)
@@ -150,11 +138,16 @@ def _yelp_review(rng: random.Random, label: str) -> str:
 
 
 def write_yelp(root: pathlib.Path) -> None:
-    """``root/yelp_review_polarity_csv/{train,test}.csv`` (root = <out>/yelp_polarity_reviews)."""
+    """``root/yelp_review_polarity_csv/{train,test}.csv`` (root = <out>/yelp_polarity_reviews).
+
+    ``yelp_polarity_reviews/yelp_review_polarity_csv/{train,test}.csv``: ``"1"``
+    (negative) or ``"2"`` (positive), then the quoted review (``""`` for a quote, ``\\n``
+    for a line break), as the builder slices each line.
+    """
     folder = root / "yelp_review_polarity_csv"
     folder.mkdir(parents=True, exist_ok=True)
     for split, drawn in zip(("train", "test"),
-                            _draw_splits("yelp_polarity", ["2", "1"], _yelp_review,
+                            draw_splits("yelp_polarity", ["2", "1"], _yelp_review,
                                          (N_TRAIN, N_TEST))):
         lines = "".join(f'"{label}","{text}"\n' for label, text in drawn)
         (folder / f"{split}.csv").write_text(lines, encoding="utf-8", newline="\n")
@@ -197,10 +190,14 @@ def _sentiment140_rows(rng: random.Random, drawn: list, test: bool) -> list[list
 
 
 def write_sentiment140(root: pathlib.Path) -> None:
-    """Train (polarity 0/4 only) and test (0/4 plus two neutral rows), upstream names."""
-    train, test = _draw_splits("sentiment140", ["4", "0"], _tweet, (N_TRAIN, N_TEST))
-    neutral = [("2", _tweet(_rng("sentiment140/neutral"), "2")) for _ in range(2)]
-    rng = _rng("sentiment140/columns")
+    """Train (polarity 0/4 only) and test (0/4 plus two neutral rows), upstream names.
+
+    ``sentiment140/*.csv``: six quoted columns (polarity 0/4, or 2 for the neutral rows
+    that only the test file has, id, date, query, user, text), Latin-1 compatible.
+    """
+    train, test = draw_splits("sentiment140", ["4", "0"], _tweet, (N_TRAIN, N_TEST))
+    neutral = [("2", _tweet(seeded_rng("sentiment140/neutral"), "2")) for _ in range(2)]
+    rng = seeded_rng("sentiment140/columns")
     root.mkdir(parents=True, exist_ok=True)
     for name, drawn, test_file in (
             ("training.1600000.processed.noemoticon.csv", train, False),
@@ -243,16 +240,21 @@ def _paws_pair(rng: random.Random, label: int) -> tuple[str, str]:
 
 
 def write_paws(root: pathlib.Path) -> None:
-    """``root/final/{train,dev,test}.tsv`` (root = <out>/paws_wiki), all labelled."""
+    """``root/final/{train,dev,test}.tsv`` (root = <out>/paws_wiki), all labelled.
+
+    ``paws_wiki/final/{train,dev,test}.tsv``: ``id, sentence1, sentence2, label`` with
+    tokenized text (punctuation split off), pairs made by swapping words (label 0) or by
+    reordering clauses without changing who did what (label 1).
+    """
     next_id = 1
     for split, drawn in zip(("train", "dev", "test"),
-                            _draw_splits("paws_wiki", [1, 0], _paws_pair,
+                            draw_splits("paws_wiki", [1, 0], _paws_pair,
                                          (N_TRAIN, N_TEST, N_TEST))):
         rows = []
         for label, (s1, s2) in drawn:
             rows.append([next_id, s1, s2, label])
             next_id += 1
-        _write_tsv(root / "final" / f"{split}.tsv",
+        write_tsv(root / "final" / f"{split}.tsv",
                    ["id", "sentence1", "sentence2", "label"], rows)
 
 
@@ -362,22 +364,31 @@ def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
 
 
 def write_squad(root: pathlib.Path) -> None:
-    """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns."""
-    towns = _rng("squad/towns").sample(TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
+    """``root/{train,dev}-v{1.1,2.0}.json`` (root = <out>/squad); dev has its own towns.
+
+    ``squad/{train,dev}-v1.1.json`` and ``squad/{train,dev}-v2.0.json``: SQuAD's JSON
+    (``data`` -> articles -> ``paragraphs`` -> ``qas``), short articles about fictional
+    towns whose answers are spans of their paragraph (``answer_start`` is the character
+    offset); dev questions carry three annotator answers as upstream does, and v2.0 adds
+    unanswerable questions (``is_impossible``, a ``plausible_answers`` span, no
+    answers).
+    """
+    towns = seeded_rng("squad/towns").sample(
+        TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
     root.mkdir(parents=True, exist_ok=True)
     for version, v2 in (("1.1", False), ("2.0", True)):
         for split, dev, split_towns in (
                 ("train", False, towns[:N_SQUAD_TRAIN_ARTICLES]),
                 ("dev", True, towns[N_SQUAD_TRAIN_ARTICLES:])):
             # The same facts and questions in both versions: seed by split and town.
-            data = [_squad_article(_rng(f"squad/{split}/{town}"), town, dev, v2)
+            data = [_squad_article(seeded_rng(f"squad/{split}/{town}"), town, dev, v2)
                     for town in split_towns]
             doc = {"data": data, "version": f"v{version}" if v2 else version}
             (root / f"{split}-v{version}.json").write_text(
                 json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_all_ft(out: pathlib.Path) -> None:
+def write_all(out: pathlib.Path) -> None:
     """Every dataset above under ``out`` (the demo raw root)."""
     write_imdb(out / "imdb_reviews")
     write_yelp(out / "yelp_polarity_reviews")

@@ -1,22 +1,8 @@
-"""Demo raw files for pronoun resolution (``sglue_dpr_prompted_mix`` / ``sglue_dpr_wsc_prompted_mix``): DPR, WSC273.
+"""Demo raw files for pronoun resolution (the ``sglue_dpr`` mixtures): DPR, WSC273.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file TFDS
-fetches, so the installed builders prepare real datasets from it offline:
-
-* ``definite_pronoun_resolution/{train,test}.c.txt``: the two plain files
-  ``definite_pronoun_resolution:1.1.0`` downloads. Every example spans four lines (the
-  sentence, the target pronoun, the two candidate antecedents joined by a comma, the
-  correct antecedent) followed by a blank line. As upstream, sentences come in twin
-  pairs that differ in a few words and flip the answer; both twins of a pair sit in
-  the same split (40 train, 10 test).
-* ``wsc273/WSCollection.xml``: the Winograd Schema Collection XML that ``wsc273:1.0.0``
-  downloads: ``<schema>`` elements with ``<text>`` (``txt1``, ``pron``, ``txt2``),
-  ``<quote>``, two ``<answer>`` elements, ``<correctAnswer>`` (``A`` or ``B``) and
-  ``<source>``. The builder reads the first 273 schemas; the demo has 12 (six twin
-  pairs), one pair ending on the pronoun itself (``txt2`` is only the full stop).
-
-Every sentence is written for the project. Output is deterministic: one seeded
-``random.Random``, lists for iteration, LF line endings.
+Twin sentences written for the project, each pair flipping the answer.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -25,7 +11,8 @@ import pathlib
 import random
 from xml.sax.saxutils import escape
 
-from caches.demo_data import PEOPLE, _rng
+from caches.demo.pools import PEOPLE
+from caches.demo.shared import seeded_rng
 
 # DPR twin pairs per split (two sentences each): 20 -> 40 train, 5 -> 10 test.
 DPR_PAIRS = {"train": 20, "test": 5}
@@ -106,8 +93,16 @@ def _dpr_block(sentence: str, pronoun: str, candidates: list, answer: int) -> st
 
 
 def write_dpr(root: pathlib.Path) -> None:
-    """``root/train.c.txt`` and ``root/test.c.txt`` (root = <out>/definite_pronoun_resolution)."""
-    rng = _rng("definite_pronoun_resolution")
+    """``root/train.c.txt`` and ``root/test.c.txt`` (root = <out>/definite_pronoun_resolution).
+
+    ``definite_pronoun_resolution/{train,test}.c.txt``: the two plain files
+    ``definite_pronoun_resolution:1.1.0`` downloads. Every example spans four lines (the
+    sentence, the target pronoun, the two candidate antecedents joined by a comma, the
+    correct antecedent) followed by a blank line. As upstream, sentences come in twin
+    pairs that differ in a few words and flip the answer; both twins of a pair sit in
+    the same split (40 train, 10 test).
+    """
+    rng = seeded_rng("definite_pronoun_resolution")
     total = sum(DPR_PAIRS.values())
     frames = list(range(total))
     rng.shuffle(frames)
@@ -169,7 +164,15 @@ def _schema_xml(txt1: str, pron: str, txt2: str, answers: tuple, correct: str,
 
 
 def write_wsc273(root: pathlib.Path) -> None:
-    """``root/WSCollection.xml`` (root = <out>/wsc273)."""
+    """``root/WSCollection.xml`` (root = <out>/wsc273).
+
+    ``wsc273/WSCollection.xml``: the Winograd Schema Collection XML that
+    ``wsc273:1.0.0`` downloads: ``<schema>`` elements with ``<text>`` (``txt1``,
+    ``pron``, ``txt2``), ``<quote>``, two ``<answer>`` elements, ``<correctAnswer>``
+    (``A`` or ``B``) and ``<source>``. The builder reads the first 273 schemas; the demo
+    has 12 (six twin pairs), one pair ending on the pronoun itself (``txt2`` is only the
+    full stop).
+    """
     root.mkdir(parents=True, exist_ok=True)
     body = "".join(_schema_xml(*schema) for schema in WSC_SCHEMAS)
     with open(root / "WSCollection.xml", "w", encoding="utf-8", newline="\n") as f:

@@ -1,24 +1,9 @@
 """Demo raw files for commonsense multiple choice: PIQA, OpenBookQA, HellaSwag.
 
-Called by ``caches.demo_data.write_all``. Each file has the layout and format of the
-upstream release (archives stored already extracted), so the installed TFDS builders
-prepare real datasets from it offline:
-
-* ``piqa/physicaliqa-train-dev/{train,dev}.jsonl`` with ``{train,dev}-labels.lst``:
-  one JSON object a line (``id``, ``goal``, ``sol1``, ``sol2``) and, line for line, the
-  index of the right solution (``0`` or ``1``); upstream ships no test split;
-* ``openbookqa/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``:
-  ``id``, ``question`` (``stem`` and four ``choices`` labelled A-D), the science
-  ``fact1`` the question rests on, ``humanScore``, ``clarity``, ``turkIdAnonymized`` and
-  ``answerKey`` (the test file is labelled too, as upstream);
-* ``hellaswag/hellaswag_{train,val,test}.jsonl``: ``ind``, ``activity_label``, ``ctx_a``,
-  ``ctx_b``, ``ctx``, ``split``, ``split_type`` (``indomain``, or ``zeroshot`` for
-  activities never seen in training), ``endings`` (four), ``source_id``
-  (``activitynet~...`` video scenes or ``wikihow~...`` how-to steps with their
-  ``[header]``/``[title]``/``[step]`` markup) and ``label`` (absent from the test file).
-
 Every example is dealt from the project-written scenario tables below: no example
 appears in two splits, and the answer positions are balanced within each split.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -29,7 +14,7 @@ import pathlib
 import random
 from typing import Sequence
 
-from caches.demo_data import N_TEST, N_TRAIN, N_VAL, _rng, _write_jsonl
+from caches.demo.shared import N_TEST, N_TRAIN, N_VAL, seeded_rng, write_jsonl
 
 
 def _deal(rng: random.Random, items: list, sizes: Sequence[int], n_labels: int) -> list[list]:
@@ -129,14 +114,19 @@ def _piqa_rows(drawn: list, split: str) -> tuple[list[dict], list[str]]:
 
 
 def write_piqa(root: pathlib.Path) -> None:
-    """``root/physicaliqa-train-dev/{train,dev}.jsonl`` and ``*-labels.lst``."""
+    """``root/physicaliqa-train-dev/{train,dev}.jsonl`` and ``*-labels.lst``.
+
+    ``piqa/physicaliqa-train-dev/{train,dev}.jsonl`` with ``{train,dev}-labels.lst``:
+    one JSON object a line (``id``, ``goal``, ``sol1``, ``sol2``) and, line for line,
+    the index of the right solution (``0`` or ``1``); upstream ships no test split.
+    """
     scenarios = [(goal, right, wrong, x) for goal, right, wrong, xs in PIQA_SCENARIOS
                  for x in xs]
     folder = root / "physicaliqa-train-dev"
     for split, drawn in zip(("train", "dev"),
-                            _deal(_rng("piqa"), scenarios, (N_TRAIN, N_VAL), 2)):
+                            _deal(seeded_rng("piqa"), scenarios, (N_TRAIN, N_VAL), 2)):
         rows, labels = _piqa_rows(drawn, split)
-        _write_jsonl(folder / f"{split}.jsonl", rows)
+        write_jsonl(folder / f"{split}.jsonl", rows)
         (folder / f"{split}-labels.lst").write_text(
             "".join(f"{label}\n" for label in labels), encoding="utf-8", newline="\n")
 
@@ -234,15 +224,21 @@ def _obqa_rows(rng: random.Random, drawn: list, first_id: int) -> list[dict]:
 
 
 def write_openbookqa(root: pathlib.Path) -> None:
-    """``root/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``."""
+    """``root/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``.
+
+    ``openbookqa/OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``:
+    ``id``, ``question`` (``stem`` and four ``choices`` labelled A-D), the science
+    ``fact1`` the question rests on, ``humanScore``, ``clarity``, ``turkIdAnonymized``
+    and ``answerKey`` (the test file is labelled too, as upstream).
+    """
     scenarios = [(fact, stem, right, wrongs) for fact, stems, rights, wrongs in OBQA_FACTS
                  for stem, right in itertools.product(stems, rights)]
-    rng = _rng("openbookqa")
+    rng = seeded_rng("openbookqa")
     folder = root / "OpenBookQA-V1-Sep2018" / "Data" / "Additional"
     first_id = 0
     for split, drawn in zip(("train", "dev", "test"),
                             _deal(rng, scenarios, (N_TRAIN, N_VAL, N_TEST), 4)):
-        _write_jsonl(folder / f"{split}_complete.jsonl", _obqa_rows(rng, drawn, first_id))
+        write_jsonl(folder / f"{split}_complete.jsonl", _obqa_rows(rng, drawn, first_id))
         first_id += len(drawn)
 
 
@@ -388,8 +384,16 @@ def _howto_row(howto: tuple, x: str, label: int) -> dict:
 
 
 def write_hellaswag(root: pathlib.Path) -> None:
-    """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels)."""
-    rng = _rng("hellaswag")
+    """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels).
+
+    ``hellaswag/hellaswag_{train,val,test}.jsonl``: ``ind``, ``activity_label``,
+    ``ctx_a``, ``ctx_b``, ``ctx``, ``split``, ``split_type`` (``indomain``, or
+    ``zeroshot`` for activities never seen in training), ``endings`` (four),
+    ``source_id`` (``activitynet~...`` video scenes or ``wikihow~...`` how-to steps with
+    their ``[header]``/``[title]``/``[step]`` markup) and ``label`` (absent from the
+    test file).
+    """
+    rng = seeded_rng("hellaswag")
     split_scenes = len(HELLASWAG_SCENES) - _ZEROSHOT_SCENES
     split_howtos = len(HELLASWAG_HOWTOS) - _ZEROSHOT_HOWTOS
     pools = [
@@ -415,7 +419,7 @@ def write_hellaswag(root: pathlib.Path) -> None:
                 row["label"] = label
             rows.append(row)
             ind += 1
-        _write_jsonl(root / f"hellaswag_{split}.jsonl", rows)
+        write_jsonl(root / f"hellaswag_{split}.jsonl", rows)
 
 
 def write_all(out: pathlib.Path) -> None:

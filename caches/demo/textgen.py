@@ -1,31 +1,9 @@
-"""Demo raw files for text generation: CoQA, DART, math_dataset, true_case, fix_punct.
-
-Called by ``caches.demo_data.write_all``. Each file has the shape of the file or archive
-TFDS fetches, so the installed builders prepare real datasets from it offline:
-
-* ``coqa/coqa-{train,dev}-v1.0.json``: CoQA's JSON as published (no archive),
-  ``{"version": "1.0", "data": [story, ...]}``; each story has ``source``, ``id``,
-  ``filename``, ``story``, ``questions`` (``input_text``, ``turn_id``) and ``answers``
-  (``span_start``/``span_end`` character offsets of the rationale in the story,
-  ``span_text``, the free-form ``input_text``, ``turn_id``); an unanswerable turn has
-  ``unknown`` and spans of -1. (Upstream dev stories also carry ``additional_answers``
-  from three more annotators, which the builder ignores; the demo leaves them out.)
-  Stories follow fictional townspeople; the questions are a conversation (later turns
-  say "she", "it", "there").
-* ``dart/dart-master/data/v1.1.1/dart-v1.1.1-full-{train,dev,test}.json``: the GitHub
-  ``master.zip`` as it extracts; a JSON list of ``tripleset`` (subject, predicate,
-  object triples) + ``annotations`` (``source``, ``text``) entries, some with two
-  annotations (the builder yields one example per annotation). Entries mimic DART's
-  sources: table rows (``[TABLECONTEXT]``/``[TITLE]``, upper-case predicates), WebNLG
-  (camelCase predicates) and E2E restaurant records.
-* ``math_dataset/mathematics_dataset-v1.0/{train-easy,train-medium,train-hard,
-  interpolate}/algebra__linear_1d.txt``: the tarball as it extracts, only the module
-  FLAN uses; question and answer on alternating lines.
+"""Demo raw files for text generation: CoQA, DART, math_dataset.
 
 ``true_case`` and ``fix_punct`` need no raw files: they are derived from GLUE QNLI's
 sentences (``tasks/flan/datasets_textgen.py``).
-
-Output is deterministic: one seeded ``random.Random`` per file, LF line endings.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -34,9 +12,9 @@ import json
 import pathlib
 import random
 
-from caches.demo_data import (DRINKS, JOBS, PEOPLE, PETS, PLANS, PRODUCTS, REGIONS,
-                              RELATIVES, RIVERS, SEASONS, SURNAMES, TOWNS, TRANSPORT,
-                              _cap, _rng)
+from caches.demo.pools import (DRINKS, JOBS, PEOPLE, PETS, PLANS, PRODUCTS, REGIONS,
+                               RELATIVES, RIVERS, SEASONS, SURNAMES, TOWNS, TRANSPORT)
+from caches.demo.shared import cap, seeded_rng
 
 # --------------------------------------------------------------------------- CoQA
 
@@ -106,7 +84,7 @@ def _coqa_story(rng: random.Random, index: int, split: str) -> dict:
     (pet, pet_name), town, town2 = rng.choice(PETS), *rng.sample(TOWNS, 2)
     plan = rng.choice(PLANS)
     done = _PLAN_DONE[plan].replace("she could", f"{pron} could")
-    f = dict(N=name, S=rng.choice(SURNAMES), p=pron, P=_cap(pron), o=obj, poss=poss,
+    f = dict(N=name, S=rng.choice(SURNAMES), p=pron, P=cap(pron), o=obj, poss=poss,
              T=town, T2=town2, R=rng.choice(RIVERS), region=rng.choice(REGIONS), job=job,
              work=work, a="An" if job[0] in "aeiou" else "A", day=rng.choice(_DAYS),
              tr=rng.choice(TRANSPORT), rel=rng.choice(RELATIVES), pet=pet,
@@ -143,10 +121,21 @@ def _coqa_story(rng: random.Random, index: int, split: str) -> dict:
 
 
 def write_coqa(root: pathlib.Path) -> None:
-    """``root/coqa-{train,dev}-v1.0.json`` (root = <out>/coqa)."""
+    """``root/coqa-{train,dev}-v1.0.json`` (root = <out>/coqa).
+
+    ``coqa/coqa-{train,dev}-v1.0.json``: CoQA's JSON as published (no archive),
+    ``{"version": "1.0", "data": [story, ...]}``; each story has ``source``, ``id``,
+    ``filename``, ``story``, ``questions`` (``input_text``, ``turn_id``) and ``answers``
+    (``span_start``/``span_end`` character offsets of the rationale in the story,
+    ``span_text``, the free-form ``input_text``, ``turn_id``); an unanswerable turn has
+    ``unknown`` and spans of -1. (Upstream dev stories also carry ``additional_answers``
+    from three more annotators, which the builder ignores; the demo leaves them out.)
+    Stories follow fictional townspeople; the questions are a conversation (later turns
+    say "she", "it", "there").
+    """
     root.mkdir(parents=True, exist_ok=True)
     for split, n in COQA_STORIES.items():
-        rng = _rng(f"coqa/{split}")
+        rng = seeded_rng(f"coqa/{split}")
         data = [_coqa_story(rng, i, split) for i in range(n)]
         with open(root / f"coqa-{split}-v1.0.json", "w", encoding="utf-8",
                   newline="\n") as f:
@@ -235,10 +224,18 @@ def _dart_entries(rng: random.Random, n: int, n_double: int, seen: set) -> list[
 
 
 def write_dart(root: pathlib.Path) -> None:
-    """``root/dart-master/data/v1.1.1/dart-v1.1.1-full-*.json`` (root = <out>/dart)."""
+    """``root/dart-master/data/v1.1.1/dart-v1.1.1-full-*.json`` (root = <out>/dart).
+
+    ``dart/dart-master/data/v1.1.1/dart-v1.1.1-full-{train,dev,test}.json``: the GitHub
+    ``master.zip`` as it extracts; a JSON list of ``tripleset`` (subject, predicate,
+    object triples) + ``annotations`` (``source``, ``text``) entries, some with two
+    annotations (the builder yields one example per annotation). Entries mimic DART's
+    sources: table rows (``[TABLECONTEXT]``/``[TITLE]``, upper-case predicates), WebNLG
+    (camelCase predicates) and E2E restaurant records.
+    """
     folder = root / DART_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    rng, seen = _rng("dart"), set()
+    rng, seen = seeded_rng("dart"), set()
     for split, (n, n_double) in DART_ENTRIES.items():
         with open(folder / f"dart-v1.1.1-full-{split}.json", "w", encoding="utf-8",
                   newline="\n") as f:
@@ -284,10 +281,15 @@ def _linear_1d(rng: random.Random, big: int) -> tuple[str, str]:
 
 def write_math_dataset(root: pathlib.Path) -> None:
     """``root/mathematics_dataset-v1.0/<category>/algebra__linear_1d.txt``
-    (root = <out>/math_dataset)."""
+    (root = <out>/math_dataset).
+
+    ``math_dataset/mathematics_dataset-v1.0/{train-easy,train-medium,train-hard,
+    interpolate}/algebra__linear_1d.txt``: the tarball as it extracts, only the module
+    FLAN uses; question and answer on alternating lines.
+    """
     seen: set = set()
     for category, (n, big) in MATH_CATEGORIES.items():
-        rng = _rng(f"math_dataset/{category}")
+        rng = seeded_rng(f"math_dataset/{category}")
         lines: list[str] = []
         while len(lines) < 2 * n:
             question, answer = _linear_1d(rng, big)

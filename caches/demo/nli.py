@@ -1,22 +1,7 @@
-"""Demo raw files for natural language inference and question classification: ANLI r1-r3, SNLI, TREC.
+"""Demo raw files for NLI and question classification: ANLI r1-r3, SNLI, TREC.
 
-Called by ``caches.demo_data.write_all``. Each file has the shape of the archive or file
-TFDS fetches, so the installed builders prepare real datasets from it offline:
-
-* ``anli/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl``: ``anli_v0.1.zip`` as it extracts,
-  one JSON object a line (``uid``, ``context``, ``hypothesis``, ``label`` as ``e``/``n``/
-  ``c``, the annotator's ``reason``); every split is labelled, as upstream. Round 1
-  contexts describe fictional towns, round 2 board games and round 3 everyday scenes.
-* ``snli/snli_1.0/snli_1.0_{train,dev,test}.txt``: ``snli_1.0.zip`` as it extracts,
-  tab-separated with a header (``gold_label``, binary and full parses, ``sentence1``,
-  ``sentence2``, ``captionID``, ``pairID``, ``label1``-``label5``), image-caption
-  premises. Every split holds a few pairs whose five annotators found no majority:
-  their ``gold_label`` is ``-`` (the builder gives them label -1).
-* ``trec/train_5500.label`` and ``trec/TREC_10.label``: one question a line,
-  ``COARSE:fine`` then the tokenized question (``?`` split off), as the builder
-  partitions each line at its first space.
-
-Output is deterministic: one seeded ``random.Random`` per file, LF line endings.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -25,9 +10,11 @@ import pathlib
 import random
 import uuid
 
-from caches.demo_data import (GAME_FACTS, GAME_GOALS, PEOPLE, PRODUCTS, RIVERS,
-                              SEASONS, TOWN_FACTS, TOWNS, _binary_parse, _draw_splits,
-                              _nli_pair, _parse, _rng, _tokens, _write_jsonl, _write_tsv)
+from caches.demo.parse import binary_parse, parse, tokenize
+from caches.demo.pools import (GAME_FACTS, GAME_GOALS, PEOPLE, PRODUCTS, RIVERS, SEASONS,
+                               TOWNS, TOWN_FACTS)
+from caches.demo.sentences import nli_pair
+from caches.demo.shared import draw_splits, seeded_rng, write_jsonl, write_tsv
 
 N_TRAIN, N_VAL, N_TEST = 40, 10, 10
 # Pairs per split without a gold label (SNLI's "-"), part of the counts above.
@@ -109,7 +96,7 @@ def _game_pair(rng: random.Random, label: str) -> tuple[str, str, str]:
 
 def _scene_pair(rng: random.Random, label: str) -> tuple[str, str, str]:
     full = {"e": "entailment", "n": "neutral", "c": "contradiction"}[label]
-    premise, hypothesis, _ = _nli_pair(rng, full, towns=False)
+    premise, hypothesis, _ = nli_pair(rng, full, towns=False)
     opening = rng.choice(_SCENE_OPENINGS).format(T=rng.choice(TOWNS))
     reason = {"e": "The story says so directly.", "n": "The story does not tell us.",
               "c": "The story says otherwise."}[label]
@@ -120,17 +107,24 @@ _ANLI_ROUNDS = {"R1": _town_pair, "R2": _game_pair, "R3": _scene_pair}
 
 
 def write_anli(root: pathlib.Path) -> None:
-    """``root/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl`` (root = <out>/anli)."""
+    """``root/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl`` (root = <out>/anli).
+
+    ``anli/anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl``: ``anli_v0.1.zip`` as it
+    extracts, one JSON object a line (``uid``, ``context``, ``hypothesis``, ``label`` as
+    ``e``/``n``/ ``c``, the annotator's ``reason``); every split is labelled, as
+    upstream. Round 1 contexts describe fictional towns, round 2 board games and round 3
+    everyday scenes.
+    """
     for round_dir, make in _ANLI_ROUNDS.items():
         name = f"anli/{round_dir}"
-        uid_rng = _rng(f"{name}/uid")
-        splits = _draw_splits(name, ANLI_LABELS, make, (N_TRAIN, N_VAL, N_TEST))
+        uid_rng = seeded_rng(f"{name}/uid")
+        splits = draw_splits(name, ANLI_LABELS, make, (N_TRAIN, N_VAL, N_TEST))
         for split, drawn in zip(("train", "dev", "test"), splits):
             rows = [{"uid": str(uuid.UUID(int=uid_rng.getrandbits(128), version=4)),
                      "context": context, "hypothesis": hypothesis, "label": label,
                      "reason": reason}
                     for label, (context, hypothesis, reason) in drawn]
-            _write_jsonl(root / "anli_v0.1" / round_dir / f"{split}.jsonl", rows)
+            write_jsonl(root / "anli_v0.1" / round_dir / f"{split}.jsonl", rows)
 
 
 # ---------------------------------------------------------------------------- SNLI
@@ -217,12 +211,19 @@ def _snli_votes(rng: random.Random, gold: str, split: str) -> list[str]:
 
 
 def write_snli(root: pathlib.Path) -> None:
-    """``root/snli_1.0/snli_1.0_{train,dev,test}.txt`` (root = <out>/snli)."""
+    """``root/snli_1.0/snli_1.0_{train,dev,test}.txt`` (root = <out>/snli).
+
+    ``snli/snli_1.0/snli_1.0_{train,dev,test}.txt``: ``snli_1.0.zip`` as it extracts,
+    tab-separated with a header (``gold_label``, binary and full parses, ``sentence1``,
+    ``sentence2``, ``captionID``, ``pairID``, ``label1``-``label5``), image-caption
+    premises. Every split holds a few pairs whose five annotators found no majority:
+    their ``gold_label`` is ``-`` (the builder gives them label -1).
+    """
     splits = ("train", "dev", "test")
     sizes = (N_TRAIN, N_VAL, N_TEST)
-    drawn_splits = _draw_splits("snli", SNLI_LABELS, _snli_pair, sizes)
+    drawn_splits = draw_splits("snli", SNLI_LABELS, _snli_pair, sizes)
     for split, drawn in zip(splits, drawn_splits):
-        rng = _rng(f"snli/{split}/rows")
+        rng = seeded_rng(f"snli/{split}/rows")
         # The last pairs of each split lost their gold label (no annotator majority).
         golds = [label for label, _ in drawn]
         for i in range(1, SNLI_NO_GOLD[split] + 1):
@@ -231,11 +232,11 @@ def write_snli(root: pathlib.Path) -> None:
         for gold, (label, (premise, hypothesis)) in zip(golds, drawn):
             image = rng.randrange(10 ** 9, 10 ** 10)
             caption = f"{image}.jpg#{rng.randrange(5)}"
-            t1, t2 = _tokens(premise), _tokens(hypothesis)
-            rows.append([gold, _binary_parse(t1), _binary_parse(t2), _parse(t1),
-                         _parse(t2), premise, hypothesis, caption,
+            t1, t2 = tokenize(premise), tokenize(hypothesis)
+            rows.append([gold, binary_parse(t1), binary_parse(t2), parse(t1),
+                         parse(t2), premise, hypothesis, caption,
                          f"{caption}r1{label[0]}", *_snli_votes(rng, gold, split)])
-        _write_tsv(root / "snli_1.0" / f"snli_1.0_{split}.txt", SNLI_COLUMNS, rows)
+        write_tsv(root / "snli_1.0" / f"snli_1.0_{split}.txt", SNLI_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------------------- TREC
@@ -285,8 +286,13 @@ def _trec_question(rng: random.Random, coarse: str) -> str:
 
 
 def write_trec(root: pathlib.Path) -> None:
-    """``root/train_5500.label`` and ``root/TREC_10.label`` (root = <out>/trec)."""
-    train, test = _draw_splits("trec", TREC_COARSE, _trec_question, (N_TRAIN, N_TEST))
+    """``root/train_5500.label`` and ``root/TREC_10.label`` (root = <out>/trec).
+
+    ``trec/train_5500.label`` and ``trec/TREC_10.label``: one question a line,
+    ``COARSE:fine`` then the tokenized question (``?`` split off), as the builder
+    partitions each line at its first space.
+    """
+    train, test = draw_splits("trec", TREC_COARSE, _trec_question, (N_TRAIN, N_TEST))
     for name, drawn in (("train_5500.label", train), ("TREC_10.label", test)):
         root.mkdir(parents=True, exist_ok=True)
         with open(root / name, "w", encoding="utf-8", newline="\n") as f:

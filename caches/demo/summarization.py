@@ -1,25 +1,8 @@
-"""Demo raw files for summarization (``ft_summarization_mix``): SAMSum, AESLC, XSum, CNN/DailyMail.
-
-Called by ``caches.demo_data.write_all``. Each file has the layout and format the TFDS
-builder reads, so the installed builders prepare real datasets from it offline:
-
-* ``samsum/{train,val,test}.json`` (the builder's manual dir): a JSON list of
-  ``{"id", "summary", "dialogue"}``; dialogue turns are ``Name: text`` lines joined by
-  ``\\r\\n``, as in the upstream corpus;
-* ``aeslc/AESLC-master/enron_subject_line/{train,dev,test}/<user>_<folder>_<n>.subject``
-  (the repository archive, stored extracted, plus its ``README.md``): the email body,
-  a blank line, ``@subject`` and the subject line; dev and test files add three
-  annotator subjects (``@ann0`` .. ``@ann2``) as upstream does;
-* ``xsum/XSum-TRAINING-DEV-TEST-SPLIT-90-5-5.json`` (ids per split) and
-  ``xsum/xsum-extracts-from-downloads.tar.gz/xsum-extracts-from-downloads/<id>.data``
-  (the manual-dir archive, stored extracted under its own name): ``[XSUM]URL[XSUM]``,
-  ``[XSUM]INTRODUCTION[XSUM]`` (the one-sentence summary) and ``[XSUM]RESTBODY[XSUM]``
-  blocks, with some of the share-button lines the builder drops;
-* ``cnn_dailymail/all_{train,val,test}.txt`` (article URLs) and the two story archives
-  extracted into the same folder, ``cnn/stories`` and ``dailymail/stories``, holding
-  ``<sha1 of the URL>.story``: paragraphs, then ``@highlight`` blocks.
+"""Demo raw files for summarization (``ft_summarization_mix``): SAMSum, AESLC, XSum, CNN/DM.
 
 Every text is written here from small pools of fictional people, towns and firms.
+Each ``write_*`` documents the upstream file shape it mimics (layouts:
+docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 """
 
 from __future__ import annotations
@@ -29,8 +12,9 @@ import json
 import pathlib
 import random
 
-from caches.demo_data import (COMPANIES, DAYS, FESTIVALS, PEOPLE, PRODUCTS, PROJECTS,
-                              RIVERS, SURNAMES, TEAMS, TOWNS, _draw_splits, _rng)
+from caches.demo.pools import (COMPANIES, DAYS, FESTIVALS, PEOPLE, PRODUCTS, PROJECTS,
+                               RIVERS, SURNAMES, TEAMS, TOWNS)
+from caches.demo.shared import draw_splits, seeded_rng
 
 SIZES = (40, 10, 10)  # train, validation, test
 CNN_SIZES = (16, 4, 4)  # a few dozen stories in all
@@ -78,9 +62,14 @@ def _samsum_dialogue(rng: random.Random, _label: str) -> dict:
 
 
 def write_samsum(root: pathlib.Path) -> None:
-    """``root/{train,val,test}.json`` (root = <out>/samsum, the builder's manual dir)."""
+    """``root/{train,val,test}.json`` (root = <out>/samsum, the builder's manual dir).
+
+    ``samsum/{train,val,test}.json`` (the builder's manual dir): a JSON list of ``{"id",
+    "summary", "dialogue"}``; dialogue turns are ``Name: text`` lines joined by
+    ``\\r\\n``, as in the upstream corpus.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    drawn = _draw_splits("samsum", _ONE, _samsum_dialogue, SIZES)
+    drawn = draw_splits("samsum", _ONE, _samsum_dialogue, SIZES)
     next_id = 13810000
     for split, examples in zip(("train", "val", "test"), drawn):
         rows = []
@@ -131,14 +120,21 @@ def _aeslc_email(rng: random.Random, _label: str) -> dict:
 
 
 def write_aeslc(root: pathlib.Path) -> None:
-    """``root/AESLC-master/...`` (root = <out>/aeslc, the extracted master.zip)."""
+    """``root/AESLC-master/...`` (root = <out>/aeslc, the extracted master.zip).
+
+    ``aeslc/AESLC-master/enron_subject_line/{train,dev,test}/<user>_<folder>_<n>.subject``
+    (the repository archive, stored extracted, plus its ``README.md``): the email body,
+    a blank line, ``@subject`` and the subject line; dev and test files add three
+    annotator subjects (``@ann0`` .. ``@ann2``) as upstream does.
+    """
     base = root / "AESLC-master"
     base.mkdir(parents=True, exist_ok=True)
+    # The old module name stays in the text: the committed file is byte-identical.
     (base / "README.md").write_text(
         "# AESLC (demo stand-in)\n\nFictional emails written by "
         "caches/demo_data_summarization.py in the layout of the Annotated Enron "
         "Subject Line Corpus.\n", encoding="utf-8")
-    drawn = _draw_splits("aeslc", _ONE, _aeslc_email, SIZES)
+    drawn = draw_splits("aeslc", _ONE, _aeslc_email, SIZES)
     for split, examples in zip(("train", "dev", "test"), drawn):
         folder = base / "enron_subject_line" / split
         folder.mkdir(parents=True, exist_ok=True)
@@ -207,10 +203,17 @@ def _xsum_file(story_id: str, story: dict) -> str:
 
 
 def write_xsum(root: pathlib.Path) -> None:
-    """The split ids and the extracted story folder (root = <out>/xsum, the manual dir)."""
+    """The split ids and the extracted story folder (root = <out>/xsum, the manual dir).
+
+    ``xsum/XSum-TRAINING-DEV-TEST-SPLIT-90-5-5.json`` (ids per split) and
+    ``xsum/xsum-extracts-from-downloads.tar.gz/xsum-extracts-from-downloads/<id>.data``
+    (the manual-dir archive, stored extracted under its own name): ``[XSUM]URL[XSUM]``,
+    ``[XSUM]INTRODUCTION[XSUM]`` (the one-sentence summary) and ``[XSUM]RESTBODY[XSUM]``
+    blocks, with some of the share-button lines the builder drops.
+    """
     folder = root / f"{XSUM_FOLDER}.tar.gz" / XSUM_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    drawn = _draw_splits("xsum", _ONE, _xsum_story, SIZES)
+    drawn = draw_splits("xsum", _ONE, _xsum_story, SIZES)
     ids: dict[str, list[str]] = {}
     next_id = 35800000
     for split, examples in zip(("train", "validation", "test"), drawn):
@@ -285,11 +288,16 @@ def _cnn_text(publisher: str, story: dict) -> str:
 
 def write_cnn_dailymail(root: pathlib.Path) -> None:
     """URL lists and both story folders (root = <out>/cnn_dailymail, where every archive
-    is extracted); CNN and Daily Mail stories alternate."""
-    drawn = _draw_splits("cnn_dailymail", _ONE, _cnn_story, CNN_SIZES)
+    is extracted); CNN and Daily Mail stories alternate.
+
+    ``cnn_dailymail/all_{train,val,test}.txt`` (article URLs) and the two story archives
+    extracted into the same folder, ``cnn/stories`` and ``dailymail/stories``, holding
+    ``<sha1 of the URL>.story``: paragraphs, then ``@highlight`` blocks.
+    """
+    drawn = draw_splits("cnn_dailymail", _ONE, _cnn_story, CNN_SIZES)
     for folder in CNN_STORY_DIRS.values():
         (root / folder).mkdir(parents=True, exist_ok=True)
-    dates = _rng("cnn_dailymail/dates")
+    dates = seeded_rng("cnn_dailymail/dates")
     n = 0
     for list_name, examples in zip(CNN_URL_LISTS, drawn):
         urls = []
