@@ -47,42 +47,6 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def launch_env(**extra) -> dict:
-    """The environment of a launched run: one torch thread, no GPU, no hub, quiet TF."""
-    return dict(os.environ, OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", HF_HUB_OFFLINE="1",
-                TF_CPP_MIN_LOG_LEVEL="2", TOKENIZERS_PARALLELISM="false",
-                PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""), **extra)
-
-
-def run_in_session(cmd, env, timeout, what, merge_output=False):
-    """``cmd`` in its own process group; on timeout the whole group is killed and the test fails.
-
-    A stuck rank (or its launcher) never hangs the suite. Returns a CompletedProcess
-    (stderr merged into stdout when ``merge_output``).
-    """
-    import signal
-    import subprocess
-    stderr = subprocess.STDOUT if merge_output else subprocess.PIPE
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr,
-                            text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"{what} did not finish in {timeout}s; last output:\n"
-                    f"{(out + (err or ''))[-4000:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-
-
-def run_torchrun(worker, nproc, args, timeout, extra_env=None):
-    """``torchrun --standalone`` a worker script in its own process group (stdout and stderr merged)."""
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-           "--nproc_per_node", str(nproc), worker, *map(str, args)]
-    return run_in_session(cmd, launch_env(**(extra_env or {})), timeout, "torchrun",
-                          merge_output=True)
-
-
 STREAM_FIELDS = ("split", "shard", "max_source_length", "max_target_length", "max_samples",
                  "use_cached")
 
@@ -101,3 +65,28 @@ def predict_files():
                                 **kwargs)
     return call
 
+
+@pytest.fixture
+def cached_tasks(tmp_path):
+    """MRPC and RTE (T5 style), rte_type_0 and its one-shot variant cached in a temporary
+    global cache dir; COLA is not."""
+    import seqio
+    from common import seqio_compat
+    from helpers import CACHED, COLA, write_cache
+    from trainer import data
+    names = CACHED + (COLA,)
+
+    def forget():
+        for name in names:
+            task = seqio.get_mixture_or_task(name)
+            seqio_compat.forget_cache_lookup(task)
+        data._warned_uncached.clear()
+
+    saved = list(seqio.utils.get_global_cache_dirs())
+    for name in CACHED:
+        write_cache(name, str(tmp_path))
+    seqio.utils.set_global_cache_dirs([str(tmp_path)])
+    forget()
+    yield
+    seqio.utils.set_global_cache_dirs(saved)
+    forget()

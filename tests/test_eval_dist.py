@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import run_torchrun
+from helpers import run_torchrun
 
 import mixtures  # noqa: F401  (registers every task and mixture)
 from tasks import paths

@@ -29,8 +29,8 @@ import time
 
 import pytest
 
-from conftest import launch_env
-from test_run import check_saved_model, max_weight_diff, run_command, train_losses
+from helpers import launch_env
+from helpers import check_saved_model, max_weight_diff, run_command, train_losses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT_S = 300

@@ -12,7 +12,7 @@ from tasks import metrics, paths
 from tasks.flan import datasets_closedbook as cb
 from tasks.flan.config import CLOSEDBOOK_MIX
 from tasks.flan.templates import FREE_TEXT, PATTERNS, REVERSED
-from raw_groups import build_demo_group, copy_raw_files, split_counts
+from helpers import build_demo_group, copy_raw_files, split_counts
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).

@@ -12,7 +12,7 @@ from caches.raw_formats import RawDataError
 from tasks import metrics
 from tasks.flan import datasets_commonsense as cs
 from tasks.flan.templates import PATTERNS, REVERSED
-from raw_groups import build_demo_group, copy_raw_files, split_counts
+from helpers import build_demo_group, copy_raw_files, split_counts
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).

@@ -14,7 +14,7 @@ from tasks.flan import SUPERGLUE_DATASETS
 from tasks.flan import datasets_coref as coref
 from tasks.flan.templates import PATTERNS, REVERSED
 from tasks.names import Shot, mixture_name, shot_name
-from raw_groups import build_demo_group, copy_raw_files, split_counts
+from helpers import build_demo_group, copy_raw_files, split_counts
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).

@@ -8,7 +8,7 @@ import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from tasks.flan import datasets_nli as nli
 from tasks.flan.templates import PATTERNS
-from raw_groups import build_demo_group, copy_raw_files, split_counts
+from helpers import build_demo_group, copy_raw_files, split_counts
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).

@@ -26,7 +26,7 @@ from tasks.names import mixture_name, zero_shot_name
 
 import seqio
 import tensorflow as tf
-from raw_groups import build_demo_group
+from helpers import build_demo_group
 from test_flan_templates import FIELDS as ALL_FIELDS
 
 # The fields this group's formatters provide (the table in tests/test_flan_templates.py).

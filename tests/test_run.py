@@ -20,27 +20,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import launch_env, run_in_session
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RUN = os.path.join(ROOT, "run.py")
-TIMEOUT_S = 300
-TOLERANCE = 1e-6
-
-# Small everything: each run takes seconds after its imports.
-TINY = ("--max_source_length 128 --max_target_length 8 --per_device_train_batch_size 2 "
-        "--per_device_eval_batch_size 2 --learning_rate 1e-3 --lr_scheduler_type constant "
-        "--logging_steps 1 --report_to none --disable_tqdm true --seed 7")
-# 10 steps, checkpoints at 5 and 10, the eval loss every 3 steps (odd eval sample count,
-# so two ranks hold 2 and 1 examples and the eval loop must keep them in step).
-RESUMABLE = (TINY + " --do_train --do_eval --max_steps 10 --save_steps 5 --eval_strategy steps "
-             "--eval_steps 3 --max_eval_samples 3 --gradient_accumulation_steps 2")
+from helpers import (RESUMABLE, TIMEOUT_S, TINY, TOLERANCE, assert_same_run, check_saved_model,
+                     launch, run_ok, straight_and_resumed, train_losses)
 
 USER_MODULE = '''
 import tasks
@@ -61,90 +44,7 @@ def _assets(demo_assets):
     yield
 
 
-def run_command(nproc: int = 1) -> list:
-    """``python run.py``, or ``torchrun --standalone --nproc_per_node N run.py``."""
-    if nproc == 1:
-        return [sys.executable, RUN]
-    return [sys.executable, "-m", "torch.distributed.run", "--standalone",
-            "--nproc_per_node", str(nproc), RUN]
-
-
-def launch(args: str, nproc: int = 1, timeout: int = TIMEOUT_S) -> subprocess.CompletedProcess:
-    """run.py (torchrun for ``nproc`` > 1) in its own session; the group is killed on timeout."""
-    cmd = run_command(nproc)
-    cmd += shlex.split(args)
-    return run_in_session(cmd, launch_env(DS_ACCELERATOR="cpu"), timeout, f"run.py {args}")
-
-
-def run_ok(args: str, nproc: int = 1) -> subprocess.CompletedProcess:
-    done = launch(args, nproc)
-    if done.returncode != 0:
-        pytest.fail(f"run.py exited {done.returncode}: {args}\n"
-                    f"{(done.stdout + done.stderr)[-6000:]}")
-    return done
-
-
-def history(folder) -> list:
-    with open(os.path.join(folder, "trainer_state.json"), encoding="utf-8") as f:
-        return json.load(f)["log_history"]
-
-
-def train_losses(folder) -> dict:
-    return {e["step"]: e["loss"] for e in history(folder) if "loss" in e}
-
-
-def eval_losses(folder) -> dict:
-    return {e["step"]: e["eval_loss"] for e in history(folder) if "eval_loss" in e}
-
-
-def max_weight_diff(a, b) -> float:
-    from safetensors.torch import load_file
-    wa = load_file(os.path.join(a, "model.safetensors"))
-    wb = load_file(os.path.join(b, "model.safetensors"))
-    assert wa.keys() == wb.keys()
-    return max(float((wa[k] - wb[k]).abs().max()) for k in wa)
-
-
-def straight_and_resumed(base, args: str, nproc: int = 1):
-    """``(straight, resumed)`` output dirs: 10 steps, and its checkpoint-5 resumed to 10."""
-    straight, resumed = base / "straight", base / "resumed"
-    run_ok(f"{args} --output_dir {straight}", nproc)
-    os.makedirs(resumed)
-    shutil.copytree(straight / "checkpoint-5", resumed / "checkpoint-5")
-    run_ok(f"{args} --output_dir {resumed} --resume_from_checkpoint latest", nproc)
-    return straight, resumed
-
-
-def assert_same_run(straight, resumed):
-    want, got = train_losses(straight), train_losses(resumed)
-    assert sorted(want) == list(range(1, 11)) and sorted(got) == sorted(want)
-    assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
-    # Steps 6-10 were trained by the resumed process; its evals at 6 and 9 too.
-    want_eval, got_eval = eval_losses(straight), eval_losses(resumed)
-    assert {3, 6, 9} <= set(want_eval) and {6, 9} <= set(got_eval)
-    assert all(abs(want_eval[s] - got_eval[s]) <= TOLERANCE for s in (6, 9))
-    assert max_weight_diff(straight, resumed) <= TOLERANCE
-
-
 # --- one process: resume, a user task module, the saved folder -------------------------
-
-def check_saved_model(folder, eval_samples):
-    """The final folder: ``from_pretrained`` loads it, the vocabulary rule finds its spiece.model."""
-    import torch
-    from transformers import T5ForConditionalGeneration, T5Tokenizer
-    from tasks import vocab
-
-    model = T5ForConditionalGeneration.from_pretrained(folder)
-    tokenizer = T5Tokenizer.from_pretrained(folder)
-    assert vocab.resolve_vocab_path(None, str(folder)) == str(folder / "spiece.model")
-    ids = tokenizer("rte premise: it rains", return_tensors="pt").input_ids
-    assert ids[0, -1].item() == 1 and len(tokenizer) <= model.config.vocab_size  # T5's EOS
-    with torch.no_grad():
-        assert model.generate(ids, max_new_tokens=3).shape[0] == 1
-    with open(folder / "all_results.json", encoding="utf-8") as f:
-        results = json.load(f)
-    assert results["eval_samples"] == eval_samples and results["eval_loss"] > 0
-
 
 @pytest.mark.timeout(2 * TIMEOUT_S)
 def test_resume_one_process_continues_exactly_on_a_user_task(tmp_path):

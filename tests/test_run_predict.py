@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from test_run import launch
+from helpers import launch
 
 ARGS = ("--dataset_name rte_type_0 --max_source_length 512 --max_target_length 8 "
         "--per_device_eval_batch_size 4 --max_eval_samples 4 --report_to none "

@@ -25,7 +25,7 @@ import sys
 
 import pytest
 
-from test_run import (RESUMABLE, ROOT, assert_same_run, launch, straight_and_resumed)
+from helpers import RESUMABLE, ROOT, assert_same_run, launch, straight_and_resumed
 
 TASK = "rte_type_0"
 ARGS = RESUMABLE + f" --dataset_name {TASK} --tensor_parallel_size 2 --shots 0"

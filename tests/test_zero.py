@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from conftest import run_torchrun
+from helpers import run_torchrun
 
 from trainer.parallel import zero
 
