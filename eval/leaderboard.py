@@ -29,7 +29,7 @@ from common.errors import UserError
 import seqio
 
 from eval import official
-from eval.predict import to_json
+from eval.records import to_json
 from eval.score import example_from_record
 
 INVALID_LABEL = 0

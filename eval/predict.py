@@ -1,44 +1,16 @@
-"""Predicting the eval split of tasks into files: ``predictions/<task>.jsonl``.
+"""Predicting the eval split of tasks into files (``eval.records``' format).
 
-``predict_to_files(model, tokenizer, cfg, out_dir)`` runs the model over the eval split
-of every task of ``cfg.provider`` (``cfg`` a ``trainer.config.StreamConfig``; the
-provider a task, a mixture — its tasks that have metric functions — or a list of names /
-``seqio.Task`` objects) and writes one JSON line per example, in the split's order::
-
-    {"idx": 3, "inputs": "...", "target": "no", "prediction": "yes",
-     "options": ["no", "yes"], "scores": [-2.31, -0.18],      # ranked tasks only
-     "features": {"idx": 3, "label": 0}}                      # other example features
-
-``features`` keeps the example's non-text features (T5's ``idx/question``, ReCoRD's
-``answers``, WSC's ``label`` ...) because the tasks' postprocessors read them when the
-file is scored (``eval.score``); ``idx`` repeats the example's index (a dict for
-MultiRC/ReCoRD's ``idx/*`` features) for reading convenience.
-
-**Method**, per task: ``generate`` (greedy, or beam search with ``num_beams``, up to
-``max_target_length`` new tokens) or ``rank`` (score each answer option and pick the
-most likely, ``eval.decoding.score_options``). ``auto`` ranks tasks whose examples carry
-``options`` (FLAN-style classification templates) and generates otherwise;
-``task_methods={"rte_type_0": "generate"}`` overrides per task.
-
-**Data.** Examples come from ``trainer.data.get_split(cfg)`` (read once, in order; a task's
-seqio cache is used when it has one). Inputs longer than ``max_source_length`` keep
-their first tokens and EOS, exactly as in training. Batches are formed after sorting by
-input length (less padding), and results are put back in the split's order.
-
-**Several processes.** Under ``torch.distributed`` each rank predicts its own shard
-(``seqio.ShardInfo(index=rank, num_shards=world)``, or the ``shard`` given, e.g. the
-data-parallel rank under tensor parallelism) and rank 0 gathers the shards (no shared
-file system needed) and writes the files in the split's original order: shards are
-strided over source examples, so rank 0 interleaves them back; consecutive examples of
-a shard with the same ``idx`` came from one source example (T5's ReCoRD makes one per
-answer) and are kept together. Every rank returns once the files are written.
+``predict_to_files(model, tokenizer, cfg, out_dir)`` reads each eval task of
+``cfg.provider`` once, in order (``trainer.data.get_split``, inputs truncated by the
+training stream's rule), ranks answer options or generates (``eval.decoding``; ``auto``
+ranks tasks whose examples carry options), and writes one line per example. Under
+torch.distributed each rank predicts its shard and rank 0 writes the files in the
+split's order. See README.md, "Evaluation".
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence
 
 from tasks import prompts
@@ -49,6 +21,8 @@ import tensorflow as tf
 
 from common.errors import UserError, one_line
 from eval import decoding
+from eval.records import (make_record, merge_shards, predictions_dir, predictions_path, to_json,
+                          write_jsonl)
 from trainer import data
 from trainer.config import StreamConfig
 from trainer.parallel import ranks
@@ -56,9 +30,7 @@ from trainer.stream import truncate_ids
 
 logger = logging.getLogger(__name__)
 
-PREDICTIONS_DIR = "predictions"
 METHODS = ("auto", "generate", "rank")
-TEXT_KEYS = ("inputs", "targets", "inputs_pretokenized", "targets_pretokenized", "options")
 
 
 # Limits when the StreamConfig gives none: input truncation, generated tokens.
@@ -68,18 +40,6 @@ DEFAULT_TARGET_LENGTH = 128
 
 class PredictError(UserError, ValueError):
     """A prediction request that cannot be carried out (one line, with the fix)."""
-
-
-def predictions_dir(out_dir: str) -> str:
-    """``out_dir/predictions`` (``out_dir`` itself when it already is that folder)."""
-    if os.path.basename(os.path.normpath(out_dir)) == PREDICTIONS_DIR:
-        return out_dir
-    return os.path.join(out_dir, PREDICTIONS_DIR)
-
-
-def predictions_path(out_dir: str, task_name: str) -> str:
-    """``out_dir/predictions/<task>.jsonl``."""
-    return os.path.join(predictions_dir(out_dir), f"{task_name}.jsonl")
 
 
 def eval_tasks(provider_name, split: str) -> List[seqio.Task]:
@@ -139,50 +99,6 @@ class TextCodec:
         if self.tokenizer is not None:
             return self.tokenizer.decode(list(ids), skip_special_tokens=True)
         return self.vocabulary.decode([int(i) for i in ids])
-
-
-# -- examples -> records ----------------------------------------------------------------
-
-def to_json(value):
-    """A JSON-able copy of a numpy example value (bytes -> str, arrays -> lists)."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray):
-        return [to_json(v) for v in value.tolist()] if value.dtype == object else value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    return value
-
-
-def example_idx(ex: Mapping):
-    """The example's ``idx`` (int or dict), from ``idx`` or T5's flat ``idx/<key>``."""
-    if "idx" in ex:
-        return to_json(ex["idx"])
-    flat = {k[len("idx/"):]: to_json(v) for k, v in ex.items() if k.startswith("idx/")}
-    return flat or None
-
-
-def make_record(ex: Mapping, prediction: str, options: Optional[Sequence[str]] = None,
-                scores: Optional[Sequence[float]] = None) -> dict:
-    """The file line of one example (see the module docstring)."""
-    record = {}
-    idx = example_idx(ex)
-    if idx is not None:
-        record["idx"] = idx
-    record["inputs"] = to_json(ex["inputs_pretokenized"])
-    record["target"] = to_json(ex["targets_pretokenized"])
-    record["prediction"] = prediction
-    if options is not None:
-        record["options"] = list(options)
-        record["scores"] = [round(float(s), 6) for s in scores]
-    features = {k: to_json(v) for k, v in ex.items() if k not in TEXT_KEYS}
-    if features:
-        record["features"] = features
-    return record
 
 
 def read_examples(task: seqio.Task, cfg: StreamConfig):
@@ -276,38 +192,6 @@ def predict_examples(model, task: seqio.Task, examples: Sequence[Mapping], codec
     return records  # type: ignore[return-value]
 
 
-# -- shards -> one file -----------------------------------------------------------------
-
-def _runs(records: Sequence[dict], by_idx: bool) -> List[List[dict]]:
-    """Consecutive records with the same ``idx`` (one source example) as one run."""
-    runs: List[List[dict]] = []
-    last = object()
-    for record in records:
-        key = json.dumps(record["idx"], sort_keys=True) if by_idx and "idx" in record else None
-        if runs and key is not None and key == last:
-            runs[-1].append(record)
-        else:
-            runs.append([record])
-        last = key if key is not None else object()
-    return runs
-
-
-def merge_shards(shards: Sequence[Sequence[dict]], by_idx: bool = True) -> List[dict]:
-    """The unsharded order of strided shards: round-robin over their runs.
-
-    Shard ``i`` of ``n`` holds source examples ``i, i+n, ...``; ``by_idx`` keeps the
-    several examples a preprocessor made from one source example together (False when
-    the shards were cut after such expansion, e.g. from a seqio cache).
-    """
-    runs = [_runs(s, by_idx) for s in shards]
-    merged: List[dict] = []
-    for j in range(max((len(r) for r in runs), default=0)):
-        for shard_runs in runs:
-            if j < len(shard_runs):
-                merged.extend(shard_runs[j])
-    return merged
-
-
 def default_shard() -> Optional[seqio.ShardInfo]:
     """``ShardInfo(rank, world)`` under torch.distributed with several ranks, else None."""
     if not ranks.is_distributed():
@@ -332,16 +216,6 @@ def gather_records(records: List[dict], shard: Optional[seqio.ShardInfo]):
         raise PredictError(f"gathered shards {sorted(by_shard)} but expected 0..{expected - 1}; "
                            "pass shard=ShardInfo(dp_rank, dp_size) consistently on every rank")
     return [by_shard[i] for i in range(expected)]
-
-
-def write_jsonl(path: str, records: Iterable[dict]) -> None:
-    """Writes JSON lines atomically (a temporary file, then a rename)."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
 
 
 # -- the API ----------------------------------------------------------------------------

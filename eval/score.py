@@ -29,7 +29,7 @@ from common.errors import UserError
 import numpy as np
 import seqio
 
-from eval.predict import PREDICTIONS_DIR
+from eval.records import PREDICTIONS_DIR
 
 logger = logging.getLogger(__name__)
 

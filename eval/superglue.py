@@ -35,6 +35,7 @@ import seqio
 
 from common.errors import cli_main
 from eval import leaderboard, official, predict, runtime
+from eval.records import write_jsonl
 from eval.score import load_predictions
 from trainer.config import StreamConfig
 from trainer.parallel import ranks
@@ -95,7 +96,7 @@ def export_test(paths: Dict[str, str], style: str, out_dir: str) -> Dict[str, di
         source, labels, invalid = _labels(board, style, "test", path)
         lines = leaderboard.official_lines(board, source, labels)
         target = os.path.join(out_dir, f"{file}.jsonl")
-        predict.write_jsonl(target, lines)
+        write_jsonl(target, lines)
         written.append(target)
         summary[file] = {"lines": len(lines), "examples": len(source), "invalid": invalid}
         if invalid:

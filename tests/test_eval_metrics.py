@@ -20,7 +20,7 @@ import sklearn.metrics
 from eval import leaderboard, official, report, score
 from eval.__main__ import main as eval_main
 from trainer.stream import truncate_ids
-from eval.predict import merge_shards, predictions_path, write_jsonl
+from eval.records import merge_shards, predictions_path, write_jsonl
 from tasks.names import Shot
 
 
