@@ -2,36 +2,11 @@
 
     torchrun --nproc_per_node 8 run.py --dataset_name glue_mix.flan \\
         --model_name_or_path /models/t5-base --output_dir out/run1 --do_train --do_eval ...
-    python run.py --dataset_name glue_mix.flan --output_dir out/demo --do_train --max_steps 100
 
-Flags: ``trainer.arguments`` (HF's Seq2SeqTrainingArguments plus the data and model
-flags; older spellings such as ``--evaluation_strategy`` and ``--lr constant`` are read
-with a warning). What happens, in order:
-
-1. registry: the built-in tasks and mixtures (``import mixtures``), then
-   ``--task_modules``, then the mixtures again (user families); ``--tfds_data_dir``;
-   the vocabulary (``--vocab_path``, else ``spiece.model`` in the model folder, else the
-   demo vocabulary); seqio caches from ``--cache_dir`` and ``$SEQIO_CACHE_DIR``; the
-   few-shot exemplar seed is ``--seed``;
-2. names: ``--dataset_name`` / ``--eval_dataset_name`` must be registered (an unknown
-   one prints the nearest names and exits 2);
-3. model: ``T5ForConditionalGeneration.from_pretrained(--model_name_or_path)`` (default:
-   the demo model ``caches/built/demo-model``, built when missing); the tokenizer is the
-   vocabulary's, saved with every model folder together with ``spiece.model``;
-4. data: each data-parallel rank streams its own shard (``trainer.inputs``);
-5. ``--do_train`` (resuming from ``--resume_from_checkpoint PATH|latest``, or from the
-   newest complete checkpoint in ``--output_dir`` unless ``--overwrite_output_dir``),
-   the final model saved in ``--output_dir``; ``--do_eval``: the eval loss;
-6. ``--shots 0,1,multi`` (with ``--do_eval`` or ``--do_predict``; ``--do_predict`` alone
-   means ``--shots 0``): every scored template of ``--eval_dataset_name`` predicted in
-   each shot setting (``eval.predict``: rank classification or generation, each rank its
-   shard) into ``--output_dir/predictions/``, scored with the tasks' metrics
-   (``metrics.json``) and reported as the shot table (``results.json``, ``results.md``,
-   ``shots.png``; printed by rank 0).
-
-Errors are one line (exit 2 for a command line or setup problem, 1 otherwise); pass
-``--debug`` for the traceback. A SIGTERM while training saves a checkpoint, then exits
-143 with one ``stopped:`` line (``--save_on_preemption``). Only rank 0 logs.
+In order: registry, names, model, per-rank data, ``--do_train``/``--do_eval``, then the
+``--shots`` table. Flags: ``trainer.arguments``. Errors are one line (exit 2 for a command
+line or setup problem, 1 otherwise; ``--debug`` for the traceback); a SIGTERM while
+training saves a checkpoint and exits 143. See docs/training.md, "How run.py wires a run".
 """
 
 from __future__ import annotations

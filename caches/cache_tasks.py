@@ -1,33 +1,11 @@
 """Caches prompt-applied tasks offline with seqio's own Beam cache job.
 
     python -m caches.cache_tasks --tasks REGEX_OR_MIXTURE[,...] --cache_dir caches/built/seqio \\
-        [--tfds_data_dir DIR] [--vocab_path P | --model_name_or_path M] \\
-        [--task_modules MODS] [--splits train,validation] [--overwrite] \\
-        [--min_shards 64] [--num_workers N] [--debug] [BEAM PIPELINE OPTIONS ...]
+        [--num_workers N] [--overwrite] [BEAM PIPELINE OPTIONS ...]
 
-``--tasks`` takes comma-separated items: a mixture (expands to its tasks), a task name,
-or a regex matched against whole task names (``'rte_type_[0-2]'``); an unknown name
-prints the nearest registered names. Every built-in task and mixture is registered
-(``import mixtures``), plus the user's ``--task_modules``.
-
-Each task is one run of ``seqio.scripts.cache_tasks_main.run_pipeline`` (seqio's own
-job: the deterministic steps before ``seqio.CacheDatasetPlaceholder()``, written as
-tfrecord shards, ``info.<split>.json``, ``stats.<split>.json`` and ``COMPLETED``).
-Arguments this script does not know are Beam pipeline options, so the same command
-runs on any Beam runner (default: DirectRunner, in process); ``--num_workers`` runs
-that many tasks at once in separate processes.
-
-Atomicity: seqio reads a task's cache iff ``<cache_dir>/<task>/COMPLETED`` exists.
-The job writes into a hidden staging folder inside ``cache_dir``
-(``.cache_tasks-tmp-*``, never read by seqio), COMPLETED last; the result is checked
-(COMPLETED, info and stats of every split, every shard the info announces, at least one
-example) and only then renamed into place in one ``rename``. An interrupted build leaves
-at most a staging folder; a task folder without COMPLETED (e.g. from seqio's own script)
-is refused by ``tasks.cache_dirs.register_cache_dir`` and rebuilt by this command.
-COMPLETED records the vocabulary's sha256, so a cache built for another vocabulary is
-refused too, and the size of every shard, so a cache damaged later (a copy cut short)
-is refused rather than failing mid-run. Tasks already cached in ``cache_dir`` are
-skipped unless ``--overwrite``.
+Each task is built in a hidden staging folder, checked and renamed into place with
+``COMPLETED`` (which records the vocabulary's sha256 and the shard sizes).
+See docs/caching.md.
 """
 
 from __future__ import annotations

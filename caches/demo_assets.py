@@ -1,16 +1,8 @@
 """Builds the demo assets the offline demo and the tests run on, when missing.
 
-``python -m caches.demo_assets`` (called by ``make demo`` and the test suite):
-
-1. ``caches/built/tfds``: real TFDS datasets prepared offline from ``caches/demo_raw``;
-2. ``caches/built/demo-vocab/spiece.model``: a SentencePiece model trained here on the
-   project's own demo text, with T5's id layout (pad 0, eos 1, unk 2, no bos; seqio
-   and ``T5Tokenizer`` append the 100 ``<extra_id_*>`` sentinels on top);
-3. ``caches/built/demo-model``: a tiny T5 (v1.0 layout, a few M parameters) initialised at
-   random with a fixed seed and saved as an HF model folder with that vocabulary.
-
-Each asset is written to a temporary name and renamed into place when complete, so an
-interrupted build is never taken for a finished one.
+``python -m caches.demo_assets`` (``make demo``, the test suite) builds the demo TFDS
+data, the demo vocabulary and the tiny random demo model under ``caches/built/``, each
+renamed into place when complete. See docs/offline-data.md, "Demo assets".
 """
 
 from __future__ import annotations

@@ -1,24 +1,9 @@
 """The one place that touches seqio 0.0.8's internals, its import fix included.
 
-Importing this module is cheap (no TensorFlow): it installs an import hook, and the
-fixes below run the first time anything imports ``seqio`` (or at once, when seqio is
-already imported). ``tasks`` and ``trainer`` import it in their ``__init__``. Below the
-fixes, small functions wrap every private seqio attribute the project reads (cache
-step, cached source, post-cache steps, shuffle buffer, sample function, memoised cache
-lookups), so a seqio upgrade is checked here alone. Each names the version it is for.
-
-1. seqio 0.0.8 on Python >= 3.11: ``seqio.dataset_providers.ContinuousFeature`` is a
-   dataclass whose field default is a ``PassThroughVocabulary`` instance. Python 3.11's
-   dataclasses reject any default whose class has ``__hash__ = None`` (the class
-   defines ``__eq__`` only), so ``import seqio`` raises ``ValueError: mutable default``.
-   We load ``seqio.vocabularies`` on its own (without running ``seqio/__init__``),
-   give ``PassThroughVocabulary`` an identity hash, then let the real import proceed;
-   it reuses the already-loaded, patched submodule.
-2. TensorFlow's start-up noise: quiet by default unless the user set these variables.
-   ``TF_CPP_MIN_LOG_LEVEL=2`` hides C++ info/warnings; ``TF_ENABLE_ONEDNN_OPTS=0``
-   removes the oneDNN banner printed before logging is configured. TensorFlow only
-   feeds data here (tokenising, tf.data), no float math, so oneDNN buys nothing.
-   TensorFlow's Python deprecation warnings (triggered inside seqio) are hidden too.
+Importing it is cheap (no TensorFlow): an import hook applies the fixes when ``seqio`` is
+imported (``import seqio`` on Python >= 3.11; TensorFlow's start-up noise). Small
+functions below wrap every private seqio attribute the project reads, each naming the
+seqio version it is for. See docs/data-streams.md, "seqio compatibility fixes".
 """
 
 from __future__ import annotations

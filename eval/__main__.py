@@ -4,15 +4,8 @@
         --shots 0,1,multi [--output_dir OUT] [--templates 0,1] [--max_eval_samples N]
     python -m eval score PRED_DIR
 
-The first predicts every scored template of the task(s)/mixture(s) in each shot setting
-(``eval.report.shot_tasks``) into ``OUT/predictions/<task>.jsonl``, scores them
-(``OUT/metrics.json``) and reports per dataset the mean and best over templates per
-shot plus the average: ``OUT/results.json``, ``OUT/results.md`` (also printed) and
-``OUT/shots.png``. Runs alone or under ``torchrun`` (rank 0 reports). The second scores
-existing files with their tasks' postprocessors and metrics and writes ``metrics.json``.
-
-An entry point (like run.py): it imports ``mixtures`` so that every built-in task and
-mixture is registered, plus the user's ``--task_modules``.
+An entry point (like run.py): it registers the built-in tasks and ``--task_modules``.
+See docs/evaluation.md, "The eval command".
 """
 
 from __future__ import annotations

@@ -1,20 +1,9 @@
 """Running a seq2seq model on token ids: greedy/beam generation and rank classification.
 
-Model-facing and data-agnostic: lists of token ids in, token ids or scores out. The
-model is an HF encoder-decoder (``T5ForConditionalGeneration``): ``get_encoder()``,
-``prepare_decoder_input_ids_from_labels`` and ``generate``.
-
-Rank classification scores each answer option by its log-likelihood given the input
-(the sum of its tokens' log-probabilities, EOS included) and picks the best, as FLAN
-does. It runs the encoder once per input and all options of a batch in one decoder
-pass: the encoder states are repeated (indexed, no recomputation) once per option, so a
-batch of B inputs with K options each costs one encoder pass of B rows and one decoder
-pass of B*K rows (split into chunks of ``chunk_size`` rows when larger).
-
-**Lockstep.** A model whose parameters are sharded over ranks (DeepSpeed ZeRO-3, FSDP)
-needs every rank to run the same number of forward passes. With ``lockstep=True`` the
-ranks agree (one all-reduce) on the number of decoder chunks of each ranking batch and
-run dummy chunks to make up the difference; generation passes ``synced_gpus=True``.
+Model-facing and data-agnostic: lists of token ids in, token ids or scores out, for an HF
+encoder-decoder. Rank classification encodes each input once and scores all options in
+one decoder pass; ``lockstep=True`` keeps sharded models' ranks in step.
+See docs/evaluation.md, "Decoding".
 """
 
 from __future__ import annotations

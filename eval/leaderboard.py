@@ -1,21 +1,9 @@
 """SuperGLUE leaderboard files from prediction files: labels, official lines, dev scores.
 
-Each leaderboard task reads one TFDS ``super_glue`` config. A prediction record is
-turned into a label id (or, for ReCoRD, an entity text):
-
-* T5 style (``super_glue_*_v102``): the task's own postprocessor (label word -> class
-  id; WSC's referent check -> 0/1; ReCoRD's text), joined to the source example by the
-  ``idx`` T5's preprocessors keep (``idx/paragraph`` ... for MultiRC, the query for
-  ReCoRD, whose validation examples repeat once per gold answer);
-* FLAN style (``<dataset>_type_<i>``): the index of the predicted option — the FLAN
-  configs list options in label order — joined to the source example by position (the
-  prompt tasks drop ``idx``; the eval split is read once, in order, so prediction ``i``
-  is source example ``i``).
-
-A prediction that names no label (generation gone astray) gets label 0 (ReCoRD: the
-first entity) and is counted in ``invalid``. Lines are sorted by ``idx``. Official lines: ``{"idx": 0, "label": "true"}``; COPA labels are 0/1;
-ReCoRD ``{"idx": <query idx>, "label": "<entity>"}``; MultiRC one line per paragraph,
-``{"idx": p, "passage": {"questions": [{"idx": q, "answers": [{"idx": a, "label": 1}]}]}}``.
+Each prediction becomes a label id (ReCoRD: an entity), joined to its source example by
+``idx`` (T5 style) or by position (FLAN style); a prediction naming no label gets label 0
+and is counted in ``invalid``. See docs/evaluation.md, "From predictions to labels" and
+"The official format".
 """
 
 from __future__ import annotations

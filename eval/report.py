@@ -1,17 +1,9 @@
 """The shot table: which tasks to evaluate per shot setting, and how their metrics add up.
 
-For ``--dataset_name sglue_prompted_mix.flan --shots 0,1,multi`` the tasks are, for
-every (dataset, template) of the mixture whose template asks for the answer, the
-template's zero-, one- and multi-shot tasks (``rte_type_3``, ``rte_type_3_one_shot``,
-``rte_type_3_multi_shot``). A T5-style task counts as its own dataset with one template,
-zero-shot only.
-
-A task's score is the mean of its metrics (CB: accuracy and F1; STS-B: Pearson and
-Spearman), as GLUE/SuperGLUE averages do. Per dataset and shot the report gives the
-**mean** and the **best** score over templates (and which template is best); the
-**average** row is the mean over datasets of each column. ``results.json`` holds it all,
-``markdown_table`` renders it, ``plot_results`` draws datasets x shots as a bar chart
-(bars: mean over templates; ticks: best template).
+``shot_tasks`` picks each answer-asking template's zero-, one- and multi-shot tasks; a
+task's score is the mean of its metrics, reported per dataset and shot as the mean and
+best over templates plus an average row (``results.json``, ``markdown_table``,
+``plot_results``). See docs/evaluation.md, "The shot table".
 """
 
 from __future__ import annotations

@@ -1,18 +1,8 @@
 """Scoring prediction files with the tasks' own postprocessors and metric functions.
 
-For ``predictions/<task>.jsonl`` (``eval.predict``) this does what seqio's evaluator
-does with in-memory outputs: each line becomes a seqio-like example (``features``
-restored as numpy/bytes values, plus ``inputs_pretokenized``/``targets_pretokenized``),
-then::
-
-    targets     = [task.postprocess_fn(target, example=ex, is_target=True)]
-    predictions = [task.postprocess_fn(prediction, example=ex, is_target=False)]
-    metrics     = {**fn(targets, predictions) for fn in task.predict_metric_fns}
-
-``score_dir(dir)`` scores every file of ``dir/predictions`` (or of ``dir`` itself) and
-writes ``metrics.json`` (``{task: {metric: value}}``) beside the folder it read.
-Tasks must be registered (``python -m eval score`` imports ``mixtures`` and
-``--task_modules``; run.py has registered them already).
+``score_dir(dir)`` does what seqio's evaluator does, on ``predictions/<task>.jsonl``, and
+writes ``metrics.json`` (``{task: {metric: value}}``); the tasks must be registered.
+See docs/evaluation.md, "Scoring".
 """
 
 from __future__ import annotations

@@ -3,19 +3,8 @@
     python -m eval.superglue --model_name_or_path DIR --output_dir OUT \\
         [--style t5|flan] [--template i] [--splits test,validation]
 
-* **test**: predicts the test split of the ten leaderboard tasks and writes
-  ``OUT/BoolQ.jsonl CB.jsonl COPA.jsonl MultiRC.jsonl ReCoRD.jsonl RTE.jsonl WiC.jsonl
-  WSC.jsonl AX-b.jsonl AX-g.jsonl`` in the official format (``eval.leaderboard``), one
-  line per test example (MultiRC: per paragraph), zipped as ``OUT/submission.zip``.
-* **validation**: predicts the eight tasks' validation splits and scores them with the
-  official metrics (``eval.official``) against the TFDS labels: ``OUT/superglue_dev.json``
-  and a printed table with the SuperGLUE average.
-
-``--style t5`` uses the T5-style tasks (``super_glue_*_v102``; generation by default,
-as T5 does); ``--style flan --template i`` the FLAN-style zero-shot task of template
-``i`` of each dataset (``bool_q_type_i`` ...; options ranked by default), with AX-b and
-AX-g asked through RTE's template ``i``. Predictions stay in
-``OUT/<split>/predictions/<task>.jsonl``. Runs alone or under ``torchrun``.
+test: the ten tasks' official files and ``OUT/submission.zip``; validation: official dev
+scores in ``OUT/superglue_dev.json``. See docs/evaluation.md, "SuperGLUE leaderboard".
 """
 
 from __future__ import annotations

@@ -1,33 +1,10 @@
 """Command-line arguments of ``run.py``: typed dataclasses parsed by ``HfArgumentParser``.
 
-``parse_args(argv)`` returns ``(ModelArguments, DataTrainingArguments,
-TrainingArguments)``. Before HF's parser sees the command line it:
-
-* maps spellings older transformers accepted to today's names, with one ``FutureWarning``
-  per spelling (``--evaluation_strategy`` -> ``--eval_strategy``, ``--lr constant`` ->
-  ``--lr_scheduler_type constant``, ``--lr 1e-3`` -> ``--learning_rate 1e-3``,
-  ``--gradient_checkpointing`` -> ``--activation_checkpointing``, ``--per_gpu_*`` ->
-  ``--per_device_*``, ``--no_cuda`` -> ``--use_cpu``); only this fixed table, never a
-  guess, so ``--save steps`` is an error, not ``--save_strategy steps``;
-* rejects an unknown (or abbreviated) flag in one line naming the nearest valid flags.
-
-``TrainingArguments`` is HF's ``Seq2SeqTrainingArguments`` plus what transformers 5
-removed or got wrong for T5: ``--overwrite_output_dir`` (gone from transformers 5; ours:
-start afresh instead of resuming from a checkpoint in ``--output_dir``),
-``average_tokens_across_devices`` defaulting to False (T5 returns a *mean* loss, which
-transformers would otherwise multiply by the world size), and ``--deepspeed`` configs
-passed through ``trainer.parallel.zero.build_deepspeed_config`` (gradient clipping from
-``--max_grad_norm``, torch AdamW on CPU, batch sizes checked against the flags). Under
-torchrun on a machine with no GPU it also makes the run really distributed: DDP gets
-``use_cpu`` (HF would otherwise train each process alone, with only a warning) and
-DeepSpeed gets a gloo state with the true world size (``zero.init_cpu_deepspeed_state``).
-``--save_on_preemption`` (default true) makes a SIGTERM save a checkpoint before the run
-stops (``trainer.hf``).
-
-Not an argument, but the same T5 pitfall: T5's ``forward`` takes ``**kwargs`` yet returns
-a plain mean loss, so the HF trainer glue must set ``model_accepts_loss_kwargs = False``
-on its Seq2SeqTrainer; otherwise transformers 5 skips the division by
-``gradient_accumulation_steps`` (loss and gradients GA times too large).
+``parse_args(argv)`` returns ``(ModelArguments, DataTrainingArguments, TrainingArguments)``
+after mapping older spellings (a fixed table, one ``FutureWarning`` each) and rejecting
+unknown flags with the nearest names. ``TrainingArguments`` is HF's
+``Seq2SeqTrainingArguments`` plus the T5, DeepSpeed and CPU-torchrun fixes.
+See docs/training.md, "Arguments".
 """
 
 import dataclasses

@@ -1,31 +1,10 @@
 """Checkpoints of ``run.py``: which ones are complete, the streams' positions inside them.
 
-A checkpoint is HF's ``<output_dir>/checkpoint-<global step>/`` (model, optimizer,
-scheduler, ``rng_state*.pth``, ``trainer_state.json``) plus one file per data-parallel
-rank, ``stream_state_rank<r>.json``: where that rank's training stream stands (the
-``Seq2SeqStream.state_dict`` after the last batch the saved step trained on) and what it
-streams (dataset, seed, number of ranks). ``trainer.hf.StreamTrainer`` writes the stream
-files *before* HF writes the rest (``trainer_state.json`` comes last), and restores them
-on resume, so a resumed run continues with the next unseen example on every rank.
-
-**Complete** means every file a resume reads is there: ``trainer_state.json``, the
-stream state of every rank, the RNG state of every rank and the weights (an HF weights
-file, or DeepSpeed's own checkpoint). ``find_latest_checkpoint`` returns the newest
-complete one, so a run killed while saving resumes from the checkpoint before.
-
-**Atomic saving**: ``StreamTrainer`` writes a checkpoint into ``tmp-checkpoint-<step>``
-(``staging_path``) and renames it to ``checkpoint-<step>`` once every rank has written
-its files (``publish_checkpoint``), so a crash while saving leaves a ``tmp-`` folder that
-nothing takes for a checkpoint: not ``find_latest_checkpoint``, nor HF's
-``get_last_checkpoint`` or ``save_total_limit`` rotation (both glob ``checkpoint-*``).
-The next save removes such leftovers. The rename is atomic against a process dying
-(SIGKILL, OOM); the files are as durable as the filesystem makes them on power loss.
-
-**Pre-emption**: a run stopped by SIGTERM after saving a checkpoint ends with
-``Preempted`` (``run.py`` exits ``EXIT_PREEMPTED``, 143 = 128 + SIGTERM); the same
-command run again resumes from that checkpoint.
-
-Errors are one line naming the problem and the fix (``CheckpointError``).
+A checkpoint is HF's ``checkpoint-<step>/`` plus ``stream_state_rank<r>.json`` per rank;
+``find_latest_checkpoint`` returns the newest complete one. Saves are staged in
+``tmp-checkpoint-<step>`` and published by one rename; a SIGTERM ends in ``Preempted``
+(exit 143). Errors are one-line ``CheckpointError``s.
+See docs/training.md, "Checkpoints".
 """
 
 from __future__ import annotations

@@ -1,41 +1,10 @@
 """HF trainer glue: a ``Seq2SeqTrainer`` fed by ``Seq2SeqStream``s, with exact resume.
 
-``StreamTrainer`` is HF's ``Seq2SeqTrainer`` with these changes, each for a reason:
-
-* **data loaders**: train and eval batches come from the rank's own stream through a
-  plain ``DataLoader(stream, batch_size=None)`` (``stream_loader``). accelerate does not
-  ``prepare`` them: it would re-shard or dispatch an ``IterableDataset`` that is already
-  this rank's shard. ``_prepare_inputs`` moves each batch to the device. The loader draws
-  its worker seed from its own generator, not the global torch RNG, so starting a new
-  pass does not shift dropout after a resume.
-* **T5's loss**: ``model_accepts_loss_kwargs = False``. T5's ``forward`` takes
-  ``**kwargs`` but returns a mean loss; otherwise transformers 5 skips the division by
-  ``gradient_accumulation_steps``.
-* **checkpoints**: each rank writes ``stream_state_rank<r>.json`` (``trainer.checkpoints``)
-  into the checkpoint before HF writes its files: the stream's state after the last
-  batch the saved step trained on (counted in ``get_batch_samples``). ``train`` restores
-  it before HF resumes model, optimizer, scheduler and RNG, and HF's own batch skipping
-  is off (``ignore_data_skip``: it would re-read and drop batches the stream already
-  skips). ``save_model`` also copies the vocabulary as ``spiece.model``, so a saved
-  folder works as ``--model_name_or_path`` (the vocabulary rule looks there).
-* **atomic checkpoints**: ``_save_checkpoint`` is HF's, but every file goes into
-  ``tmp-checkpoint-<step>``, renamed to ``checkpoint-<step>`` by the saving process
-  once all ranks are done (a barrier): a crash while saving never leaves a folder that
-  looks like a checkpoint.
-* **pre-emption**: with ``save_on_preemption`` (``trainer.arguments``; default on), a
-  SIGTERM (a scheduler's pre-emption notice; torchrun forwards it to every rank) only
-  sets a flag; at the end of the step every rank agrees on it (all_reduce MAX), the
-  step's checkpoint is saved and training stops; ``train`` then raises
-  ``checkpoints.Preempted`` (``run.py`` exits 143). torchrun gives workers 30 s after
-  forwarding the signal (``--shutdown_timeout`` / ``TORCH_ELASTIC_SHUTDOWN_TIMEOUT``).
-* **evaluation**: the loss on the eval stream only, as a per-token mean over the whole
-  eval set (every rank's tokens, whatever the batch size): ``eval_loss``, plus
-  ``eval_tokens`` and ``eval_samples``. Ranks' shards may differ by one example, so the
-  loop runs in lock step and a rank with no batch left runs a dummy one that is not
-  counted (ZeRO-3 gathers weights inside every forward). Predictions and metrics are
-  not computed here yet.
-
+``StreamTrainer`` reads each rank's own stream through ``stream_loader``, fixes T5's loss
+scaling, saves and restores the streams' positions in atomic checkpoints, stops with a
+checkpoint on SIGTERM, and evaluates the per-token eval loss in lock step.
 This module may import seqio by name only, torch and transformers (``trainer/`` layer).
+See docs/training.md, "The trainer" and "Checkpoints".
 """
 
 from __future__ import annotations

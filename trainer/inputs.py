@@ -1,22 +1,9 @@
 """The training and evaluation streams of a run, one per data-parallel rank.
 
-``build_train_stream`` / ``build_eval_stream`` take the run's ``StreamConfig`` for the
-split and give a ``trainer.stream.Seq2SeqStream``: rank ``r`` of ``n`` reads shard
-``seqio.ShardInfo(r, n)``; the train split is shuffled with ``--seed``; the eval split is
-read once, in order, capped at ``--max_eval_samples`` over all ranks.
-
-How long training runs:
-
-* ``--max_steps N`` (N > 0): the train split repeats forever and training stops after N
-  optimizer steps (``--num_train_epochs`` is then ignored, as in HF).
-* no ``--max_steps``: the split repeats ``ceil(--num_train_epochs)`` times, shuffled
-  across epoch boundaries; ``count_examples`` gives one pass of a rank's shard (from
-  the caches' statistics when cached, else by reading it once, logged), and every rank
-  takes ``floor(min over ranks of examples x epochs / batch size) // accumulation``
-  steps, so no rank runs out.
-
-``--max_train_samples N`` trains on the first N examples of the split (all ranks
-together, each rank its share), reshuffled every epoch with ``--seed``.
+``build_train_stream`` / ``build_eval_stream`` turn the run's ``StreamConfig`` into a
+``trainer.stream.Seq2SeqStream`` for shard ``(rank, ranks)``; ``count_examples`` gives one
+pass of a shard, from which the number of steps follows without ``--max_steps``.
+See docs/training.md, "Training length".
 """
 
 from __future__ import annotations

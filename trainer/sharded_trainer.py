@@ -1,30 +1,10 @@
 """``StreamTrainer`` for a model sharded by ``trainer.parallel.tp.parallelize`` (TP, FSDP2 or both).
 
-``run.py --tensor_parallel_size T`` builds the model, applies the ``ParallelDims``
-layout to it (DTensor weights on the ``("dp", "tp")`` mesh) and hands it to
-``ShardedStreamTrainer``. HF's trainer knows nothing of that layout, so this subclass
-changes what would break, each for a reason:
-
-* **no DDP wrap**: the model is marked as already prepared for accelerate (DDP cannot
-  take DTensor parameters; FSDP2 on the ``dp`` mesh already averages gradients over the
-  data-parallel ranks, and tensor-parallel peers need no gradient reduction: their
-  replicated parameters see the same activations and get the same gradients);
-* **optimizer**: ``trainer.parallel.sharded.build_optimizer`` (parameter groups split by
-  layout, so foreach/fused AdamW works), with HF's learning rate, betas, epsilon and
-  weight decay;
-* **gradient clipping**: ``sharded.clip_grad_norm_``, the unsharded model's total norm;
-* **saving**: every rank takes part in gathering the full weights and rank 0 writes a
-  normal HF folder (``sharded.save_pretrained_gathered``) that ``from_pretrained`` loads
-  with or without tensor parallelism;
-* **checkpoints**: the optimizer state is gathered to rank 0 as a full (unsharded) state
-  dict in ``optimizer.pt``; on resume every rank reads the full weights and optimizer
-  state and keeps its own shards (``torch.distributed.checkpoint.state_dict`` with
-  ``full_state_dict=True``), so a checkpoint does not depend on the layout that wrote
-  it. The scheduler, RNG, trainer state and stream positions are HF's / ``StreamTrainer``'s;
-* **eval counts**: tensor-parallel peers evaluate the same batches, so the summed token
-  and example counts are divided by ``tp`` (the mean loss is unaffected).
-
+``ShardedStreamTrainer`` skips the DDP wrap and uses ``trainer.parallel.sharded`` for the
+optimizer, gradient clipping and saving; checkpoints hold full weights and optimizer
+state, so they resume under any layout; eval counts are divided by ``tp``.
 This module may import torch, transformers and ``trainer.parallel`` (``trainer/`` layer).
+See docs/training.md, "The sharded trainer".
 """
 
 from __future__ import annotations

@@ -1,24 +1,9 @@
 """How the ranks of a run split into data-parallel and tensor-parallel groups, checked once.
 
-``ParallelDims(tp=2, world_size=8)`` says: 8 ranks, tensor-parallel groups of 2, hence
-4 data-parallel replicas (``dp = world_size // tp``). It checks the sizes once, at
-construction, and every question about the layout is answered from it:
-
-* **arithmetic, no processes needed**: rank ``r`` sits at ``(dp_rank, tp_rank) =
-  divmod(r, tp)`` (the row-major layout of the ``("dp", "tp")`` mesh, so a tensor-parallel
-  group is ``tp`` consecutive ranks, the ones that share a node's fast links first);
-  ``data_shard(rank)`` is ``(dp_rank, dp)``: data is sharded by data-parallel rank only,
-  so the ``tp`` peers of a group read the same batch;
-* **model checks**: ``check_model(config)`` — tensor parallelism splits attention heads,
-  the FFN width and the vocabulary, so ``tp`` must divide ``num_heads``, ``d_ff`` and
-  ``vocab_size``;
-* **the mesh**: ``build_mesh()`` builds the 2-D ``DeviceMesh`` (dims ``("dp", "tp")``)
-  with ``init_device_mesh``, once; ``dp_mesh`` / ``tp_mesh`` are its 1-D slices.
-
-Every error is a one-line ``ParallelDimsError`` naming the numbers and the fix.
-``check_compatible(tp, deepspeed)`` refuses DeepSpeed with tensor parallelism (DeepSpeed's
-ZeRO flattens and partitions whole parameters and knows nothing of DTensor shards; data
-parallelism composed with TP is FSDP2, ``trainer.parallel.tp.apply_fsdp``).
+``ParallelDims(tp, world_size)`` answers every layout question (rank positions, data
+shards, the ``("dp", "tp")`` mesh) and checks the model (``tp`` divides heads, ``d_ff``
+and vocabulary) and DeepSpeed (refused with TP); errors are one-line ``ParallelDimsError``s.
+See docs/training.md, "Parallel dims".
 """
 
 import os

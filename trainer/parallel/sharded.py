@@ -1,28 +1,10 @@
 """Training, generating with and saving a tensor-parallel (and/or FSDP2) model.
 
-A model after ``trainer.parallel.tp.apply_tensor_parallel`` holds DTensor parameters
-(sharded weights) next to plain ones (the replicated layer norms); after ``apply_fsdp``
-every parameter is a DTensor, on the 2-D mesh (TP weights) or on the dp mesh (the rest).
-Three torch utilities trip over that mix, so this module wraps them:
-
-* **optimizer**: ``AdamW(foreach=True)`` (torch's default on GPUs) runs one fused kernel
-  over every tensor of a parameter group and fails when a group mixes DTensor and plain
-  tensors (or DTensors on different meshes). ``build_optimizer`` splits the parameter
-  groups by layout (plain / each mesh) and by weight decay (no decay on biases and layer
-  norms, as HF's Trainer does), so foreach (and fused) kernels stay usable.
-* **gradient clipping**: ``torch.nn.utils.clip_grad_norm_`` stacks the per-tensor norms,
-  which fails on the same mix. ``clip_grad_norm_`` takes the norm per layout group,
-  completes each DTensor group's partial norm across its mesh (``full_tensor``), and
-  scales every gradient by one coefficient: the same result as the unsharded model.
-* **saving**: ``get_full_state_dict`` gathers whole weights into a normal state dict on
-  rank 0 (``torch.distributed.checkpoint.state_dict``), and ``save_pretrained_gathered``
-  writes it as a normal HF folder (rank 0 writes) that ``from_pretrained`` loads anywhere.
-
-``generate`` runs ``model.generate`` on such a model: under TP every rank of a group
-runs it on the same inputs, greedy decoding gives the same tokens on every rank (the
-logits are all-gathered, so identical), and the ranks stay in step. Under FSDP2 the
-root's own parameters (embeddings, final norms) are unsharded around the call, because
-HF's ``generate`` calls the encoder directly, not through the root's ``forward``.
+Such a model mixes DTensor and plain parameters, which torch's utilities trip over:
+``build_optimizer`` (groups split by layout), ``clip_grad_norm_`` (the unsharded norm),
+``get_full_state_dict`` / ``save_pretrained_gathered`` (a normal HF folder) and
+``generate`` (ranks in step) handle that mix.
+See docs/training.md, "Training a sharded model".
 """
 
 import contextlib

@@ -1,46 +1,10 @@
 """Megatron-style tensor parallelism (and FSDP2 next to it) for a finished HF T5 model.
 
-The plan is data: ``T5_TP_PLAN`` maps submodule names (``*`` matches one name part) to
-``torch.distributed.tensor.parallel`` styles. ``apply_tensor_parallel(model, tp_mesh)``
-hands it to ``parallelize_module``; the model code stays HF's own and knows nothing of
-parallelism. Per tensor-parallel group of ``tp`` ranks:
-
-* **attention** (self and cross): ``q``, ``k``, ``v`` colwise, ``o`` rowwise, so each rank
-  holds ``num_heads / tp`` whole heads (rank ``r`` the ``r``-th block of heads) and
-  attention runs on local heads with one all-reduce after ``o`` (Megatron's f/g pair,
-  done by the styles' DTensor hooks, not by hand).
-* **relative position bias**: ``relative_attention_bias`` is an ``Embedding(buckets,
-  num_heads)``; colwise on an embedding splits its *output* dim, i.e. the heads, so each
-  rank looks up the bias of exactly its own heads (the same block as its ``q``/``k``).
-  The bias is computed in block 0 and passed to the later blocks, all per-rank.
-* **FFN**: ``wi`` (T5 v1.0, relu) or ``wi_0`` and ``wi_1`` (v1.1 gated-gelu) colwise,
-  ``wo`` rowwise: ``d_ff / tp`` hidden units per rank, one all-reduce after ``wo``.
-* **shared embedding and lm_head: vocab-parallel.** The (vocab, d_model) table is split
-  by rows: the embeddings (``shared``, ``encoder.embed_tokens``, ``decoder.embed_tokens``,
-  which share one weight) rowwise (a masked local lookup and one all-reduce of d_model
-  per token), ``lm_head`` colwise with the logits all-gathered (``Replicate``). It pays:
-  the table is the largest single weight in T5 (32k x d_model: a quarter of t5-small's
-  parameters, a tenth of t5-base's, plus twice that in AdamW state), and both shardings
-  cut it along the *same* dim, so a tied weight stays one shared parameter. The logits
-  are gathered rather than kept vocab-sharded (loss parallel) because HF's forward
-  computes the cross-entropy itself and ``generate`` needs whole logits; the price is one
-  all-gather of batch x target length x vocab per forward.
-* **what stays replicated**: the T5 layer norms (d_model weights, same inputs and the same
-  gradients on every tp rank).
-
-After the styles are applied, ``apply_tensor_parallel`` re-ties weights that HF tied
-(each style registers its own new parameter), checks that every linear and embedding
-inside a ``T5Block`` was sharded, and sets each ``T5Attention``'s ``n_heads`` and
-``inner_dim`` to the per-rank values (T5 builds its zero position bias for cross
-attention from ``n_heads``). Every rank must build the same model (``from_pretrained``
-of one folder): the shards are scattered from the tp group's first rank, the replicated
-layer norms are used as each rank has them.
-
-Data parallelism next to TP is FSDP2: ``apply_fsdp(model, dp_mesh)`` (``fully_shard`` per
-``T5Block``, then the root), after TP. ``parallelize(model, dims)`` does both for a
-``ParallelDims``. Training such a model needs ``trainer.parallel.sharded``: an optimizer
-whose groups never mix DTensor and plain parameters (``AdamW(foreach=True)`` fails on a
-mix), gradient clipping over mixed parameters, and gathering a normal HF folder.
+``T5_TP_PLAN`` maps submodule names to ``torch.distributed.tensor.parallel`` styles
+(attention by heads, FFN by hidden units, embeddings and ``lm_head`` vocab-parallel, layer
+norms replicated); ``apply_tensor_parallel`` applies it and fixes up the model,
+``apply_fsdp`` adds FSDP2 over the dp mesh, ``parallelize`` does both for a ``ParallelDims``.
+See docs/training.md, "Tensor parallelism".
 """
 
 import fnmatch

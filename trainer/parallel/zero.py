@@ -1,40 +1,10 @@
 """DeepSpeed ZeRO configs: load one, apply the project's fixes, check it against the flags.
 
-``build_deepspeed_config(source, ...)`` returns the dict to hand to
-``TrainingArguments(deepspeed=...)`` (``trainer.arguments.TrainingArguments`` calls it
-itself). The shipped configs live in ``configs/`` (``zero1.json``, ``zero2.json``,
-``zero3.json``, ``zero3_offload.json``) with ``"auto"`` wherever a flag decides.
-
-Fixes, each for a pitfall seen with deepspeed 0.19 / transformers 5:
-
-* **gradient clipping**: DeepSpeed clips at 1.0 when the config has no
-  ``gradient_clipping``, whatever ``--max_grad_norm`` says. It is set from
-  ``--max_grad_norm`` (0 disables it, as in HF), and an explicit value that disagrees
-  with the flag is an error.
-* **optimizer on CPU**: DeepSpeed's ``Adam``/``AdamW`` types JIT-compile a fused C++
-  kernel on the CPU accelerator (slow, and it needs a compiler). On CPU the
-  ``optimizer`` block is dropped, so HF builds its torch optimizer from the flags
-  (``--optim``, default torch AdamW), exactly as a plain DDP run does. GPUs keep the
-  block (DeepSpeed's fused Adam; ``DeepSpeedCPUAdam`` under ZeRO-Offload).
-* **client optimizer under ZeRO-Offload**: with the optimizer offloaded and no
-  ``optimizer`` block, DeepSpeed refuses HF's torch optimizer unless
-  ``zero_force_ds_cpu_optimizer`` is false; it is set false there.
-* **ZeRO-3 saving**: ``stage3_gather_16bit_weights_on_model_save`` defaults to true, so
-  ``save_model`` writes a normal HF folder (gathered weights) that ``from_pretrained``
-  loads.
-* **batch sizes**: an explicit ``train_micro_batch_size_per_gpu``,
-  ``gradient_accumulation_steps`` or ``train_batch_size`` must agree with the flags
-  (HF would only find out once training starts, in a multi-line error).
-
-Running DeepSpeed on CPU under torchrun (the tests, the demo) needs one more fix outside
-the config: accelerate picks no distributed backend for DeepSpeed without a GPU and
-reports a world size of 1 (so HF fills ``train_batch_size`` for one rank and DeepSpeed,
-which sees every rank, rejects it). ``init_cpu_deepspeed_state`` sets that state up with
-gloo before ``TrainingArguments`` looks (``trainer.arguments.TrainingArguments`` calls it).
-
-``average_tokens_across_devices`` (T5 returns a mean loss, which transformers 5 would
-multiply by the world size) is a training argument, not a DeepSpeed key: it defaults to
-False in ``trainer.arguments.TrainingArguments``.
+``build_deepspeed_config`` returns the dict for ``TrainingArguments(deepspeed=...)`` (the
+shipped configs are in ``configs/``): gradient clipping from ``--max_grad_norm``, torch
+optimizer on CPU, ZeRO-3 gathered saves, batch sizes checked against the flags.
+``init_cpu_deepspeed_state`` makes DeepSpeed under torchrun on CPU see every rank.
+See docs/training.md, "DeepSpeed ZeRO".
 """
 
 import copy
