@@ -63,7 +63,7 @@ def test_two_ranks_write_the_single_process_files(demo_assets, tmp_path):
         for task in TASKS:
             single = read(tmp_path / "single" / "predictions" / f"{task}.jsonl")
             multi = read(tmp_path / mode / "predictions" / f"{task}.jsonl")
-            assert len(single) == len(multi) == SETTINGS["max_samples"], (mode, task)
+            assert len(single) == len(multi) == SETTINGS["stream"]["max_samples"], (mode, task)
             for one, two in zip(single, multi):
                 scores_one, scores_two = one.pop("scores", None), two.pop("scores", None)
                 assert one == two, (mode, task)
