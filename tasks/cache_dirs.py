@@ -25,6 +25,7 @@ import os
 import re
 from typing import Dict, List, Optional, Sequence
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import lookup
 
@@ -39,7 +40,7 @@ STAGING_PREFIX = ".cache_tasks-tmp-"
 _CACHE_FILE = re.compile(r"^(COMPLETED|(info|stats)\..+\.json|.+\.tfrecord-\d+-of-\d+)$")
 
 
-class CacheDirError(ValueError):
+class CacheDirError(UserError, ValueError):
     """A cache folder that is missing, incomplete or built for another vocabulary."""
 
 

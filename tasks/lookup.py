@@ -13,20 +13,21 @@ import os
 import sys
 from typing import List, Optional
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks.names import STYLES
 
 import seqio
 
 
-class UnknownNameError(KeyError):
+class UnknownNameError(UserError, KeyError):
     """A task or mixture name that is not registered."""
 
     def __str__(self):  # KeyError would quote the message
         return self.args[0]
 
 
-class TaskModuleError(ImportError):
+class TaskModuleError(UserError, ImportError):
     """A user task module (``--task_modules``) that failed to import."""
 
 

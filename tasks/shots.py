@@ -30,6 +30,7 @@ import functools
 import logging
 from typing import Iterable, Optional
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks.names import Shot
 
@@ -44,7 +45,7 @@ POOL_SPLITS = ("train", "validation", "test")
 _settings = {"seed": 0}
 
 
-class FewShotLengthError(ValueError):
+class FewShotLengthError(UserError, ValueError):
     """An input length limit too short for any prompt of a few-shot task (one line)."""
 
 

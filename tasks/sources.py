@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import paths
 
@@ -21,7 +22,7 @@ import tensorflow_datasets as tfds
 from seqio import utils as seqio_utils
 
 
-class MissingDatasetError(FileNotFoundError):
+class MissingDatasetError(UserError, FileNotFoundError):
     """A TFDS dataset that is not prepared in the local data dir."""
 
 

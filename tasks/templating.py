@@ -12,6 +12,7 @@ import difflib
 import string
 from typing import Iterable, Mapping, Sequence
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 
 import tensorflow as tf
@@ -21,7 +22,7 @@ ANSWER_FIELD = "answer"
 OPTIONS_HEADER = "OPTIONS:"
 
 
-class TemplateError(ValueError):
+class TemplateError(UserError, ValueError):
     """A template that names a field its source does not provide."""
 
 

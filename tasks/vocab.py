@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import paths
 
@@ -28,7 +29,7 @@ EXTRA_IDS = 100
 _settings = {"vocab_path": None, "model_name_or_path": None}
 
 
-class VocabularyError(ValueError):
+class VocabularyError(UserError, ValueError):
     """A vocabulary path that does not exist or is not a SentencePiece model."""
 
 
