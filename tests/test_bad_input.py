@@ -401,7 +401,8 @@ def _reset_run_state():
 @pytest.fixture(scope="module")
 def shared(demo_assets, tmp_path_factory):
     """Assets built once: a real seqio cache of rte_type_0's validation split."""
-    import mixtures  # noqa: F401  (registers the built-in tasks)
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     from caches import cache_tasks
     before = set(seqio.TaskRegistry.names())
     cache = tmp_path_factory.mktemp("bad_input_cache")

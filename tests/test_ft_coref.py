@@ -3,7 +3,9 @@
 
 import pytest
 
-import mixtures  # noqa: F401  (registers the DPR mixtures)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import seqio
 import tensorflow as tf
 import tensorflow_datasets as tfds

@@ -14,7 +14,9 @@ import string
 
 import pytest
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import tasks.summarization as summarization
 from caches import build_tfds as bt
 from caches import raw_summarization as raw

@@ -15,7 +15,7 @@ import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from caches import raw_textgen
 from caches.raw_formats import RawDataError
-import tasks.flan  # noqa: F401  (registers the prompt tasks)
+import tasks.flan
 from tasks.flan import datasets_textgen as dt
 from tasks.names import zero_shot_name
 from test_flan_templates import FIELDS as ALL_FIELDS

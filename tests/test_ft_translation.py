@@ -14,7 +14,9 @@ import shutil
 
 import pytest
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import tasks.translation as translation
 from caches import build_tfds as bt
 from caches import raw_translation as raw
