@@ -11,10 +11,11 @@ Example (a complete user task module, used with ``run.py --task_modules my_tasks
 
     import tasks
     from tasks.sources import LocalTfdsDataSource
+    from tasks.tfds_versions import tfds_name
 
     tasks.register_prompt_task(
         "my_rte",
-        source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
+        source=LocalTfdsDataSource(tfds_name("super_glue", "rte")),
         templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}"),
                    ("Write a claim that follows from: {premise}", "{hypothesis}")],
         options=["yes", "no"],          # label i -> options[i]

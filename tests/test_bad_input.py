@@ -412,11 +412,10 @@ def shared(demo_assets, tmp_path_factory):
     assert cache_dirs.cache_manifest(str(cache / "rte_type_0"))["files"]
     yield {"cache": str(cache)}
     # Forget the tasks the rows' modules registered: other test modules share the registry.
+    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("bad_input_")]:
+        prompts.unregister_dataset(dataset)
     for name in set(seqio.TaskRegistry.names()) - before:
         seqio.TaskRegistry.remove(name)
-        prompts.PROMPT_TASKS.pop(name, None)
-    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("bad_input_")]:
-        del prompts.DATASET_TEMPLATES[dataset]
     shots._pool.cache_clear()
     _reset_run_state()
 

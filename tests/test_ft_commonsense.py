@@ -13,9 +13,9 @@ from tasks import metrics
 from tasks.flan import datasets_commonsense as cs
 from tasks.flan.templates import PATTERNS, REVERSED
 from raw_groups import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from conftest import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("piqa", "openbookqa", "hellaswag")}
 
 NAMES = ["piqa", "openbookqa", "hellaswag"]
@@ -199,7 +199,7 @@ def test_templates_and_metrics():
     assert {cfg.name for cfg in cs.DATASETS} == set(FIELDS)
     assert {name: (len(PATTERNS[name]), REVERSED[name]) for name in FIELDS} == {
         "piqa": (10, 1), "openbookqa": (10, 2), "hellaswag": (10, 1)}
-    assert all(cfg.metric_fns == (metrics.accuracy,) and not cfg.ft_mixtures
+    assert all(cfg.metric_fns == (metrics.accuracy,) and not cfg.mixtures
                for cfg in cs.DATASETS)
     assert metrics.accuracy(["Use warm water.", "a cork"],
                             ["Use warm water.", "a nail"]) == {"accuracy": 50.0}

@@ -9,9 +9,9 @@ from caches import build_tfds as bt
 from tasks.flan import datasets_nli as nli
 from tasks.flan.templates import PATTERNS
 from raw_groups import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from conftest import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("anli", "snli", "trec")}
 
 NAMES = ["anli/r1", "anli/r2", "anli/r3", "snli", "trec"]
@@ -133,7 +133,7 @@ def test_templates_and_metrics():
     assert {cfg.templates or cfg.name for cfg in nli.DATASETS} == set(FIELDS)
     assert len(PATTERNS["anli"]) == 10 and len(PATTERNS["trec"]) == 9
     for cfg in nli.DATASETS:
-        assert not cfg.ft_mixtures
+        assert not cfg.mixtures
         (metric,) = cfg.metric_fns
         options = list(cfg.options)
         assert metric(options, options) == {"accuracy": 100.0}
