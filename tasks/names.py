@@ -45,6 +45,10 @@ STYLES = ("t5", "flan")
 # and the FLAN-only ft_* ones; tasks declare which they join (``tasks.registration``).
 GLUE_MIX = "glue_mix"
 SGLUE_MIX = "sglue_mix"
+SGLUE_PROMPTED_MIX = "sglue_prompted_mix"
+SGLUE_NOISY_PROMPTED_MIX = "sglue_noisy_prompted_mix"
+SGLUE_DPR_PROMPTED_MIX = "sglue_dpr_prompted_mix"
+SGLUE_DPR_WSC_PROMPTED_MIX = "sglue_dpr_wsc_prompted_mix"
 SENTIMENT_MIX = "ft_sentiment_mix"
 PARAPHRASE_MIX = "ft_paraphrase_similarity_mix"
 SQUAD_MIX = "ft_squad_mix"

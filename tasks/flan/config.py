@@ -22,10 +22,10 @@ ALL_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
 # template (``*_prompted_mix``), and every shot variant of the answer templates
 # (``sglue_noisy_prompted_mix``). DPR and WSC273 join the last two ``dpr`` families.
 GLUE = (Join(names.GLUE_MIX, answer_only=True),)
-SGLUE_DPR = (Join("sglue_dpr_prompted_mix"),)
-SGLUE_DPR_WSC = (Join("sglue_dpr_wsc_prompted_mix"),)
-SGLUE = (Join(names.SGLUE_MIX, answer_only=True), Join("sglue_prompted_mix"),
-         Join("sglue_noisy_prompted_mix", answer_only=True, shots=ALL_SHOTS),
+SGLUE_DPR = (Join(names.SGLUE_DPR_PROMPTED_MIX),)
+SGLUE_DPR_WSC = (Join(names.SGLUE_DPR_WSC_PROMPTED_MIX),)
+SGLUE = (Join(names.SGLUE_MIX, answer_only=True), Join(names.SGLUE_PROMPTED_MIX),
+         Join(names.SGLUE_NOISY_PROMPTED_MIX, answer_only=True, shots=ALL_SHOTS),
          *SGLUE_DPR, *SGLUE_DPR_WSC)
 
 
