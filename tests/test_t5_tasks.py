@@ -494,9 +494,14 @@ def test_reimport_and_reregister_do_not_raise(saved_registry):
         assert name in seqio.TaskRegistry.names()
 
 
-def test_importing_a_t5_package_registers_nothing():
-    code = ("import sys; import tasks.glue, seqio; "
-            "assert not [n for n in seqio.TaskRegistry.names() if n.startswith('glue_')]")
+def test_importing_task_packages_registers_nothing():
+    """Registration is explicit; a lookup before it says what to call."""
+    code = ("import tasks.glue, tasks.flan, mixtures, seqio; from tasks import lookup\n"
+            "assert not seqio.TaskRegistry.names() and not seqio.MixtureRegistry.names()\n"
+            "try:\n    lookup.get_provider('glue_rte_v002')\n"
+            "except lookup.UnknownNameError as e:\n"
+            "    assert 'call mixtures.register_all()' in str(e), e\n"
+            "else:\n    raise AssertionError('no error')\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=ROOT))
     assert out.returncode == 0, out.stderr[-2000:]
