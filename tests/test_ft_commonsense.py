@@ -11,6 +11,8 @@ from caches import raw_commonsense as raw
 from caches.raw_formats import RawDataError
 from tasks import metrics
 from tasks.flan import datasets_commonsense as cs
+import mixtures
+mixtures.register_all()  # every built-in task and mixture
 from tasks.flan.templates import PATTERNS, REVERSED
 from raw_groups import build_demo_group, copy_raw_files, split_counts
 from conftest import FIELDS as ALL_FIELDS

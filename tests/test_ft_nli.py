@@ -7,6 +7,8 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from tasks.flan import datasets_nli as nli
+import mixtures
+mixtures.register_all()  # every built-in task and mixture
 from tasks.flan.templates import PATTERNS
 from raw_groups import build_demo_group, copy_raw_files, split_counts
 from conftest import FIELDS as ALL_FIELDS
