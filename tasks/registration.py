@@ -1,21 +1,9 @@
-"""One policy for names registered twice, and the mixture memberships tasks declare.
+"""One policy for a name registered twice, and the mixture families tasks declare.
 
-``add_task`` and ``add_mixture`` are the only ways the project puts a provider into
-seqio's registries (FLAN-style and user prompt tasks, T5-style tasks, mixtures);
-``register_prompt_task`` checks a prompt dataset with the same policy, ``decide``:
-
-* a name not registered yet is added;
-* the same name with the same definition (source, preprocessors, templates,
-  postprocessor, metrics, output features; compared by value) is a no-op;
-* a mixture whose members grew (new members, every old one kept, same rates) is
-  rebuilt: a user family grows as modules calling ``register_prompt_task(...,
-  mixtures=[f])`` are imported;
-* anything else raises ``DuplicateNameError``, one line naming the name, where each
-  definition came from and which parts differ.
-
-Tasks declare the mixture families they join (``join``); ``mixtures.register_all``
-builds every mixture from ``memberships()`` in one loop. See README.md, "Tasks and
-mixtures".
+``add_task`` and ``add_mixture`` are how the project puts providers into seqio's
+registries; ``decide`` is the policy (same definition: no-op; a mixture that only grew:
+rebuilt; else ``DuplicateNameError``). ``join`` records the families tasks join, which
+``mixtures.register_all`` builds. See README.md, "Tasks and mixtures".
 """
 
 from __future__ import annotations
@@ -139,11 +127,14 @@ def mixture_definition(mixture: seqio.Mixture) -> Dict[str, object]:
 
 def decide(kind: str, name: str, old: Optional[Mapping[str, object]],
            new: Mapping[str, object], origin: str, may_grow: bool = False) -> str:
-    """The one policy: ``"add"``, ``"same"`` (no-op) or ``"grown"`` (rebuild), else
-    raises ``DuplicateNameError`` naming both origins and the parts that differ.
+    """The one policy for tasks, prompt datasets and mixtures registered again.
 
-    ``old`` is None when nothing is registered under ``name``. ``may_grow`` (mixtures)
-    accepts new ``members`` that keep every old member with its rate.
+    Returns ``"add"`` (``old`` is None: nothing registered under ``name``), ``"same"``
+    (equal definitions, compared part by part by value: a no-op) or ``"grown"`` (with
+    ``may_grow``, for mixtures: new ``members`` keep every old member with its rate, so
+    the mixture is rebuilt; a user family grows as modules calling
+    ``register_prompt_task(..., mixtures=[f])`` are imported). Anything else raises
+    ``DuplicateNameError``, one line naming both origins and the parts that differ.
     """
     if old is None:
         ORIGINS[(kind, name)] = origin
