@@ -17,6 +17,7 @@ from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, 
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from common.errors import UserError
+from tasks import vocab
 from tasks.names import Shot, mixture_name
 
 import seqio
@@ -86,8 +87,10 @@ def fingerprint(obj, depth: int = 0):
     if isinstance(obj, seqio.TfdsDataSource):
         return describe_source(obj)
     if isinstance(obj, seqio.Vocabulary):
+        if obj is vocab.DEFAULT_VOCABULARY:  # one object, its file resolved on first use
+            return ("vocabulary", "tasks.vocab.DEFAULT_VOCABULARY")
         return ("vocabulary", type(obj).__qualname__,
-                getattr(obj, "_sentencepiece_model_file", None), obj.extra_ids)
+                getattr(obj, "sentencepiece_model_file", None), obj.extra_ids)
     if dataclasses.is_dataclass(obj):
         return (type(obj).__qualname__, tuple(
             (f.name, fp(getattr(obj, f.name))) for f in dataclasses.fields(obj)))
