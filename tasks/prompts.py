@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics as metrics_lib
@@ -166,7 +166,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                          metric_fns: Optional[Sequence[Callable]] = None,
                          postprocess_fn: Optional[Callable] = None,
                          example_filter: Optional[Callable] = None,
-                         mixtures: Sequence[str] = (),
+                         mixtures: Sequence[Union[str, registration.Join]] = (),
                          shots: Sequence[Shot] = ALL_SHOTS,
                          output_features: Optional[Mapping[str, seqio.Feature]] = None,
                          origin: Optional[str] = None,
@@ -208,6 +208,13 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         known.add(templating.OPTIONS_FIELD)
     templating.check_templates(dataset, templates, known)
     joins = [registration.Join.of(m) for m in mixtures]
+    for j in joins:
+        missing = [s.name.lower() for s in j.shots if s not in shots]
+        if missing:
+            raise registration.MixtureFamilyError(
+                f"{dataset}: mixture family {j.family!r} asks for {', '.join(missing)}-shot "
+                "tasks this registration does not make; add them to shots= or drop them "
+                "from the Join")
     templates = [tuple(t) for t in templates]
     formatter = formatter or default_formatter(options)
     features = output_features or vocab.get_output_features()

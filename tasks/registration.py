@@ -27,8 +27,8 @@ class DuplicateNameError(UserError, ValueError):
     """A task, mixture or prompt dataset name registered twice with different definitions."""
 
 
-class MixtureFamilyError(UserError, TypeError):
-    """A mixture family given as something other than a name or a ``Join``."""
+class MixtureFamilyError(UserError, ValueError):
+    """A mixture family that is not a name or a ``Join``, or joins unregistered shots."""
 
 
 # (kind, name) -> where its definition came from (a module, or a user file:line).

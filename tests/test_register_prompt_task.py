@@ -200,3 +200,13 @@ def test_task_errors_are_user_errors_and_keep_their_builtin_base(error, builtin)
     cls = getattr(importlib.import_module(module), name)
     assert issubclass(cls, UserError) and issubclass(cls, builtin)
     assert str(cls("one line")) == "one line"
+
+
+def test_bad_mixture_declarations_are_one_line_errors(unit_datasets):
+    with pytest.raises(registration.MixtureFamilyError, match="neither a name nor a Join"):
+        _register("unit_bad", mixtures=[3])
+    with pytest.raises(registration.MixtureFamilyError,
+                       match="'unit_mix' asks for multi-shot tasks this registration"):
+        _register("unit_bad", mixtures=[registration.Join(
+            "unit_mix", shots=(prompts.Shot.ZERO, prompts.Shot.MULTI))])
+    assert "unit_bad" not in prompts.DATASET_TEMPLATES
