@@ -168,7 +168,8 @@ def decide(kind: str, name: str, old: Optional[Mapping[str, object]],
 
 def add_task(task: seqio.Task, origin: str) -> seqio.Task:
     """Registers ``task`` under the policy of ``decide``; returns the registered task."""
-    existing = seqio.TaskRegistry._REGISTRY.get(task.name)
+    existing = (seqio.TaskRegistry.get(task.name)
+                if task.name in seqio.TaskRegistry.names() else None)
     old = task_definition(existing) if existing is not None else None
     if decide("task", task.name, old, task_definition(task), origin) == "same":
         return existing
@@ -180,7 +181,8 @@ def add_mixture(name: str, task_names: Sequence[str], default_rate: Callable,
                 origin: str) -> seqio.Mixture:
     """Registers (or rebuilds, when its members only grew) one mixture."""
     mixture = seqio.Mixture(name, list(task_names), default_rate=default_rate)
-    existing = seqio.MixtureRegistry._REGISTRY.get(name)
+    existing = (seqio.MixtureRegistry.get(name)
+                if name in seqio.MixtureRegistry.names() else None)
     old = mixture_definition(existing) if existing is not None else None
     verdict = decide("mixture", name, old, mixture_definition(mixture), origin, may_grow=True)
     if verdict == "same":
