@@ -210,7 +210,6 @@ def _stream_trainer(output_dir, max_steps: int, **flags):
     from transformers import T5ForConditionalGeneration
 
     import mixtures
-
     mixtures.register_all()  # every built-in task and mixture
     from tasks import paths
     from trainer.arguments import TrainingArguments

@@ -178,7 +178,6 @@ def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     from transformers import Seq2SeqTrainer, T5ForConditionalGeneration
 
     import mixtures
-
     mixtures.register_all()  # every built-in task and mixture
     from tasks import paths
     from trainer.arguments import TrainingArguments
