@@ -102,9 +102,10 @@ def fingerprint(obj, depth: int = 0):
 def describe_source(source) -> str:
     """A short readable description: ``tfds super_glue/rte:1.0.2 splits=train,...``."""
     if isinstance(source, seqio.TfdsDataSource):
+        # The declared splits only: ``source.splits`` would read the data's info.
         split_map = source.tfds_dataset._split_map or {}
         splits = ",".join(f"{k}={v}" if v != k else k for k, v in
-                          ((s, split_map.get(s, s)) for s in source.splits))
+                          ((s, split_map.get(s, s)) for s in source._splits)) or "all"
         data_dir = source.tfds_dataset._data_dir
         return (f"tfds {source.tfds_dataset.name} splits={splits}"
                 + (f" data_dir={data_dir}" if data_dir else ""))

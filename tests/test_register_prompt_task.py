@@ -210,3 +210,20 @@ def test_bad_mixture_declarations_are_one_line_errors(unit_datasets):
         _register("unit_bad", mixtures=[registration.Join(
             "unit_mix", shots=(prompts.Shot.ZERO, prompts.Shot.MULTI))])
     assert "unit_bad" not in prompts.DATASET_TEMPLATES
+
+
+def test_registering_needs_no_prepared_data(unit_datasets, tmp_path):
+    """Definitions are compared without reading the data (splits as declared)."""
+    from tasks import sources
+    import mixtures
+    sources.set_tfds_data_dir(str(tmp_path))  # empty: nothing prepared
+    try:
+        assert mixtures.register_all() == mixtures.register_all()
+        source = LocalTfdsDataSource(RTE)  # no splits given: TFDS would list them
+        for _ in range(2):
+            prompts.register_prompt_task("unit_nodata", source=source,
+                                         templates=[("{premise}", "{answer}")],
+                                         fields=["premise"], shots=(prompts.Shot.ZERO,))
+        assert prompts.DATASET_DEFINITIONS["unit_nodata"]["source"].endswith("splits=all")
+    finally:
+        sources.set_tfds_data_dir(None)
