@@ -144,7 +144,10 @@ def test_a_task_name_clash_across_kinds_names_both_origins():
     message = str(err.value)
     assert f"task {name!r} is already registered (from tasks.flan config 'rte')" in message
     assert "test_register_prompt_task.py:" in message
-    assert "differing: preprocessors, postprocessor, metrics" in message
+    # FLAN sources list no splits (all of TFDS's); T5's lists three.
+    assert ("differing: source (tfds super_glue/rte:1.0.2 splits=all vs tfds "
+            "super_glue/rte:1.0.2 splits=train,validation,test), preprocessors, "
+            "postprocessor, metrics)") in message
     assert prompts.PROMPT_TASKS[name].dataset == "rte"
 
 
