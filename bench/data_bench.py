@@ -69,6 +69,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple  # 
 
 import tasks  # noqa: E402,F401  (seqio compat fix first)
 import mixtures  # noqa: E402
+mixtures.register_all()  # every built-in task and mixture
 from caches import cache_tasks  # noqa: E402
 from tasks import cache_dirs, paths, prompts  # noqa: E402
 from tasks.flan import datasets as flan_datasets  # noqa: E402

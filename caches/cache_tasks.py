@@ -58,7 +58,6 @@ def resolve_tasks(spec: str) -> List[str]:
     Raises ``tasks.lookup.UnknownNameError`` (one line, nearest names) for an item that
     matches nothing.
     """
-    import mixtures  # noqa: F401  (registers every built-in task and mixture)
     import seqio
 
     names = []
@@ -390,7 +389,7 @@ def _run(args, beam_args) -> int:
     names = resolve_tasks(args.tasks)
     splits = [s.strip() for s in args.splits.split(",") if s.strip()] if args.splits else None
     # Beam workers import these before unpickling tasks (paths cannot be imported there).
-    modules = ["mixtures"] + [m.strip() for m in (args.task_modules or "").split(",")
+    modules = ["caches.beam_registry"] + [m.strip() for m in (args.task_modules or "").split(",")
                               if m.strip() and not m.strip().endswith(".py") and os.sep not in m]
     print(f"caching {len(names)} task(s) into {cache_dir}"
           + ("" if args.overwrite else " (cached ones skipped; --overwrite rebuilds them)"),

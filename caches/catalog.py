@@ -107,7 +107,8 @@ def _task_tfds_name(task) -> str:
 
 def build_rows() -> List[List[str]]:
     """The table rows (cells as markdown text), FLAN datasets first."""
-    import mixtures  # noqa: F401  (registers every built-in task and mixture)
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     import seqio
     from tasks import prompts
     from tasks.flan import datasets as flan_datasets

@@ -55,6 +55,9 @@ def get_provider(name: str):
         hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         raise UnknownNameError(f"unknown style {style!r} in {name!r}: a mixture name is "
                                f"<family>.<style> with style one of {', '.join(STYLES)}{hint}")
+    if not registered_names():
+        raise UnknownNameError(f"unknown task or mixture {name!r}: nothing is registered yet "
+                               "(call mixtures.register_all() before looking names up)")
     near = nearest_names(name)
     hint = f"; nearest: {', '.join(near)}" if near else ""
     raise UnknownNameError(f"unknown task or mixture {name!r}{hint} "

@@ -41,6 +41,21 @@ class Shot(enum.Enum):
 
 STYLES = ("t5", "flan")
 
+# Mixture families that tasks of both styles join (``<family>.t5`` / ``<family>.flan``),
+# and the FLAN-only ft_* ones; tasks declare which they join (``tasks.registration``).
+GLUE_MIX = "glue_mix"
+SGLUE_MIX = "sglue_mix"
+SGLUE_PROMPTED_MIX = "sglue_prompted_mix"
+SGLUE_NOISY_PROMPTED_MIX = "sglue_noisy_prompted_mix"
+SGLUE_DPR_PROMPTED_MIX = "sglue_dpr_prompted_mix"
+SGLUE_DPR_WSC_PROMPTED_MIX = "sglue_dpr_wsc_prompted_mix"
+SENTIMENT_MIX = "ft_sentiment_mix"
+PARAPHRASE_MIX = "ft_paraphrase_similarity_mix"
+SQUAD_MIX = "ft_squad_mix"
+CLOSEDBOOK_MIX = "ft_closedbook_qa_mix"
+TRANSLATION_MIX = "ft_translation_mix"
+SUMMARIZATION_MIX = "ft_summarization_mix"
+
 
 def zero_shot_name(dataset: str, template_idx: int) -> str:
     """``zero_shot_name("rte", 3) == "rte_type_3"``."""

@@ -11,10 +11,11 @@ Example (a complete user task module, used with ``run.py --task_modules my_tasks
 
     import tasks
     from tasks.sources import LocalTfdsDataSource
+    from tasks.tfds_versions import tfds_name
 
     tasks.register_prompt_task(
         "my_rte",
-        source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
+        source=LocalTfdsDataSource(tfds_name("super_glue", "rte")),
         templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}"),
                    ("Write a claim that follows from: {premise}", "{hypothesis}")],
         options=["yes", "no"],          # label i -> options[i]
@@ -26,10 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics as metrics_lib
+from tasks import registration
 from tasks import shots as shots_lib
 from tasks import templating
 from tasks import vocab
@@ -67,8 +69,8 @@ class PromptTaskInfo:
 
 PROMPT_TASKS: Dict[str, PromptTaskInfo] = {}
 DATASET_TEMPLATES: Dict[str, int] = {}  # dataset -> number of templates
-# Mixture family -> datasets that asked to join it (mixtures/ turns them into mixtures).
-MIXTURE_FAMILIES: Dict[str, List[str]] = {}
+# dataset -> its definition as ``registration.decide`` compares it.
+DATASET_DEFINITIONS: Dict[str, Dict[str, object]] = {}
 
 
 def label_to_answer(label: tf.Tensor, options: Sequence[str]) -> tf.Tensor:
@@ -164,9 +166,10 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                          metric_fns: Optional[Sequence[Callable]] = None,
                          postprocess_fn: Optional[Callable] = None,
                          example_filter: Optional[Callable] = None,
-                         mixtures: Sequence[str] = (),
+                         mixtures: Sequence[Union[str, registration.Join]] = (),
                          shots: Sequence[Shot] = ALL_SHOTS,
                          output_features: Optional[Mapping[str, seqio.Feature]] = None,
+                         origin: Optional[str] = None,
                          ) -> List[str]:
     """Registers ``<dataset>_type_<i>`` and its shot variants for every template i.
 
@@ -184,27 +187,71 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
       postprocess_fn: applied to decoded predictions and targets (default: strip).
       example_filter: source example -> scalar tf.bool; examples where it is False are
         dropped before templating (e.g. Sentiment140's neutral test tweets).
-      mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan``).
+      mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan``, every
+        template, zero-shot); a ``tasks.registration.Join`` picks answer templates
+        only or other shot variants. ``mixtures.register_all()`` builds them.
       shots: which shot variants to register.
+      origin: where the definition comes from, for errors (default: the caller's
+        ``file:line``).
+
+    Registering the same dataset again with the same definition does nothing (it may
+    join more families); a different definition raises
+    ``tasks.registration.DuplicateNameError``.
 
     Returns:
       The registered task names.
     """
+    origin = origin or registration.caller_origin(skip_modules={__name__})
     fields = list(fields) if fields is not None else source_fields(source)
     known = set(fields) | {templating.ANSWER_FIELD}
     if options is not None or "options" in known:
         known.add(templating.OPTIONS_FIELD)
     templating.check_templates(dataset, templates, known)
-    if dataset in DATASET_TEMPLATES:
-        raise ValueError(f"prompt dataset {dataset!r} is already registered; pick another "
-                         "name or remove the earlier registration")
+    joins = [registration.Join.of(m) for m in mixtures]
+    for j in joins:
+        missing = [s.name.lower() for s in j.shots if s not in shots]
+        if missing:
+            raise registration.MixtureFamilyError(
+                f"{dataset}: mixture family {j.family!r} asks for {', '.join(missing)}-shot "
+                "tasks this registration does not make; add them to shots= or drop them "
+                "from the Join")
+    templates = [tuple(t) for t in templates]
     formatter = formatter or default_formatter(options)
     features = output_features or vocab.get_output_features()
     metric_fns = list(metric_fns) if metric_fns is not None else [metrics_lib.accuracy]
     postprocess_fn = postprocess_fn or strip_postprocessor
+    definition = {
+        "source": registration.describe_source(source),
+        "templates": registration.fingerprint(templates),
+        "options": registration.fingerprint(options),
+        "formatter": registration.fingerprint(formatter),
+        "example filter": registration.fingerprint(example_filter),
+        "metrics": registration.fingerprint(metric_fns),
+        "postprocessor": registration.fingerprint(postprocess_fn),
+        "shots": registration.fingerprint(tuple(shots)),
+        "output features": registration.fingerprint(features),
+    }
+    verdict = registration.decide("prompt dataset", dataset, DATASET_DEFINITIONS.get(dataset),
+                                  definition, origin)
+    if verdict == "same":
+        names = [shot_name(dataset, i, shot) for i in range(len(templates)) for shot in shots]
+    else:
+        names = _add_template_tasks(dataset, source, templates, formatter, options, features,
+                                    metric_fns, postprocess_fn, example_filter, shots, origin)
+        DATASET_TEMPLATES[dataset] = len(templates)
+        DATASET_DEFINITIONS[dataset] = definition
+    for j in joins:
+        registration.join(j.family, "flan", prompt_task_names(
+            [dataset], shots=j.shots, answer_only=j.answer_only))
+    return names
+
+
+def _add_template_tasks(dataset, source, templates, formatter, options, features,
+                        metric_fns, postprocess_fn, example_filter, shots,
+                        origin) -> List[str]:
+    """One task per (template, shot), through ``registration.add_task``."""
     names = []
     for i, template in enumerate(templates):
-        template = tuple(template)
         classification = templating.is_classification(template)
         asks_answer = template[1] == "{" + templating.ANSWER_FIELD + "}"
         base = [
@@ -223,19 +270,28 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                 steps.append(functools.partial(shots_lib.prepend_exemplars,
                                                zero_shot_task=zero, shot=shot))
             steps.append(seqio.preprocessors.append_eos_after_trim)
-            seqio.TaskRegistry.add(
+            registration.add_task(seqio.Task(
                 name, source=source, preprocessors=steps, output_features=features,
                 postprocess_fn=postprocess_fn if asks_answer else None,
-                metric_fns=metric_fns if asks_answer else [])
+                metric_fns=metric_fns if asks_answer else []), origin)
             PROMPT_TASKS[name] = PromptTaskInfo(
                 name=name, dataset=dataset, template_idx=i, shot=shot, template=template,
                 options=tuple(options) if options and classification else None,
                 classification=classification)
             names.append(name)
-    DATASET_TEMPLATES[dataset] = len(templates)
-    for family in mixtures:
-        MIXTURE_FAMILIES.setdefault(family, []).append(dataset)
     return names
+
+
+def unregister_dataset(dataset: str) -> None:
+    """Removes a prompt dataset's tasks and memberships (tests, notebooks)."""
+    names = [n for n, info in PROMPT_TASKS.items() if info.dataset == dataset]
+    for name in names:
+        PROMPT_TASKS.pop(name)
+        if name in seqio.TaskRegistry.names():
+            seqio.TaskRegistry.remove(name)
+    registration.leave(names)
+    DATASET_TEMPLATES.pop(dataset, None)
+    DATASET_DEFINITIONS.pop(dataset, None)
 
 
 def prompt_task_names(datasets: Iterable[str], shots: Sequence[Shot] = (Shot.ZERO,),

@@ -1,4 +1,4 @@
-"""Registration helper shared by the T5-style task modules (SuperGLUE, GLUE).
+"""Registration helper shared by the T5-style task modules, and the list of them.
 
 A T5-style task is one local TFDS source, a few *text* preprocessors taken from the t5
 library (they turn a TFDS example into ``{"inputs": "<benchmark> field: value ...",
@@ -10,13 +10,19 @@ so that everything up to the cache is deterministic and only the length-dependen
 trimming happens after it. ``add_t5_task`` builds that list; ``text_preprocessors``
 and ``apply_text_preprocessors`` give back the part before tokenisation (tests, debug
 printing, cache inspection) without needing a vocabulary.
+
+Each T5-style package (``PACKAGES``) declares its tasks and the mixture families they
+join, and registers them when its ``register()`` is called (never on import);
+``register_all()`` calls every one.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from common import seqio_compat  # noqa: F401  (before seqio)
+from tasks import registration
 from tasks import sources
 from tasks import vocab
 
@@ -30,6 +36,10 @@ VALIDATION_TEST = ("validation", "test")
 TEST_ONLY = ("test",)
 
 Preprocessor = Callable[..., tf.data.Dataset]
+
+# The T5-style task packages, each with a ``register()`` returning its task names.
+PACKAGES = ("tasks.superglue", "tasks.glue", "tasks.squad", "tasks.translation",
+            "tasks.summarization", "tasks.dpr")
 
 # Steps after the text preprocessors, identical for every T5-style task.
 _TOKENIZE = seqio.preprocessors.tokenize
@@ -49,22 +59,22 @@ def add_t5_task(name: str,
                 metric_fns: Sequence[Callable],
                 postprocess_fn: Optional[Callable] = None,
                 splits: Union[Iterable[str], Mapping[str, str]] = TRAIN_VALIDATION_TEST,
+                mixtures: Sequence[str] = (),
                 ) -> seqio.Task:
-    """Registers (or re-registers) one T5-style task and returns it.
+    """Registers one T5-style task, joins it to ``<family>.t5`` for each family in
+    ``mixtures``, and returns it.
 
     Example::
 
-        add_t5_task(superglue_t5_name("rte"), "super_glue/rte:1.0.2",
+        add_t5_task(superglue_t5_name("rte"), tfds_name("super_glue", "rte"),
                     [functools.partial(t5_preprocessors.glue, benchmark_name="rte",
                                        label_names=["entailment", "not_entailment"])],
-                    metric_fns=[metrics.accuracy])
+                    metric_fns=[metrics.accuracy], mixtures=["sglue_mix"])
 
-    A task already registered under ``name`` is replaced, so re-running a module's
-    ``register()`` (after ``importlib.reload`` or a registry reset) never raises.
+    Registering it again with the same definition does nothing; a different one under
+    the same name raises ``tasks.registration.DuplicateNameError``.
     """
-    if name in seqio.TaskRegistry.names():
-        seqio.TaskRegistry.remove(name)
-    return seqio.TaskRegistry.add(
+    task = seqio.Task(
         name,
         source=sources.LocalTfdsDataSource(tfds_name, splits=splits),
         preprocessors=[*text_preprocessors, *_tail()],
@@ -72,6 +82,18 @@ def add_t5_task(name: str,
         postprocess_fn=postprocess_fn,
         metric_fns=list(metric_fns),
     )
+    task = registration.add_task(task, registration.caller_origin(skip_modules={__name__}))
+    for family in mixtures:
+        registration.join(family, "t5", [name])
+    return task
+
+
+def register_all() -> list:
+    """Registers every T5-style task (again: a no-op); returns their names."""
+    names = []
+    for package in PACKAGES:
+        names += importlib.import_module(package).register()
+    return names
 
 
 def text_preprocessors(task: seqio.Task) -> Sequence[Preprocessor]:

@@ -1,4 +1,6 @@
-"""Shared fixtures: the demo assets (built once when missing) and a clean environment."""
+"""Shared fixtures: the demo assets (built once when missing), a clean environment,
+seqio caches of a few tasks, predictions from StreamConfig fields. Helper functions and
+tables live in tests/helpers.py."""
 
 import os
 import sys
@@ -14,7 +16,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import tasks  # noqa: E402,F401  (applies the seqio compat fix before anything else)
-
 
 @pytest.fixture(scope="session")
 def demo_assets():

@@ -31,7 +31,8 @@ def main() -> int:
     settings = json.loads(args.settings)
     dist.init_process_group("gloo")
     try:
-        import mixtures  # noqa: F401
+        import mixtures
+        mixtures.register_all()  # every built-in task and mixture
         from transformers import T5ForConditionalGeneration
         from eval.predict import predict_to_files
         from tasks import paths, shots

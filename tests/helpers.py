@@ -50,6 +50,59 @@ def copy_raw_files(tmp_path, name: str) -> pathlib.Path:
     return root
 
 
+# The fields each dataset's preprocessor provides. Kept in the tests on purpose (not imported
+# from the registration code) so that the table is checked against an independent copy.
+FIELDS = {
+    "bool_q": {"passage", "question", "options_", "answer"},
+    "cb": {"premise", "hypothesis", "options_", "answer"},
+    "copa": {"premise", "question", "connector", "choice1", "choice2", "options_",
+             "answer"},
+    "multirc": {"paragraph", "question", "response", "options_", "answer"},
+    "record": {"passage", "query", "options_", "answer"},
+    "rte": {"premise", "hypothesis", "options_", "answer"},
+    "wic": {"word", "sentence1", "sentence2", "options_", "answer"},
+    "wsc": {"text", "span1_text", "span2_text", "options_", "answer"},
+    "cola": {"sentence", "options_", "answer"},
+    "sst2": {"sentence", "options_", "answer"},
+    "glue_mrpc": {"sentence1", "sentence2", "options_", "answer"},
+    "glue_qqp": {"question1", "question2", "options_", "answer"},
+    "stsb": {"sentence1", "sentence2", "options_", "answer"},
+    "mnli": {"premise", "hypothesis", "options_", "answer"},
+    "qnli": {"question", "sentence", "options_", "answer"},
+    "wnli": {"sentence1", "sentence2", "options_", "answer"},
+    "imdb_reviews": {"text", "options_", "answer"},
+    "yelp_polarity_reviews": {"text", "options_", "answer"},
+    "sentiment140": {"text", "options_", "answer"},
+    "paws_wiki": {"sentence1", "sentence2", "options_", "answer"},
+    "arc": {"question", "options_", "answer"},
+    "anli": {"context", "hypothesis", "options_", "answer"},
+    "snli": {"premise", "hypothesis", "options_", "answer"},
+    "trec": {"question", "options_", "answer"},
+    "piqa": {"goal", "sol1", "sol2", "options_", "answer"},
+    "openbookqa": {"question", "fact", "options_", "answer"},
+    "hellaswag": {"context", "activity_label", "options_", "answer"},
+    "dpr": {"sentence", "pronoun", "options_", "answer"},
+    "wsc273": {"context", "options_", "answer"},
+    # Free-text answers (FREE_TEXT): no options.
+    "squad_v1": {"title", "context", "question", "answer"},
+    "squad_v2": {"title", "context", "question", "answer"},
+    "natural_questions": {"question", "answer"},
+    "trivia_qa": {"question", "answer"},
+    "wmt16_translate_roen": {"ro", "answer"},
+    "wmt16_translate_deen": {"de", "answer"},
+    "wmt14_translate_fren": {"fr", "answer"},
+    "samsum": {"dialogue", "answer"},
+    "aeslc": {"body", "answer"},
+    "xsum": {"document", "answer"},
+    "cnn_dailymail": {"article", "answer"},
+    "coqa": {"story", "questions", "answer"},
+    "dart": {"triples", "answer"},
+    "math_dataset": {"question", "answer"},
+    "true_case": {"sentence", "answer"},
+    "fix_punct": {"sentence", "answer"},
+}
+
+
 # ------------------------------------------------------------------ launching
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -401,7 +401,8 @@ def _reset_run_state():
 @pytest.fixture(scope="module")
 def shared(demo_assets, tmp_path_factory):
     """Assets built once: a real seqio cache of rte_type_0's validation split."""
-    import mixtures  # noqa: F401  (registers the built-in tasks)
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     from caches import cache_tasks
     before = set(seqio.TaskRegistry.names())
     cache = tmp_path_factory.mktemp("bad_input_cache")
@@ -411,11 +412,10 @@ def shared(demo_assets, tmp_path_factory):
     assert cache_dirs.cache_manifest(str(cache / "rte_type_0"))["files"]
     yield {"cache": str(cache)}
     # Forget the tasks the rows' modules registered: other test modules share the registry.
+    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("bad_input_")]:
+        prompts.unregister_dataset(dataset)
     for name in set(seqio.TaskRegistry.names()) - before:
         seqio.TaskRegistry.remove(name)
-        prompts.PROMPT_TASKS.pop(name, None)
-    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("bad_input_")]:
-        del prompts.DATASET_TEMPLATES[dataset]
     shots._pool.cache_clear()
     _reset_run_state()
 

@@ -54,7 +54,8 @@ def _main(*argv):
 @pytest.fixture(scope="module")
 def built(demo_assets, tmp_path_factory):
     """A cache folder built by the real command for BUILT."""
-    import mixtures  # noqa: F401
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     cache_dir = str(tmp_path_factory.mktemp("seqio_cache"))
     assert _main("--tasks", ",".join(BUILT), "--cache_dir", cache_dir) == 0
     _forget_everything()
@@ -236,7 +237,8 @@ def test_cache_built_with_another_vocabulary_is_refused(built, tmp_path):
 
 
 def test_task_selection(demo_assets, capsys):
-    import mixtures  # noqa: F401
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     assert cache_tasks.resolve_tasks(f"{RTE0},rte_type_[0-1],{SG_RTE}") == [
         RTE0, zero_shot_name("rte", 1), SG_RTE]
     t5_glue = mixture_name("glue_mix", "t5")
@@ -255,7 +257,8 @@ def test_task_selection(demo_assets, capsys):
 @pytest.mark.slow
 def test_mixture_cached_by_the_cli_in_parallel(demo_assets, tmp_path):
     """glue_mix.t5 (12 tasks) through the command line, 2 worker processes."""
-    import mixtures  # noqa: F401
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     name = mixture_name("glue_mix", "t5")
     cache_dir = str(tmp_path / "cache")
     proc = subprocess.run(

@@ -49,6 +49,7 @@ def test_every_dataset_row_is_complete(table):
 
 def test_every_mixture_family_is_registered(table):
     import mixtures
+    mixtures.register_all()
     for family in FAMILIES:
         assert f"`{family}.flan`" in table or f"`{family}.t5`" in table, family
 

@@ -17,7 +17,9 @@ import pytest
 
 from helpers import run_torchrun
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 from tasks import paths
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

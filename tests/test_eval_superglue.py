@@ -14,6 +14,8 @@ import pytest
 
 import tasks  # noqa: F401
 from tasks import paths
+import mixtures
+mixtures.register_all()  # every built-in task and mixture
 
 import tensorflow_datasets as tfds
 

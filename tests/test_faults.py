@@ -209,7 +209,8 @@ def _stream_trainer(output_dir, max_steps: int, **flags):
     import seqio
     from transformers import T5ForConditionalGeneration
 
-    import mixtures  # noqa: F401  (registers the built-in tasks, as run.py does)
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     from tasks import paths
     from trainer.arguments import TrainingArguments
     from trainer.hf import StreamTrainer

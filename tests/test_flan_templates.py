@@ -1,65 +1,18 @@
 """Checks on the FLAN-style template table: pure data, no seqio needed.
 
-``FIELDS`` is also the copy the per-group tests (``test_ft_*.py``) check against.
+``conftest.FIELDS`` is the independent copy of the fields each dataset provides.
 """
 
+import os
 import string
+import subprocess
+import sys
 
 import pytest
 
+from helpers import FIELDS, ROOT
 from tasks.flan.templates import FREE_TEXT, PATTERNS, REVERSED
 
-# The fields each dataset's preprocessor provides. Kept here on purpose (not imported
-# from the registration code) so that the table is checked against an independent copy.
-FIELDS = {
-    "bool_q": {"passage", "question", "options_", "answer"},
-    "cb": {"premise", "hypothesis", "options_", "answer"},
-    "copa": {"premise", "question", "connector", "choice1", "choice2", "options_",
-             "answer"},
-    "multirc": {"paragraph", "question", "response", "options_", "answer"},
-    "record": {"passage", "query", "options_", "answer"},
-    "rte": {"premise", "hypothesis", "options_", "answer"},
-    "wic": {"word", "sentence1", "sentence2", "options_", "answer"},
-    "wsc": {"text", "span1_text", "span2_text", "options_", "answer"},
-    "cola": {"sentence", "options_", "answer"},
-    "sst2": {"sentence", "options_", "answer"},
-    "glue_mrpc": {"sentence1", "sentence2", "options_", "answer"},
-    "glue_qqp": {"question1", "question2", "options_", "answer"},
-    "stsb": {"sentence1", "sentence2", "options_", "answer"},
-    "mnli": {"premise", "hypothesis", "options_", "answer"},
-    "qnli": {"question", "sentence", "options_", "answer"},
-    "wnli": {"sentence1", "sentence2", "options_", "answer"},
-    "imdb_reviews": {"text", "options_", "answer"},
-    "yelp_polarity_reviews": {"text", "options_", "answer"},
-    "sentiment140": {"text", "options_", "answer"},
-    "paws_wiki": {"sentence1", "sentence2", "options_", "answer"},
-    "arc": {"question", "options_", "answer"},
-    "anli": {"context", "hypothesis", "options_", "answer"},
-    "snli": {"premise", "hypothesis", "options_", "answer"},
-    "trec": {"question", "options_", "answer"},
-    "piqa": {"goal", "sol1", "sol2", "options_", "answer"},
-    "openbookqa": {"question", "fact", "options_", "answer"},
-    "hellaswag": {"context", "activity_label", "options_", "answer"},
-    "dpr": {"sentence", "pronoun", "options_", "answer"},
-    "wsc273": {"context", "options_", "answer"},
-    # Free-text answers (FREE_TEXT): no options.
-    "squad_v1": {"title", "context", "question", "answer"},
-    "squad_v2": {"title", "context", "question", "answer"},
-    "natural_questions": {"question", "answer"},
-    "trivia_qa": {"question", "answer"},
-    "wmt16_translate_roen": {"ro", "answer"},
-    "wmt16_translate_deen": {"de", "answer"},
-    "wmt14_translate_fren": {"fr", "answer"},
-    "samsum": {"dialogue", "answer"},
-    "aeslc": {"body", "answer"},
-    "xsum": {"document", "answer"},
-    "cnn_dailymail": {"article", "answer"},
-    "coqa": {"story", "questions", "answer"},
-    "dart": {"triples", "answer"},
-    "math_dataset": {"question", "answer"},
-    "true_case": {"sentence", "answer"},
-    "fix_punct": {"sentence", "answer"},
-}
 # Optional context an answer template may leave out.
 OPTIONAL = {"title"}
 
@@ -171,3 +124,16 @@ def test_templates_format(dataset):
         target = targets.format(**values)
         assert "{" not in rendered and "}" not in rendered
         assert target
+
+
+def test_importing_the_templates_registers_nothing_and_loads_no_tensorflow():
+    """The template tables are pure data: importing them is cheap and has no effect."""
+    code = ("import sys; import tasks.flan.templates as t; import tasks.flan; "
+            "assert t.PATTERNS; "
+            "heavy = sorted(m for m in ('tensorflow', 'seqio', 'tensorflow_datasets') "
+            "if m in sys.modules); "
+            "assert not heavy, heavy")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]

@@ -3,19 +3,21 @@
 
 import pytest
 
-import mixtures  # noqa: F401  (registers ft_closedbook_qa_mix.flan)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import seqio
 import tensorflow as tf
 import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from tasks import metrics, paths
 from tasks.flan import datasets_closedbook as cb
-from tasks.flan.config import CLOSEDBOOK_MIX
+from tasks.names import CLOSEDBOOK_MIX
 from tasks.flan.templates import FREE_TEXT, PATTERNS, REVERSED
 from helpers import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("natural_questions", "trivia_qa", "arc")}
 
 NAMES = ["natural_questions_open", "trivia_qa/rc.nocontext", "ai2_arc/ARC-Easy",
@@ -170,7 +172,8 @@ def test_templates_mixture_and_metrics():
     assert [len(PATTERNS[d]) for d in FIELDS] == [10, 10, 9]
     assert [REVERSED[d] for d in FIELDS] == [1, 2, 1]
     for cfg in cb.DATASETS:
-        assert cfg.ft_mixtures == (CLOSEDBOOK_MIX,)
+        assert cfg.families == (CLOSEDBOOK_MIX,)
+        assert not cfg.mixtures[0].answer_only  # every template
     mixture = seqio.get_mixture_or_task(f"{CLOSEDBOOK_MIX}.flan")
     tasks = {t.name for t in mixture.tasks}
     assert {"natural_questions_type_0", "trivia_qa_type_9", "arc_easy_type_8",

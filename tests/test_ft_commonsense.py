@@ -11,11 +11,13 @@ from caches import raw_commonsense as raw
 from caches.raw_formats import RawDataError
 from tasks import metrics
 from tasks.flan import datasets_commonsense as cs
+import mixtures
+mixtures.register_all()  # every built-in task and mixture
 from tasks.flan.templates import PATTERNS, REVERSED
 from helpers import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("piqa", "openbookqa", "hellaswag")}
 
 NAMES = ["piqa", "openbookqa", "hellaswag"]
@@ -199,7 +201,7 @@ def test_templates_and_metrics():
     assert {cfg.name for cfg in cs.DATASETS} == set(FIELDS)
     assert {name: (len(PATTERNS[name]), REVERSED[name]) for name in FIELDS} == {
         "piqa": (10, 1), "openbookqa": (10, 2), "hellaswag": (10, 1)}
-    assert all(cfg.metric_fns == (metrics.accuracy,) and not cfg.ft_mixtures
+    assert all(cfg.metric_fns == (metrics.accuracy,) and not cfg.mixtures
                for cfg in cs.DATASETS)
     assert metrics.accuracy(["Use warm water.", "a cork"],
                             ["Use warm water.", "a nail"]) == {"accuracy": 50.0}

@@ -3,21 +3,23 @@
 
 import pytest
 
-import mixtures  # noqa: F401  (registers the DPR mixtures)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import seqio
 import tensorflow as tf
 import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from caches.demo import coref as demo_coref
 from tasks import dpr, paths, prompts, shots, t5_style
-from tasks.flan import SUPERGLUE_DATASETS
 from tasks.flan import datasets_coref as coref
+from tasks.flan.datasets import datasets_in
 from tasks.flan.templates import PATTERNS, REVERSED
 from tasks.names import Shot, mixture_name, shot_name
 from helpers import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("dpr", "wsc273")}
 
 NAMES = ["definite_pronoun_resolution", "wsc273"]
@@ -204,9 +206,10 @@ def test_templates_mixtures_and_metrics():
         mixture = seqio.get_mixture_or_task(mixture_name(family, "flan"))
         # Every template, reversed ones included, zero-shot.
         assert sorted(t.name for t in mixture.tasks) == sorted(
-            prompts.prompt_task_names(SUPERGLUE_DATASETS + datasets))
+            prompts.prompt_task_names(datasets_in("sglue_mix") + datasets))
     for cfg in coref.DATASETS:
-        assert cfg.options is None and not cfg.ft_mixtures
+        assert cfg.options is None
+        assert not [f for f in cfg.families if f.startswith("ft_")]
         (metric,) = cfg.metric_fns
         assert metric(["Ann", "the cart"], ["Ann", "the cart"]) == {"accuracy": 100.0}
         assert metric(["Ann", "the cart"], ["Eva", "the cart"]) == {"accuracy": 50.0}

@@ -7,11 +7,13 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from tasks.flan import datasets_nli as nli
+import mixtures
+mixtures.register_all()  # every built-in task and mixture
 from tasks.flan.templates import PATTERNS
 from helpers import build_demo_group, copy_raw_files, split_counts
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name] for name in ("anli", "snli", "trec")}
 
 NAMES = ["anli/r1", "anli/r2", "anli/r3", "snli", "trec"]
@@ -133,7 +135,7 @@ def test_templates_and_metrics():
     assert {cfg.templates or cfg.name for cfg in nli.DATASETS} == set(FIELDS)
     assert len(PATTERNS["anli"]) == 10 and len(PATTERNS["trec"]) == 9
     for cfg in nli.DATASETS:
-        assert not cfg.ft_mixtures
+        assert not cfg.mixtures
         (metric,) = cfg.metric_fns
         options = list(cfg.options)
         assert metric(options, options) == {"accuracy": 100.0}

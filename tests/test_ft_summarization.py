@@ -14,7 +14,9 @@ import string
 
 import pytest
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import tasks.summarization as summarization
 from caches import build_tfds as bt
 from caches import raw_summarization as raw
@@ -27,9 +29,9 @@ from tasks.names import mixture_name, zero_shot_name
 import seqio
 import tensorflow as tf
 from helpers import build_demo_group
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name]
           for name in ("samsum", "aeslc", "xsum", "cnn_dailymail")}
 NAMES = ["samsum", "aeslc", "xsum", "cnn_dailymail"]
@@ -205,7 +207,7 @@ def test_formatters_on_one_example():
 
 def test_configs_join_the_mixture_and_score_rouge():
     for cfg in ds.DATASETS:
-        assert cfg.ft_mixtures == (ds.SUMMARIZATION_MIX,)
+        assert cfg.families == (ds.SUMMARIZATION_MIX,)
         assert cfg.metric_fns == (metrics.rouge,) and cfg.options is None
         assert set(cfg.fields) | {"answer"} == FIELDS[cfg.name]
 

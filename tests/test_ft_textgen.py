@@ -15,12 +15,13 @@ import tensorflow_datasets as tfds
 from caches import build_tfds as bt
 from caches import raw_textgen
 from caches.raw_formats import RawDataError
-import tasks.flan  # noqa: F401  (registers the prompt tasks)
+import tasks.flan
+tasks.flan.register_all()  # the FLAN-style tasks this module reads
 from tasks.flan import datasets_textgen as dt
 from tasks.names import zero_shot_name
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name]
           for name in ("coqa", "dart", "math_dataset", "true_case", "fix_punct")}
 

@@ -14,7 +14,9 @@ import shutil
 
 import pytest
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 import tasks.translation as translation
 from caches import build_tfds as bt
 from caches import raw_translation as raw
@@ -27,9 +29,9 @@ from tasks.names import mixture_name, zero_shot_name
 import seqio
 import tensorflow as tf
 from helpers import build_demo_group
-from test_flan_templates import FIELDS as ALL_FIELDS
+from helpers import FIELDS as ALL_FIELDS
 
-# The fields this group's formatters provide (the table in tests/test_flan_templates.py).
+# The fields this group's formatters provide (the table in tests/conftest.py).
 FIELDS = {name: ALL_FIELDS[name]
           for name in ("wmt16_translate_roen", "wmt16_translate_deen", "wmt14_translate_fren")}
 NAMES = ["wmt16_translate/ro-en", "wmt16_translate/de-en", "wmt14_translate/fr-en"]
@@ -180,7 +182,7 @@ def test_formatter_on_one_example():
 def test_configs_join_the_mixture_and_score_bleu():
     assert [cfg.name for cfg in ds.DATASETS] == list(FIELDS)
     for cfg in ds.DATASETS:
-        assert cfg.ft_mixtures == (ds.TRANSLATION_MIX,)
+        assert cfg.families == (ds.TRANSLATION_MIX,)
         assert cfg.metric_fns == (metrics.bleu,) and cfg.options is None
         assert set(cfg.fields) | {"answer"} == FIELDS[cfg.name]
 

@@ -9,8 +9,11 @@ import textwrap
 import pytest
 
 import seqio
-from tasks import lookup, prompts, templating
+from common.errors import UserError
+from tasks import lookup, metrics, prompts, registration, t5_style, templating
+from tasks import names as tasks_names
 from tasks.sources import LocalTfdsDataSource
+from tasks.tfds_versions import tfds_name
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -82,21 +85,148 @@ def test_failing_user_module_names_its_path(tmp_path):
         lookup.load_task_modules("no_such_module")
 
 
-def test_register_in_process_with_explicit_fields():
-    names = prompts.register_prompt_task(
-        "unit_rte", source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
-        templates=[("{premise} {options_}", "{answer}")], fields=["premise", "hypothesis"],
-        options=["yes", "no"], shots=(prompts.Shot.ZERO, prompts.Shot.ONE))
+RTE = tfds_name("super_glue", "rte")
+
+
+def _register(dataset, templates=(("{premise} {options_}", "{answer}"),), source=RTE,
+              **kwargs):
+    kwargs.setdefault("shots", (prompts.Shot.ZERO, prompts.Shot.ONE))
+    return prompts.register_prompt_task(
+        dataset, source=LocalTfdsDataSource(source), templates=list(templates),
+        fields=["premise", "hypothesis"], options=["yes", "no"], **kwargs)
+
+
+@pytest.fixture
+def unit_datasets():
+    """Unregisters the ``unit_*`` datasets a test registered (the registry is shared)."""
+    yield
+    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("unit_")]:
+        prompts.unregister_dataset(dataset)
+
+
+def test_register_in_process_with_explicit_fields(unit_datasets):
+    names = _register("unit_rte")
+    assert names == ["unit_rte_type_0", "unit_rte_type_0_one_shot"]
+    info = prompts.PROMPT_TASKS["unit_rte_type_0"]
+    assert info.classification and info.options == ("yes", "no")
+    tasks_before = [seqio.get_mixture_or_task(n) for n in names]
+    # The same definition again: nothing changes.
+    assert _register("unit_rte") == names
+    assert [seqio.get_mixture_or_task(n) for n in names] == tasks_before
+
+
+@pytest.mark.parametrize("change,differing", [
+    ({"templates": [("{premise}", "{answer}")]}, "templates"),
+    ({"source": tfds_name("super_glue", "cb")}, "source (tfds super_glue/rte:1.0.2"),
+    ({"metric_fns": [metrics.binary_f1("yes")]}, "metrics"),
+])
+def test_a_different_definition_under_a_registered_name_is_one_line_error(
+        unit_datasets, change, differing):
+    _register("unit_rte")
+    with pytest.raises(registration.DuplicateNameError) as err:
+        _register("unit_rte", **change)
+    message = str(err.value)
+    assert isinstance(err.value, UserError) and isinstance(err.value, ValueError)
+    assert "\n" not in message
+    assert "prompt dataset 'unit_rte' is already registered" in message
+    assert f"differing: {differing}" in message
+    # Both origins: this file, at the two calls.
+    assert message.count("test_register_prompt_task.py:") == 2, message
+
+
+def test_a_task_name_clash_across_kinds_names_both_origins():
+    """A T5-style task under a FLAN task's name: the task-level check refuses it."""
+    import mixtures
+    mixtures.register_all()
+    name = tasks_names.zero_shot_name("rte", 0)
+    with pytest.raises(registration.DuplicateNameError) as err:
+        t5_style.add_t5_task(name, RTE, [], metric_fns=[])
+    message = str(err.value)
+    assert f"task {name!r} is already registered (from tasks.flan config 'rte')" in message
+    assert "test_register_prompt_task.py:" in message
+    # FLAN sources list no splits (all of TFDS's); T5's lists three.
+    assert ("differing: source (tfds super_glue/rte:1.0.2 splits=all vs tfds "
+            "super_glue/rte:1.0.2 splits=train,validation,test), preprocessors, "
+            "postprocessor, metrics)") in message
+    assert prompts.PROMPT_TASKS[name].dataset == "rte"
+
+
+def test_user_family_grows_and_is_rebuilt(unit_datasets):
+    import mixtures
+    mixtures.register_all()
+    _register("unit_a", mixtures=["unit_mix"])
+    assert "unit_mix.flan" in mixtures.register_all()
+    mix = seqio.get_mixture_or_task("unit_mix.flan")
+    assert [t.name for t in mix.tasks] == ["unit_a_type_0"]
+    # Another module joins the family: registering again rebuilds the mixture.
+    _register("unit_b", templates=[("{premise} {options_}", "{answer}"),
+                                   ("Write: {premise}", "{hypothesis}")],
+              mixtures=[registration.Join("unit_mix", answer_only=True)])
+    mixtures.register_all()
+    mix = seqio.get_mixture_or_task("unit_mix.flan")
+    assert sorted(t.name for t in mix.tasks) == ["unit_a_type_0", "unit_b_type_0"]
+    assert mixtures.register_all().count("unit_mix.flan") == 1
+    # A family that loses a member (a dataset unregistered) is dropped and rebuilt.
+    prompts.unregister_dataset("unit_b")
+    assert "unit_mix.flan" not in seqio.MixtureRegistry.names()
+    mixtures.register_all()
+    assert [t.name for t in seqio.get_mixture_or_task("unit_mix.flan").tasks] == [
+        "unit_a_type_0"]
+    prompts.unregister_dataset("unit_a")
+    assert "unit_mix.flan" not in mixtures.register_all()
+
+
+def test_a_mixture_whose_members_change_otherwise_is_an_error():
+    import mixtures
+    mixtures.register_all()
+    with pytest.raises(registration.DuplicateNameError,
+                       match=r"mixture 'glue_mix.t5' is already registered .*differing: "
+                             r"members \(11 dropped"):
+        registration.add_mixture("glue_mix.t5", [tasks_names.glue_t5_name("rte")],
+                                 default_rate=1.0, origin="a test")
+
+
+@pytest.mark.parametrize("error,builtin", [
+    ("tasks.vocab.VocabularyError", ValueError),
+    ("tasks.shots.FewShotLengthError", ValueError),
+    ("tasks.templating.TemplateError", ValueError),
+    ("tasks.lookup.UnknownNameError", KeyError),
+    ("tasks.lookup.TaskModuleError", ImportError),
+    ("tasks.sources.MissingDatasetError", FileNotFoundError),
+    ("tasks.cache_dirs.CacheDirError", ValueError),
+    ("tasks.registration.DuplicateNameError", ValueError),
+    ("tasks.tfds_versions.UnknownBuilderError", KeyError),
+])
+def test_task_errors_are_user_errors_and_keep_their_builtin_base(error, builtin):
+    import importlib
+    module, _, name = error.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    assert issubclass(cls, UserError) and issubclass(cls, builtin)
+    assert str(cls("one line")) == "one line"
+
+
+def test_bad_mixture_declarations_are_one_line_errors(unit_datasets):
+    with pytest.raises(registration.MixtureFamilyError, match="neither a name nor a Join"):
+        _register("unit_bad", mixtures=[3])
+    with pytest.raises(registration.MixtureFamilyError,
+                       match="'unit_mix' asks for multi-shot tasks this registration"):
+        _register("unit_bad", mixtures=[registration.Join(
+            "unit_mix", shots=(prompts.Shot.ZERO, prompts.Shot.MULTI))])
+    assert "unit_bad" not in prompts.DATASET_TEMPLATES
+
+
+def test_registering_needs_no_prepared_data(unit_datasets, tmp_path):
+    """Definitions are compared without reading the data (splits as declared)."""
+    from tasks import sources
+    import mixtures
+    sources.set_tfds_data_dir(str(tmp_path))  # empty: nothing prepared
     try:
-        assert names == ["unit_rte_type_0", "unit_rte_type_0_one_shot"]
-        info = prompts.PROMPT_TASKS["unit_rte_type_0"]
-        assert info.classification and info.options == ("yes", "no")
-        with pytest.raises(ValueError, match="already registered"):
-            prompts.register_prompt_task(
-                "unit_rte", source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
-                templates=[("{premise}", "{answer}")], fields=["premise"])
+        assert mixtures.register_all() == mixtures.register_all()
+        source = LocalTfdsDataSource(RTE)  # no splits given: TFDS would list them
+        for _ in range(2):
+            prompts.register_prompt_task("unit_nodata", source=source,
+                                         templates=[("{premise}", "{answer}")],
+                                         fields=["premise"], shots=(prompts.Shot.ZERO,))
+        assert prompts.DATASET_DEFINITIONS["unit_nodata"]["source"].endswith("splits=all")
     finally:
-        for n in names:
-            seqio.TaskRegistry.remove(n)
-            prompts.PROMPT_TASKS.pop(n)
-        prompts.DATASET_TEMPLATES.pop("unit_rte")
+        sources.set_tfds_data_dir(None)

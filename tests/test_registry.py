@@ -1,7 +1,12 @@
-"""Every registered task and mixture yields real examples from the demo TFDS data.
+"""Every registered task and mixture, checked per dataset rather than per task name.
 
-Parameterised over the registry itself, so a newly registered task is covered with
-no change here.
+For each FLAN-style dataset: every registered task's definition (source,
+preprocessors, template, options, metrics) matches the dataset's config; every template
+renders real demo examples read once; and one real pipeline per shot variant (zero-,
+one-, multi-shot) yields tokenized text. T5-style tasks each build their
+pipeline; every mixture's members match the families its tasks declared.
+Parameterised over the registry itself, so a newly registered task is covered with no
+change here.
 """
 
 import string
@@ -11,14 +16,21 @@ import pytest
 import mixtures
 import seqio
 import tensorflow as tf
-from tasks import lookup, prompts, shots
+from tasks import lookup, prompts, registration, shots, t5_style
 from tasks.flan import datasets as flan_datasets
-from tasks.names import Shot, mixture_name, squad_t5_name, zero_shot_name
+from tasks.flan.templates import PATTERNS
+from tasks.names import (PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, Shot, mixture_name,
+                         shot_name, squad_t5_name, zero_shot_name)
+from tasks.sources import LocalTfdsDataSource
 
+MIXTURE_NAMES = mixtures.register_all()
 LENGTHS = {"inputs": 1024, "targets": 128}
-ALL_NAMES = lookup.registered_names()
 TASK_NAMES = sorted(seqio.TaskRegistry.names())
 FLAN_CONFIGS = {cfg.name: cfg for cfg in flan_datasets.DATASETS}
+T5_NAMES = sorted(t5_style.register_all())
+# The zero-shot pipeline of a dataset runs its last template (often a reversed one),
+# the one- and multi-shot pipelines template 0 (so they share one exemplar pool).
+FEW_SHOT_TEMPLATE = 0
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -44,35 +56,39 @@ def first_examples(name, split=None, n=2, lengths=LENGTHS):
 
 
 def test_registry_is_complete():
-    names = set(ALL_NAMES)
+    """Every registered task is a FLAN dataset's or a T5 package's: all covered below."""
+    flan = {n for n, info in prompts.PROMPT_TASKS.items() if info.dataset in FLAN_CONFIGS}
+    assert set(TASK_NAMES) == flan | set(T5_NAMES)
     for cfg in flan_datasets.DATASETS:
         for i in range(prompts.DATASET_TEMPLATES[cfg.name]):
-            assert f"{cfg.name}_type_{i}_one_shot" in names
-    for m in ("glue_mix.t5", "glue_mix.flan", "sglue_mix.t5", "sglue_mix.flan",
-              "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan",
-              "ft_sentiment_mix.flan", "ft_paraphrase_similarity_mix.flan",
-              "ft_squad_mix.flan", "ft_squad_mix.t5", "ft_closedbook_qa_mix.flan",
-              "ft_translation_mix.flan", "ft_translation_mix.t5",
-              "ft_summarization_mix.flan", "ft_summarization_mix.t5",
-              "sglue_dpr_prompted_mix.flan", "sglue_dpr_wsc_prompted_mix.flan"):
-        assert m in names
+            assert f"{cfg.name}_type_{i}_one_shot" in flan
+    assert sorted(MIXTURE_NAMES) == sorted(seqio.MixtureRegistry.names()) == sorted((
+        "glue_mix.t5", "glue_mix.flan", "sglue_mix.t5", "sglue_mix.flan",
+        "sglue_prompted_mix.flan", "sglue_noisy_prompted_mix.flan",
+        "ft_sentiment_mix.flan", "ft_paraphrase_similarity_mix.flan",
+        "ft_squad_mix.flan", "ft_squad_mix.t5", "ft_closedbook_qa_mix.flan",
+        "ft_translation_mix.flan", "ft_translation_mix.t5",
+        "ft_summarization_mix.flan", "ft_summarization_mix.t5",
+        "sglue_dpr_prompted_mix.flan", "sglue_dpr_wsc_prompted_mix.flan"))
     assert len(TASK_NAMES) > 500
 
 
-def _source_fields(info, split):
-    """The formatted fields of the source's first example of ``split`` (eager TF)."""
-    task = seqio.get_mixture_or_task(info.name)
-    raw = next(iter(task.source.get_dataset(split=split, shuffle=False)))
-    cfg = FLAN_CONFIGS.get(info.dataset)
-    fields = cfg.formatter(raw) if cfg else prompts.default_formatter()(raw)
-    return {k: v.numpy().decode() for k, v in fields.items() if v.shape.rank == 0}
+def test_registering_again_changes_nothing():
+    before = {n: seqio.get_mixture_or_task(n) for n in TASK_NAMES + MIXTURE_NAMES}
+    # Once the shared vocabulary has resolved its file, the definitions are still equal.
+    assert before[TASK_NAMES[0]].output_features["inputs"].vocabulary.vocab_size
+    assert mixtures.register_all() == MIXTURE_NAMES
+    assert all(seqio.get_mixture_or_task(n) is p for n, p in before.items())
 
 
-def check_flan_fields(info, split, ex):
-    """The zero-shot input shows every field its template names, from the source."""
-    fields = _source_fields(info, split)
-    used = [f for _, f, _, _ in string.Formatter().parse(info.template[0]) if f]
-    text = ex["inputs_pretokenized"].decode()
+def _formatted_fields(cfg, raw):
+    """The formatted scalar fields of one source example (eager TF)."""
+    return {k: v.numpy().decode() for k, v in cfg.formatter(raw).items() if v.shape.rank == 0}
+
+
+def check_fields_shown(template, fields, text):
+    """The input shows every field its template names, from the source."""
+    used = [f for _, f, _, _ in string.Formatter().parse(template[0]) if f]
     for field in used:
         if field == "options_":
             assert "OPTIONS:\n- " in text
@@ -80,13 +96,13 @@ def check_flan_fields(info, split, ex):
             assert fields[field] in text, (field, fields[field], text)
 
 
-def check_exemplars(info, ex):
+def check_exemplars(shot, ex):
     """One-shot: exactly one exemplar; multi-shot: 2..16; never the example itself."""
     prompt = ex["inputs_pretokenized"].decode()
     parts = prompt.split(shots.EXEMPLAR_SEPARATOR)
     evaluated, exemplars = parts[-1], parts[:-1]
     n = shots.count_exemplars(prompt)
-    if info.shot is Shot.ONE:
+    if shot is Shot.ONE:
         assert n == 1, prompt
     else:
         assert 2 <= n <= shots.MAX_MULTI_SHOT, prompt
@@ -95,50 +111,171 @@ def check_exemplars(info, ex):
     assert len(ex["inputs"]) <= LENGTHS["inputs"]
 
 
-MIXTURES = set(seqio.MixtureRegistry.names())
-PARAMS = [pytest.param(n, marks=pytest.mark.slow) if n in MIXTURES else n for n in ALL_NAMES]
+@pytest.mark.parametrize("dataset", sorted(FLAN_CONFIGS))
+def test_task_definitions_match_their_dataset(dataset):
+    """Each of the dataset's tasks: its config's source, template i, options, filter,
+    metrics, and the shared tail (tokenize, cache, exemplars for few-shot, EOS)."""
+    cfg = FLAN_CONFIGS[dataset]
+    templates = [tuple(t) for t in PATTERNS[cfg.template_key]]
+    expected = {shot_name(dataset, i, s): (i, s) for i in range(len(templates)) for s in Shot}
+    assert {n for n, info in prompts.PROMPT_TASKS.items()
+            if info.dataset == dataset} == set(expected)
+    for name, (i, shot) in expected.items():
+        task, info = seqio.get_mixture_or_task(name), prompts.PROMPT_TASKS[name]
+        assert (info.dataset, info.template_idx, info.shot, info.template) == (
+            dataset, i, shot, templates[i])
+        assert isinstance(task.source, LocalTfdsDataSource)
+        assert task.source.tfds_dataset.name == cfg.tfds_name
+        assert task.source.tfds_dataset._split_map == cfg.splits
+        steps = list(task.preprocessors)
+        if cfg.example_filter is not None:
+            step = steps.pop(0)
+            assert step.func is prompts.filter_examples
+            assert step.keywords["predicate"] is cfg.example_filter
+        render = steps.pop(0)
+        assert render.func is prompts.apply_template
+        assert render.keywords == {"formatter": cfg.formatter, "template": templates[i],
+                                   "options": cfg.options}
+        assert steps[0] is seqio.preprocessors.tokenize
+        assert isinstance(steps[1], seqio.CacheDatasetPlaceholder)
+        assert steps[-1] is seqio.preprocessors.append_eos_after_trim
+        if shot is Shot.ZERO:
+            assert len(steps) == 3
+        else:
+            assert shots.fewshot_source(task) == (zero_shot_name(dataset, i), shot)
+            assert len(steps) == 4
+        asks_answer = templates[i][1] == "{answer}"
+        assert list(task.metric_fns) == (list(cfg.metric_fns) if asks_answer else [])
+        postprocess = cfg.postprocess_fn or prompts.strip_postprocessor
+        assert task.postprocessor is (postprocess if asks_answer else None)
 
 
-@pytest.mark.parametrize("name", PARAMS)
-def test_every_name_yields_text(name):
-    """Each task and mixture: real examples from the demo data, decoding to text.
+@pytest.mark.parametrize("dataset", sorted(FLAN_CONFIGS))
+def test_every_template_renders_real_examples(dataset):
+    """All templates of the dataset on its first two evaluation examples (read once);
+    the registered zero-shot pipeline of the last template (tokenized, EOS) gives the
+    same text."""
+    cfg = FLAN_CONFIGS[dataset]
+    templates = [tuple(t) for t in PATTERNS[cfg.template_key]]
+    task = seqio.get_mixture_or_task(zero_shot_name(dataset, 0))
+    split = eval_split(task)
+    source = task.source.get_dataset(split=split, shuffle=False)
+    if cfg.example_filter is not None:
+        source = source.filter(cfg.example_filter)
+    source = source.take(2).cache()
+    raws = list(source)  # fills the cache: the templates below read it from memory
+    assert raws, f"{dataset}[{split}] is empty"
+    rows = list(tf.data.Dataset.zip(tuple(
+        prompts.apply_template(source, formatter=cfg.formatter, template=t,
+                               options=cfg.options) for t in templates)).as_numpy_iterator())
+    for raw, row in zip(raws, rows):
+        fields = _formatted_fields(cfg, raw)
+        for template, ex in zip(templates, row):
+            inputs, targets = ex["inputs"].decode(), ex["targets"].decode()
+            assert inputs.strip(), (dataset, template)
+            if not split.startswith("test"):
+                assert targets.strip(), (dataset, template)
+            check_fields_shown(template, fields, inputs)
+            if "options" in ex:
+                options = [o.decode() for o in ex["options"]]
+                assert inputs.endswith("OPTIONS:\n- " + "\n- ".join(options))
+    last = zero_shot_name(dataset, len(templates) - 1)
+    _, examples = first_examples(last, split=split, n=len(raws))
+    vocab = task.output_features["inputs"].vocabulary
+    assert len(examples) == len(raws)
+    for ex, row in zip(examples, rows):
+        assert ex["inputs_pretokenized"] == row[-1]["inputs"]
+        assert ex["targets_pretokenized"] == row[-1]["targets"]
+        assert vocab.decode(ex["inputs"].tolist()).strip()
+        assert ex["inputs"][-1] == vocab.eos_id
 
-    FLAN tasks also show their source fields (zero-shot) or the right number of
-    exemplars (one/multi-shot), built once per name to keep the suite fast.
-    """
-    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
-    split, examples = first_examples(name)
+
+@pytest.mark.parametrize("shot", [Shot.ONE, Shot.MULTI], ids=lambda s: s.name.lower())
+@pytest.mark.parametrize("dataset", sorted(FLAN_CONFIGS))
+def test_each_few_shot_variant_yields_text(dataset, shot):
+    """One real pipeline per dataset and few-shot variant (the zero-shot one is built
+    above): one-shot on the evaluation split, multi-shot on the split exemplars come
+    from; the right number of exemplars, never the example itself, tokens ending in
+    EOS."""
+    name = shot_name(dataset, FEW_SHOT_TEMPLATE, shot)
+    task = seqio.get_mixture_or_task(name)
+    split = shots.pool_split(task) if shot is Shot.MULTI else eval_split(task)
+    split, examples = first_examples(name, split=split, n=4 if shot is Shot.MULTI else 2)
     assert examples, f"{name}[{split}] is empty"
+    vocab = task.output_features["inputs"].vocabulary
     for ex in examples:
-        text = vocab.decode(ex["inputs"].tolist())
-        assert text.strip() and ex["inputs_pretokenized"].decode().strip()
+        assert vocab.decode(ex["inputs"].tolist()).strip()
         assert ex["inputs"][-1] == vocab.eos_id
         if not split.startswith("test"):
             assert vocab.decode(ex["targets"].tolist()).strip()
-    info = prompts.PROMPT_TASKS.get(name)
-    if info is None:
-        return
-    if info.shot is Shot.ZERO:
-        check_flan_fields(info, split, examples[0])
-    else:
-        for ex in examples:
-            check_exemplars(info, ex)
+        check_exemplars(shot, ex)
 
 
-# On the split exemplars come from (train; validation or test for a dataset without
-# train), check the example is never its own exemplar (template 0 of every dataset,
-# both few-shot variants).
-POOL_FEW = [n for n, i in prompts.PROMPT_TASKS.items()
-            if i.shot is not Shot.ZERO and i.template_idx == 0]
-
-
-@pytest.mark.parametrize("name", POOL_FEW)
-def test_exemplars_exclude_the_example_on_the_pool_split(name):
-    info = prompts.PROMPT_TASKS[name]
-    split = shots.pool_split(seqio.get_mixture_or_task(name))
-    _, examples = first_examples(name, split=split, n=4)
+@pytest.mark.parametrize("name", T5_NAMES)
+def test_t5_task_yields_text(name):
+    task = seqio.get_mixture_or_task(name)
+    vocab = task.output_features["inputs"].vocabulary
+    split, examples = first_examples(name)
+    assert examples, f"{name}[{split}] is empty"
     for ex in examples:
-        check_exemplars(info, ex)
+        assert vocab.decode(ex["inputs"].tolist()).strip()
+        assert ex["inputs_pretokenized"].decode().strip()
+        assert ex["inputs"][-1] == vocab.eos_id
+        if not split.startswith("test"):
+            assert vocab.decode(ex["targets"].tolist()).strip()
+
+
+@pytest.mark.parametrize("name", sorted(MIXTURE_NAMES))
+def test_mixture_members_and_rates(name):
+    """Members are the tasks that declared the family; each gets its capped rate."""
+    family, style = name.rsplit(".", 1)
+    mixture = seqio.get_mixture_or_task(name)
+    members = registration.memberships()[(family, style)]
+    assert sorted(t.name for t in mixture.tasks) == sorted(members)
+    cap = mixtures.CAPS[style]
+    for task in mixture.tasks:
+        rate = mixture.get_rate(task)
+        assert 0 < rate <= cap and (rate == 1.0 or rate == int(rate)), (task.name, rate)
+        if "train" not in task.splits:
+            assert rate == 1.0
+
+
+def test_benchmark_families_relate_as_documented():
+    def members(name):
+        return {t.name for t in seqio.get_mixture_or_task(name).tasks}
+    answer = members("sglue_mix.flan")
+    every = members("sglue_prompted_mix.flan")
+    assert answer < every
+    assert all(prompts.PROMPT_TASKS[n].template[1] == "{answer}" for n in answer)
+    assert {n for n in every if prompts.PROMPT_TASKS[n].template[1] == "{answer}"} == answer
+    noisy = members("sglue_noisy_prompted_mix.flan")
+    assert noisy == {shot_name(prompts.PROMPT_TASKS[n].dataset,
+                               prompts.PROMPT_TASKS[n].template_idx, s)
+                     for n in answer for s in Shot}
+    dpr, dpr_wsc = members("sglue_dpr_prompted_mix.flan"), members(
+        "sglue_dpr_wsc_prompted_mix.flan")
+    assert every < dpr < dpr_wsc
+    assert set(prompts.prompt_task_names(["dpr"])) == dpr - every
+    assert set(prompts.prompt_task_names(["wsc273"])) == dpr_wsc - dpr
+    glue = members("glue_mix.flan")
+    assert set(prompts.prompt_task_names(["rte"], answer_only=True)) <= glue
+    assert not glue & set(prompts.prompt_task_names(["cb"]))
+
+
+# Small mixtures build their pipeline here; the large ones (every member's pipeline,
+# minutes in all) only in the slow suite: their members are covered above.
+MIXTURE_PARAMS = [n if len(seqio.get_mixture_or_task(n).tasks) <= 2
+                  else pytest.param(n, marks=pytest.mark.slow) for n in sorted(MIXTURE_NAMES)]
+
+
+@pytest.mark.parametrize("name", MIXTURE_PARAMS)
+def test_mixture_yields_text(name):
+    split, examples = first_examples(name)
+    assert examples, f"{name}[{split}] is empty"
+    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
+    for ex in examples:
+        assert vocab.decode(ex["inputs"].tolist()).strip()
+        assert ex["inputs"][-1] == vocab.eos_id
 
 
 def test_few_shot_is_deterministic_and_seeded():
@@ -196,16 +333,19 @@ def test_unknown_names_suggest_nearest():
 
 
 def test_ft_mixtures_hold_every_template_of_their_datasets():
-    for family, datasets in flan_datasets.FT_DATASETS.items():
+    ft_families = {j.family for cfg in flan_datasets.DATASETS for j in cfg.mixtures
+                   if j.family.startswith("ft_")}
+    assert len(ft_families) == 6
+    for family in ft_families:
         mixture = seqio.get_mixture_or_task(mixture_name(family, "flan"))
         assert sorted(t.name for t in mixture.tasks) == sorted(
-            prompts.prompt_task_names(datasets))
-    sentiment = flan_datasets.FT_DATASETS[flan_datasets.SENTIMENT_MIX]
-    paraphrase = flan_datasets.FT_DATASETS[flan_datasets.PARAPHRASE_MIX]
+            prompts.prompt_task_names(flan_datasets.datasets_in(family)))
+    sentiment = flan_datasets.datasets_in(SENTIMENT_MIX)
+    paraphrase = flan_datasets.datasets_in(PARAPHRASE_MIX)
     assert len(sentiment) == 4 and "sst2" in sentiment
     assert len(paraphrase) == 4 and {"glue_mrpc", "glue_qqp", "stsb"} < set(paraphrase)
-    assert flan_datasets.FT_DATASETS[flan_datasets.SQUAD_MIX] == ("squad_v1", "squad_v2")
-    t5_mix = seqio.get_mixture_or_task(mixture_name(flan_datasets.SQUAD_MIX, "t5"))
+    assert flan_datasets.datasets_in(SQUAD_MIX) == ("squad_v1", "squad_v2")
+    t5_mix = seqio.get_mixture_or_task(mixture_name(SQUAD_MIX, "t5"))
     assert [t.name for t in t5_mix.tasks] == [squad_t5_name()]
 
 

@@ -77,7 +77,8 @@ def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     import torch
     from transformers import Seq2SeqTrainer, T5ForConditionalGeneration
 
-    import mixtures  # noqa: F401  (registers the built-in tasks, as run.py does)
+    import mixtures
+    mixtures.register_all()  # every built-in task and mixture
     from tasks import paths
     from trainer.arguments import TrainingArguments
     from trainer.config import StreamConfig

@@ -12,7 +12,9 @@ import logging
 
 import pytest
 
-import mixtures  # noqa: F401  (registers every task and mixture)
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
 
 import seqio
 import tensorflow as tf

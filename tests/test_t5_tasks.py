@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
 import tasks  # noqa: F401  (compat fixes before seqio)
+from helpers import ROOT
 from tasks import names
 from tasks import t5_style
+from tasks import tfds_versions
 import tasks.glue as glue_tasks
 import tasks.squad as squad_tasks
 import tasks.superglue as superglue_tasks
@@ -29,14 +34,10 @@ gl = names.glue_t5_name
 
 @pytest.fixture(autouse=True)
 def t5_tasks_registered():
-    """Re-registers the tasks if another test cleared the registry."""
-    registered = set(seqio.TaskRegistry.names())
-    if not set(superglue_tasks.SUPERGLUE_TASKS) <= registered:
-        superglue_tasks.register()
-    if not set(glue_tasks.GLUE_TASKS) <= registered:
-        glue_tasks.register()
-    if not set(squad_tasks.SQUAD_TASKS) <= registered:
-        squad_tasks.register()
+    """Registers the tasks (again: a no-op; they may have been cleared by a test)."""
+    superglue_tasks.register()
+    glue_tasks.register()
+    squad_tasks.register()
 
 # ---------------------------------------------------------------- helpers
 
@@ -460,10 +461,14 @@ def test_sources_are_local_tfds_names():
     for task_name in EXPECTED_SPLITS:
         source = seqio.get_mixture_or_task(task_name).source
         tfds_name = source.tfds_dataset.name
-        assert tfds_name.startswith(("super_glue/", "glue/"))
-        assert tfds_name.endswith((":1.0.2", ":2.0.0"))
+        builder = tfds_name.partition("/")[0]
+        assert builder in ("super_glue", "glue")
+        assert tfds_name.endswith(":" + tfds_versions.VERSIONS[builder])
     wsc = seqio.get_mixture_or_task(superglue_tasks.WSC_SIMPLE_EVAL).source
     assert wsc.tfds_dataset.name == "super_glue/wsc.fixed:1.0.2"
+    assert tfds_versions.tfds_name("glue", "rte") == "glue/rte:2.0.0"
+    with pytest.raises(tfds_versions.UnknownBuilderError, match="'no_such' has no pinned"):
+        tfds_versions.tfds_name("no_such", "x")
 
 
 @pytest.fixture
@@ -474,14 +479,32 @@ def saved_registry():
 
 
 def test_reimport_and_reregister_do_not_raise(saved_registry):
+    before = {name: seqio.get_mixture_or_task(name) for name in EXPECTED_SPLITS}
     importlib.reload(superglue_tasks)
     importlib.reload(glue_tasks)
+    # Registering again: the same definitions, so the registered tasks stay.
+    assert superglue_tasks.register() == superglue_tasks.SUPERGLUE_TASKS
+    assert glue_tasks.register() == glue_tasks.GLUE_TASKS
+    assert all(seqio.get_mixture_or_task(n) is task for n, task in before.items())
     for name in EXPECTED_SPLITS:
         seqio.TaskRegistry.remove(name)
     assert superglue_tasks.register() == superglue_tasks.SUPERGLUE_TASKS
     assert glue_tasks.register() == glue_tasks.GLUE_TASKS
     for name in EXPECTED_SPLITS:
         assert name in seqio.TaskRegistry.names()
+
+
+def test_importing_task_packages_registers_nothing():
+    """Registration is explicit; a lookup before it says what to call."""
+    code = ("import tasks.glue, tasks.flan, mixtures, seqio; from tasks import lookup\n"
+            "assert not seqio.TaskRegistry.names() and not seqio.MixtureRegistry.names()\n"
+            "try:\n    lookup.get_provider('glue_rte_v002')\n"
+            "except lookup.UnknownNameError as e:\n"
+            "    assert 'call mixtures.register_all()' in str(e), e\n"
+            "else:\n    raise AssertionError('no error')\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert out.returncode == 0, out.stderr[-2000:]
 
 
 # ------------------------------------------------------------------ SQuAD

@@ -9,24 +9,28 @@ pronoun marked by asterisks; the target is the candidate it refers to::
 
 (``t5.data.preprocessors.definite_pronoun_resolution_simple``), scored by accuracy
 (``t5.evaluation.metrics.accuracy``). The data comes from the local TFDS dir
-(``definite_pronoun_resolution:1.1.0``, the version T5 names too), whose splits are
+(``definite_pronoun_resolution`` at the version in ``tasks/tfds_versions.py``, 1.1.0, the
+one T5 names too), whose splits are
 train and test, as in T5. T5's one-sentinel variant is not registered.
 
-Importing this module registers the task; ``register()`` does it again (idempotent).
+It joins no mixture. ``register()`` registers it (idempotent); importing this module
+registers nothing.
 """
 
 from __future__ import annotations
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import t5_style
+from tasks.tfds_versions import tfds_name
 
 from t5.data import preprocessors as t5_preprocessors
 from t5.evaluation import metrics as t5_metrics
 
-TFDS_NAME = "definite_pronoun_resolution:1.1.0"
+TFDS_NAME = tfds_name("definite_pronoun_resolution")
 SPLITS = ("train", "test")
 # T5's name: the suffix is the TFDS version T5 first used (like ``_v002``, ``_v102``).
 DPR_T5_NAME = "dpr_v001_simple"
+DPR_TASKS = (DPR_T5_NAME,)
 
 
 def register() -> tuple:
@@ -34,8 +38,4 @@ def register() -> tuple:
     t5_style.add_t5_task(
         DPR_T5_NAME, TFDS_NAME, [t5_preprocessors.definite_pronoun_resolution_simple],
         metric_fns=[t5_metrics.accuracy], splits=SPLITS)
-    return (DPR_T5_NAME,)
-
-
-# Every registered name, for mixtures.
-DPR_TASKS = register()
+    return DPR_TASKS

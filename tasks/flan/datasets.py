@@ -14,14 +14,12 @@ from tasks import metrics
 from tasks.flan import (datasets_closedbook, datasets_commonsense, datasets_coref,
                         datasets_nli, datasets_summarization, datasets_textgen,
                         datasets_translation)
-from tasks.flan.config import (FT_MIXTURES, PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX,
-                               PromptDataset, with_label)
+from tasks.flan.config import GLUE, SGLUE, PromptDataset, every_template, with_label
+from tasks.names import PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX
 from tasks.prompts import label_to_answer
+from tasks.tfds_versions import tfds_name
 
 import tensorflow as tf
-
-SUPER_GLUE_VERSION = "1.0.2"
-GLUE_VERSION = "2.0.0"
 
 
 def format_copa(ex):
@@ -121,11 +119,11 @@ def _squad(unanswerable: Optional[str] = None) -> Callable:
 
 
 def _sg(config: str) -> str:
-    return f"super_glue/{config}:{SUPER_GLUE_VERSION}"
+    return tfds_name("super_glue", config)
 
 
 def _glue(config: str) -> str:
-    return f"glue/{config}:{GLUE_VERSION}"
+    return tfds_name("glue", config)
 
 
 YES_NO = ("yes", "no")
@@ -142,78 +140,80 @@ _TRAIN_TEST = {"train": "train", "validation": "test"}
 CORE_DATASETS: Tuple[PromptDataset, ...] = (
     # SuperGLUE
     PromptDataset("bool_q", _sg("boolq"), ("passage", "question"),
-                  with_label(NO_YES, "passage", "question"), NO_YES, family="sglue"),
+                  with_label(NO_YES, "passage", "question"), NO_YES, mixtures=SGLUE),
     PromptDataset("cb", _sg("cb"), ("premise", "hypothesis"),
                   with_label(CB_OPTIONS, "premise", "hypothesis"), CB_OPTIONS,
-                  (metrics.accuracy, metrics.macro_f1(CB_OPTIONS)), family="sglue"),
+                  (metrics.accuracy, metrics.macro_f1(CB_OPTIONS)), mixtures=SGLUE),
     PromptDataset("copa", _sg("copa"),
                   ("premise", "question", "connector", "choice1", "choice2", "options"),
-                  format_copa, family="sglue"),
+                  format_copa, mixtures=SGLUE),
     PromptDataset("multirc", _sg("multirc"), ("paragraph", "question", "response"),
                   format_multirc, NO_YES, (metrics.accuracy, metrics.binary_f1("yes")),
-                  family="sglue"),
+                  mixtures=SGLUE),
     PromptDataset("record", _sg("record"), ("passage", "query", "options"),
-                  format_record, family="sglue"),
+                  format_record, mixtures=SGLUE),
     PromptDataset("rte", _sg("rte"), ("premise", "hypothesis"),
-                  with_label(YES_NO, "premise", "hypothesis"), YES_NO, family="sglue"),
+                  with_label(YES_NO, "premise", "hypothesis"), YES_NO, mixtures=SGLUE + GLUE),
     PromptDataset("wic", _sg("wic"), ("word", "sentence1", "sentence2"),
                   with_label(("different meanings", "the same meaning"),
                               "word", "sentence1", "sentence2"),
-                  ("different meanings", "the same meaning"), family="sglue"),
+                  ("different meanings", "the same meaning"), mixtures=SGLUE),
     PromptDataset("wsc", _sg("wsc.fixed"), ("text", "span1_text", "span2_text"),
                   with_label(NO_YES, "text", "span1_text", "span2_text"), NO_YES,
-                  family="sglue"),
+                  mixtures=SGLUE),
     # GLUE (RTE is the SuperGLUE one above, shared by both families)
     PromptDataset("cola", _glue("cola"), ("sentence",),
                   with_label(("unacceptable", "acceptable"), "sentence"),
                   ("unacceptable", "acceptable"),
-                  (metrics.accuracy, metrics.matthews("acceptable")), family="glue"),
+                  (metrics.accuracy, metrics.matthews("acceptable")), mixtures=GLUE),
     PromptDataset("sst2", _glue("sst2"), ("sentence",),
-                  with_label(SENTIMENT, "sentence"), SENTIMENT, family="glue",
-                  ft_mixtures=(SENTIMENT_MIX,)),
+                  with_label(SENTIMENT, "sentence"), SENTIMENT,
+                  mixtures=GLUE + every_template(SENTIMENT_MIX)),
     PromptDataset("glue_mrpc", _glue("mrpc"), ("sentence1", "sentence2"),
                   with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
-                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
-                  ft_mixtures=(PARAPHRASE_MIX,)),
+                  (metrics.accuracy, metrics.binary_f1("yes")),
+                  mixtures=GLUE + every_template(PARAPHRASE_MIX)),
     PromptDataset("glue_qqp", _glue("qqp"), ("question1", "question2"),
                   with_label(NO_YES, "question1", "question2"), NO_YES,
-                  (metrics.accuracy, metrics.binary_f1("yes")), family="glue",
-                  ft_mixtures=(PARAPHRASE_MIX,)),
+                  (metrics.accuracy, metrics.binary_f1("yes")),
+                  mixtures=GLUE + every_template(PARAPHRASE_MIX)),
     PromptDataset("stsb", _glue("stsb"), ("sentence1", "sentence2"), format_stsb,
-                  STSB_OPTIONS, (metrics.pearson_spearman,), family="glue",
-                  ft_mixtures=(PARAPHRASE_MIX,)),
+                  STSB_OPTIONS, (metrics.pearson_spearman,),
+                  mixtures=GLUE + every_template(PARAPHRASE_MIX)),
     PromptDataset("mnli_matched", _glue("mnli"), ("premise", "hypothesis"),
                   with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
                   splits={"train": "train", "validation": "validation_matched",
-                          "test": "test_matched"}, templates="mnli", family="glue"),
+                          "test": "test_matched"}, templates="mnli", mixtures=GLUE),
     PromptDataset("mnli_mismatched", _glue("mnli"), ("premise", "hypothesis"),
                   with_label(MNLI_OPTIONS, "premise", "hypothesis"), MNLI_OPTIONS,
                   splits={"train": "train", "validation": "validation_mismatched",
-                          "test": "test_mismatched"}, templates="mnli", family="glue"),
+                          "test": "test_mismatched"}, templates="mnli", mixtures=GLUE),
     PromptDataset("qnli", _glue("qnli"), ("question", "sentence"),
-                  with_label(YES_NO, "question", "sentence"), YES_NO, family="glue"),
+                  with_label(YES_NO, "question", "sentence"), YES_NO, mixtures=GLUE),
     PromptDataset("wnli", _glue("wnli"), ("sentence1", "sentence2"),
-                  with_label(NO_YES, "sentence1", "sentence2"), NO_YES, family="glue"),
+                  with_label(NO_YES, "sentence1", "sentence2"), NO_YES, mixtures=GLUE),
     # Sentiment beyond SST-2 (accuracy, as FLAN reports these).
-    PromptDataset("imdb_reviews", "imdb_reviews/plain_text:1.0.0", ("text",),
+    PromptDataset("imdb_reviews", tfds_name("imdb_reviews", "plain_text"), ("text",),
                   _review(SENTIMENT, _IMDB_MARKUP), SENTIMENT, splits=_TRAIN_TEST,
-                  ft_mixtures=(SENTIMENT_MIX,)),
-    PromptDataset("yelp_polarity_reviews", "yelp_polarity_reviews:0.2.0", ("text",),
+                  mixtures=every_template(SENTIMENT_MIX)),
+    PromptDataset("yelp_polarity_reviews", tfds_name("yelp_polarity_reviews"), ("text",),
                   _review(SENTIMENT, _YELP_ESCAPES), SENTIMENT, splits=_TRAIN_TEST,
-                  ft_mixtures=(SENTIMENT_MIX,)),
-    PromptDataset("sentiment140", "sentiment140:1.0.0", ("text",),
+                  mixtures=every_template(SENTIMENT_MIX)),
+    PromptDataset("sentiment140", tfds_name("sentiment140"), ("text",),
                   _review(SENTIMENT, label=sentiment140_label), SENTIMENT,
-                  splits=_TRAIN_TEST, ft_mixtures=(SENTIMENT_MIX,), example_filter=is_polar),
+                  splits=_TRAIN_TEST, mixtures=every_template(SENTIMENT_MIX),
+                  example_filter=is_polar),
     # Paraphrase identification (label 1 = paraphrase -> "yes").
-    PromptDataset("paws_wiki", "paws_wiki/labeled_final_tokenized:1.1.0",
+    PromptDataset("paws_wiki", tfds_name("paws_wiki", "labeled_final_tokenized"),
                   ("sentence1", "sentence2"),
                   with_label(NO_YES, "sentence1", "sentence2"), NO_YES,
-                  ft_mixtures=(PARAPHRASE_MIX,)),
+                  mixtures=every_template(PARAPHRASE_MIX)),
     # Reading comprehension (SQuAD exact match and F1 against the first gold answer).
-    PromptDataset("squad_v1", "squad/v1.1:3.0.0", SQUAD_FIELDS, _squad(), None,
-                  (metrics.squad,), ft_mixtures=(SQUAD_MIX,)),
-    PromptDataset("squad_v2", "squad/v2.0:3.0.0", SQUAD_FIELDS, _squad(UNANSWERABLE),
-                  None, (metrics.squad,), ft_mixtures=(SQUAD_MIX,)),
+    PromptDataset("squad_v1", tfds_name("squad", "v1.1"), SQUAD_FIELDS, _squad(), None,
+                  (metrics.squad,), mixtures=every_template(SQUAD_MIX)),
+    PromptDataset("squad_v2", tfds_name("squad", "v2.0"), SQUAD_FIELDS,
+                  _squad(UNANSWERABLE), None, (metrics.squad,),
+                  mixtures=every_template(SQUAD_MIX)),
 )
 
 # Beyond GLUE, SuperGLUE, sentiment, paraphrase and SQuAD: one module per group.
@@ -222,9 +222,9 @@ GROUPS = (datasets_closedbook, datasets_translation, datasets_summarization, dat
 DATASETS: Tuple[PromptDataset, ...] = CORE_DATASETS + tuple(
     cfg for group in GROUPS for cfg in group.DATASETS)
 
-SUPERGLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "sglue")
-# FLAN users' GLUE list includes the shared RTE.
-GLUE_DATASETS = tuple(d.name for d in DATASETS if d.family == "glue") + ("rte",)
-# ft_* family -> the datasets that join it, in DATASETS order.
-FT_DATASETS = {mix: tuple(d.name for d in DATASETS if mix in d.ft_mixtures)
-               for mix in FT_MIXTURES if any(mix in d.ft_mixtures for d in DATASETS)}
+
+
+def datasets_in(family: str) -> Tuple[str, ...]:
+    """Names of the datasets that join ``family``, in ``DATASETS`` order:
+    ``datasets_in("ft_squad_mix") == ("squad_v1", "squad_v2")``."""
+    return tuple(d.name for d in DATASETS if family in d.families)

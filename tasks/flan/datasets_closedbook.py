@@ -14,11 +14,12 @@ from typing import Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
-from tasks.flan.config import CLOSEDBOOK_MIX, PromptDataset
+from tasks.tfds_versions import tfds_name
+from tasks.flan.config import PromptDataset, every_template
+from tasks.names import CLOSEDBOOK_MIX
 
 import tensorflow as tf
 
-ARC_VERSION = "1.0.0"
 # TriviaQA's test split has no answers (its value is "<unk>"): only train and
 # validation are exposed.
 _TRAIN_VALIDATION = {"train": "train", "validation": "validation"}
@@ -64,18 +65,19 @@ def format_arc(ex):
 def _arc(config: str) -> PromptDataset:
     """ARC ``ARC-Easy`` or ``ARC-Challenge`` (train/validation/test, all labelled)."""
     name = "arc_easy" if config == "ARC-Easy" else "arc_challenge"
-    return PromptDataset(name, f"ai2_arc/{config}:{ARC_VERSION}", ("question", "options"),
+    return PromptDataset(name, tfds_name("ai2_arc", config), ("question", "options"),
                          format_arc, None, (metrics.accuracy,), templates="arc",
-                         ft_mixtures=(CLOSEDBOOK_MIX,))
+                         mixtures=every_template(CLOSEDBOOK_MIX))
 
 
 DATASETS: Tuple[PromptDataset, ...] = (
-    PromptDataset("natural_questions", "natural_questions_open:1.0.0", ("question",),
+    PromptDataset("natural_questions", tfds_name("natural_questions_open"), ("question",),
                   format_natural_questions, None, (metrics.closed_book_qa,),
-                  ft_mixtures=(CLOSEDBOOK_MIX,)),
-    PromptDataset("trivia_qa", "trivia_qa/rc.nocontext:1.1.0", ("question",),
+                  mixtures=every_template(CLOSEDBOOK_MIX)),
+    PromptDataset("trivia_qa", tfds_name("trivia_qa", "rc.nocontext"), ("question",),
                   format_trivia_qa, None, (metrics.closed_book_qa,),
-                  splits=_TRAIN_VALIDATION, ft_mixtures=(CLOSEDBOOK_MIX,)),
+                  splits=_TRAIN_VALIDATION,
+                  mixtures=every_template(CLOSEDBOOK_MIX)),
     _arc("ARC-Easy"),
     _arc("ARC-Challenge"),
 )

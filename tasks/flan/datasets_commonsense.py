@@ -12,6 +12,7 @@ from typing import Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
+from tasks.tfds_versions import tfds_name
 from tasks.flan.config import PromptDataset
 
 import tensorflow as tf
@@ -73,12 +74,12 @@ def format_hellaswag(ex):
 
 DATASETS: Tuple[PromptDataset, ...] = (
     # Upstream PIQA publishes train and dev only: TFDS train / validation.
-    PromptDataset("piqa", "piqa:1.0.0", ("goal", "sol1", "sol2", "options"),
+    PromptDataset("piqa", tfds_name("piqa"), ("goal", "sol1", "sol2", "options"),
                   format_piqa, metric_fns=(metrics.accuracy,)),
-    PromptDataset("openbookqa", "openbookqa:0.1.0", ("question", "fact", "options"),
+    PromptDataset("openbookqa", tfds_name("openbookqa"), ("question", "fact", "options"),
                   format_openbookqa, metric_fns=(metrics.accuracy,)),
     # Only the three canonical splits; the per-domain and per-source views stay in TFDS.
-    PromptDataset("hellaswag", "hellaswag:1.1.0", ("context", "activity_label", "options"),
+    PromptDataset("hellaswag", tfds_name("hellaswag"), ("context", "activity_label", "options"),
                   format_hellaswag, metric_fns=(metrics.accuracy,),
                   splits={"train": "train", "validation": "validation", "test": "test"}),
 )

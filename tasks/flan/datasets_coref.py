@@ -11,8 +11,8 @@ Both have per-example options (two candidates) and are scored by accuracy.
   multi-shot variants draw exemplars from the other examples of that split
   (``tasks.shots``).
 
-Neither joins an ``ft_*`` family: ``mixtures`` builds ``sglue_dpr_prompted_mix`` and
-``sglue_dpr_wsc_prompted_mix`` from their names.
+Neither joins an ``ft_*`` family: DPR joins ``sglue_dpr_prompted_mix`` and
+``sglue_dpr_wsc_prompted_mix`` (with every SuperGLUE template), WSC273 the latter.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from typing import Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
-from tasks.flan.config import PromptDataset
+from tasks.tfds_versions import tfds_name
+from tasks.flan.config import SGLUE_DPR, SGLUE_DPR_WSC, PromptDataset
 
 import tensorflow as tf
 
-DPR_TFDS = "definite_pronoun_resolution:1.1.0"
-WSC273_TFDS = "wsc273:1.0.0"
+DPR_TFDS = tfds_name("definite_pronoun_resolution")
+WSC273_TFDS = tfds_name("wsc273")
 # DPR has train and test splits only: its test split serves as the validation split.
 _DPR_SPLITS = {"train": "train", "validation": "test"}
 # WSC273 is one test split: evaluation finds it as validation (and as test).
@@ -71,7 +72,8 @@ def format_wsc273(ex):
 
 DATASETS: Tuple[PromptDataset, ...] = (
     PromptDataset("dpr", DPR_TFDS, ("sentence", "pronoun", "options"), format_dpr,
-                  None, (metrics.accuracy,), splits=_DPR_SPLITS),
+                  None, (metrics.accuracy,), splits=_DPR_SPLITS,
+                  mixtures=SGLUE_DPR + SGLUE_DPR_WSC),
     PromptDataset("wsc273", WSC273_TFDS, ("context", "options"), format_wsc273, None,
-                  (metrics.accuracy,), splits=_WSC273_SPLITS),
+                  (metrics.accuracy,), splits=_WSC273_SPLITS, mixtures=SGLUE_DPR_WSC),
 )

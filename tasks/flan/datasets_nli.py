@@ -12,12 +12,12 @@ from typing import Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
+from tasks.tfds_versions import tfds_name
 from tasks.flan.config import PromptDataset, with_label
 from tasks.prompts import label_to_answer
 
 import tensorflow as tf
 
-ANLI_VERSION = "0.1.0"
 # The same words, in the same label order, as the MNLI options in tasks/flan/datasets.py.
 NLI_OPTIONS = ("yes", "it is not possible to tell", "no")
 # TREC's coarse classes in the TFDS ClassLabel order: DESC, ENTY, ABBR, HUM, NUM, LOC.
@@ -48,7 +48,7 @@ def format_trec(ex):
 
 def _anli(round_: int) -> PromptDataset:
     """ANLI round ``round_`` (train/validation/test as TFDS names them)."""
-    return PromptDataset(f"anli_r{round_}", f"anli/r{round_}:{ANLI_VERSION}",
+    return PromptDataset(f"anli_r{round_}", tfds_name("anli", f"r{round_}"),
                          ("context", "hypothesis"),
                          with_label(NLI_OPTIONS, "context", "hypothesis"), NLI_OPTIONS,
                          (metrics.accuracy,), templates="anli")
@@ -56,9 +56,9 @@ def _anli(round_: int) -> PromptDataset:
 
 DATASETS: Tuple[PromptDataset, ...] = (
     _anli(1), _anli(2), _anli(3),
-    PromptDataset("snli", "snli:1.1.0", ("premise", "hypothesis"),
+    PromptDataset("snli", tfds_name("snli"), ("premise", "hypothesis"),
                   with_label(NLI_OPTIONS, "premise", "hypothesis"), NLI_OPTIONS,
                   (metrics.accuracy,), example_filter=has_gold_label),
-    PromptDataset("trec", "trec:1.0.0", ("question",), format_trec, TREC_OPTIONS,
+    PromptDataset("trec", tfds_name("trec"), ("question",), format_trec, TREC_OPTIONS,
                   (metrics.accuracy,), splits=_TRAIN_TEST),
 )

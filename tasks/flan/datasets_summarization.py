@@ -12,7 +12,9 @@ from typing import Callable, Sequence, Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
-from tasks.flan.config import SUMMARIZATION_MIX, PromptDataset
+from tasks.tfds_versions import tfds_name
+from tasks.flan.config import PromptDataset, every_template
+from tasks.names import SUMMARIZATION_MIX
 
 import tensorflow as tf
 
@@ -50,12 +52,13 @@ format_cnn_dailymail = summary_pair("article", "article", "highlights")
 _ROUGE = (metrics.rouge,)
 
 DATASETS: Tuple[PromptDataset, ...] = (
-    PromptDataset("samsum", "samsum:1.0.0", ("dialogue",), format_samsum, None, _ROUGE,
-                  ft_mixtures=(SUMMARIZATION_MIX,)),
-    PromptDataset("aeslc", "aeslc:1.0.0", ("body",), format_aeslc, None, _ROUGE,
-                  ft_mixtures=(SUMMARIZATION_MIX,)),
-    PromptDataset("xsum", "xsum:1.1.0", ("document",), format_xsum, None, _ROUGE,
-                  ft_mixtures=(SUMMARIZATION_MIX,)),
-    PromptDataset("cnn_dailymail", "cnn_dailymail:3.4.0", ("article",),
-                  format_cnn_dailymail, None, _ROUGE, ft_mixtures=(SUMMARIZATION_MIX,)),
+    PromptDataset("samsum", tfds_name("samsum"), ("dialogue",), format_samsum, None, _ROUGE,
+                  mixtures=every_template(SUMMARIZATION_MIX)),
+    PromptDataset("aeslc", tfds_name("aeslc"), ("body",), format_aeslc, None, _ROUGE,
+                  mixtures=every_template(SUMMARIZATION_MIX)),
+    PromptDataset("xsum", tfds_name("xsum"), ("document",), format_xsum, None, _ROUGE,
+                  mixtures=every_template(SUMMARIZATION_MIX)),
+    PromptDataset("cnn_dailymail", tfds_name("cnn_dailymail"), ("article",),
+                  format_cnn_dailymail, None, _ROUGE,
+                  mixtures=every_template(SUMMARIZATION_MIX)),
 )

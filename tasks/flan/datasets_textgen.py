@@ -26,12 +26,13 @@ from typing import Tuple
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics
+from tasks.tfds_versions import tfds_name
 from tasks.flan.config import PromptDataset
 
 import tensorflow as tf
 
 _TRAIN_TEST = {"train": "train", "validation": "test"}
-QNLI = "glue/qnli:2.0.0"
+QNLI = tfds_name("glue", "qnli")
 
 
 def _numbered(items: tf.Tensor) -> tf.Tensor:
@@ -133,11 +134,11 @@ def has_punctuation(ex):
 
 
 DATASETS: Tuple[PromptDataset, ...] = (
-    PromptDataset("coqa", "coqa:1.0.0", ("story", "questions"), format_coqa, None,
+    PromptDataset("coqa", tfds_name("coqa"), ("story", "questions"), format_coqa, None,
                   (metrics.squad,), splits=_TRAIN_TEST, postprocess_fn=strip_turn_numbers),
-    PromptDataset("dart", "dart:0.1.0", ("triples",), format_dart, None,
+    PromptDataset("dart", tfds_name("dart"), ("triples",), format_dart, None,
                   (metrics.bleu, metrics.rouge)),
-    PromptDataset("math_dataset", "math_dataset/algebra__linear_1d:1.0.0", ("question",),
+    PromptDataset("math_dataset", tfds_name("math_dataset", "algebra__linear_1d"), ("question",),
                   format_math, None, (metrics.accuracy,), splits=_TRAIN_TEST),
     PromptDataset("true_case", QNLI, ("sentence",), format_true_case, None,
                   (metrics.accuracy, metrics.bleu), example_filter=has_upper_case),

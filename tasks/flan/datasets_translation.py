@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from tasks import metrics
-from tasks.flan.config import TRANSLATION_MIX, PromptDataset
+from tasks.tfds_versions import tfds_name
+from tasks.flan.config import PromptDataset, every_template
+from tasks.names import TRANSLATION_MIX
 
 
 def to_english(code: str) -> Callable:
@@ -27,13 +29,13 @@ def to_english(code: str) -> Callable:
     return fmt
 
 
-def _wmt(name: str, tfds_name: str, code: str) -> PromptDataset:
-    return PromptDataset(name, tfds_name, (code,), to_english(code), None, (metrics.bleu,),
-                         ft_mixtures=(TRANSLATION_MIX,))
+def _wmt(name: str, source: str, code: str) -> PromptDataset:
+    return PromptDataset(name, source, (code,), to_english(code), None, (metrics.bleu,),
+                         mixtures=every_template(TRANSLATION_MIX))
 
 
 DATASETS: Tuple[PromptDataset, ...] = (
-    _wmt("wmt16_translate_roen", "wmt16_translate/ro-en:1.0.0", "ro"),
-    _wmt("wmt16_translate_deen", "wmt16_translate/de-en:1.0.0", "de"),
-    _wmt("wmt14_translate_fren", "wmt14_translate/fr-en:1.0.0", "fr"),
+    _wmt("wmt16_translate_roen", tfds_name("wmt16_translate", "ro-en"), "ro"),
+    _wmt("wmt16_translate_deen", tfds_name("wmt16_translate", "de-en"), "de"),
+    _wmt("wmt14_translate_fren", tfds_name("wmt14_translate", "fr-en"), "fr"),
 )

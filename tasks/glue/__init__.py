@@ -10,7 +10,8 @@ pairs (sorted by field name), targets are label words, e.g. for MNLI::
 STS-B's score becomes a string rounded to the nearest 0.2 (``3.33 -> "3.4"``). The
 t5 library supplies the text preprocessors, postprocessors and metrics
 (``t5.data.glue_utils``); the data comes from the local TFDS dir
-(``glue/<config>:2.0.0``, the version current TFDS builds; T5 named 1.0.0).
+(``glue/<config>`` at the version in ``tasks/tfds_versions.py``, 2.0.0, the one current
+TFDS builds; T5 named 1.0.0).
 
 As T5 does, MNLI's matched and mismatched dev/test sets are both splits of
 ``glue_mnli_v002`` and also tasks of their own (``glue_mnli_matched_v002``,
@@ -18,7 +19,8 @@ As T5 does, MNLI's matched and mismatched dev/test sets are both splits of
 MNLI. Departure from T5: ``glue_ax_v002`` is scored with Matthews correlation (GLUE's
 official diagnostic metric) instead of no metric; its TFDS data is unlabeled.
 
-Importing this module registers the tasks; ``register()`` does it again (idempotent).
+Every task joins ``glue_mix.t5``. ``register()`` registers them (idempotent); importing
+this module registers nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from __future__ import annotations
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import names
 from tasks import t5_style
+from tasks import tfds_versions
 
 import tensorflow_datasets as tfds
 from t5.data import glue_utils
-
-TFDS_VERSION = "2.0.0"
 
 # Splits of each TFDS GLUE config (see tensorflow_datasets/text/glue.py).
 _MNLI_SPLITS = ("train", "validation_matched", "validation_mismatched",
@@ -56,9 +57,15 @@ _EXTRA_METRICS = {
 }
 
 
+# The mixture families every GLUE task joins (T5's GLUE mixture has all of them here).
+MIXTURES = (names.GLUE_MIX,)
+# Every task name, in registration order.
+GLUE_TASKS = tuple(names.glue_t5_name(config) for config in CONFIG_SPLITS)
+
+
 def tfds_name(config: str) -> str:
     """``tfds_name("mrpc") == "glue/mrpc:2.0.0"``."""
-    return f"glue/{config}:{TFDS_VERSION}"
+    return tfds_versions.tfds_name("glue", config)
 
 
 def _builder_config(config: str):
@@ -71,22 +78,14 @@ def _metric_fns(config: str) -> list:
 
 
 def register() -> tuple:
-    """Registers every T5-style GLUE task; returns their names."""
-    registered = []
+    """Registers every T5-style GLUE task; returns their names (``GLUE_TASKS``)."""
     for config, splits in CONFIG_SPLITS.items():
         builder_config = _builder_config(config)
-        name = names.glue_t5_name(config)
         t5_style.add_t5_task(
-            name,
+            names.glue_t5_name(config),
             tfds_name(config),
             [glue_utils.get_glue_text_preprocessor(builder_config)],
             metric_fns=_metric_fns(config),
             postprocess_fn=glue_utils.get_glue_postprocess_fn(builder_config),
-            splits=splits)
-        registered.append(name)
-    return tuple(registered)
-
-
-# Every registered name, for mixtures (T5's GLUE mixture leaves out WNLI and the
-# eval-only matched/mismatched/ax tasks: see t5.data.glue_utils.GLUE_WEIGHT_MAPPING).
-GLUE_TASKS = register()
+            splits=splits, mixtures=MIXTURES)
+    return GLUE_TASKS

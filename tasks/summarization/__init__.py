@@ -13,12 +13,14 @@ has no postprocessor and is scored with ROUGE-1, ROUGE-2 and ROUGE-Lsum (the las
 splitting summaries on those newlines) through ``tasks.metrics.rouge``, which calls
 ``t5.evaluation.metrics.rouge``: seqio refuses that function itself as a metric, since
 its signature ends in ``**kwargs``. The data
-comes from the local TFDS dir (``cnn_dailymail:3.4.0``, the version T5 names too).
+comes from the local TFDS dir (``cnn_dailymail`` at the version in
+``tasks/tfds_versions.py``, 3.4.0, the one T5 names too).
 
 T5 registers no task for SAMSum, AESLC or XSum; the FLAN-style ``<dataset>_type_*``
 tasks cover all four datasets.
 
-Importing this module registers the task; ``register()`` does it again (idempotent).
+The task joins ``ft_summarization_mix.t5``. ``register()`` registers it (idempotent);
+importing this module registers nothing.
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from __future__ import annotations
 import functools
 
 from common import seqio_compat  # noqa: F401  (before seqio)
-from tasks import metrics, t5_style
+from tasks import metrics, names, t5_style
+from tasks.tfds_versions import tfds_name
 
 from t5.data import preprocessors as t5_preprocessors
 
 # T5's name: like ``_v002`` of the GLUE tasks, the suffix is a TFDS version T5 once used.
 CNN_DAILYMAIL_T5_NAME = "cnn_dailymail_v002"
-TFDS_NAME = "cnn_dailymail:3.4.0"
+TFDS_NAME = tfds_name("cnn_dailymail")
+MIXTURES = (names.SUMMARIZATION_MIX,)
+SUMMARIZATION_TASKS = (CNN_DAILYMAIL_T5_NAME,)
 
 
 def register() -> tuple:
@@ -41,9 +46,5 @@ def register() -> tuple:
         CNN_DAILYMAIL_T5_NAME, TFDS_NAME,
         [functools.partial(t5_preprocessors.summarize, article_key="article",
                            summary_key="highlights")],
-        metric_fns=[metrics.rouge])
-    return (CNN_DAILYMAIL_T5_NAME,)
-
-
-# Every registered name, for mixtures.
-SUMMARIZATION_TASKS = register()
+        metric_fns=[metrics.rouge], mixtures=MIXTURES)
+    return SUMMARIZATION_TASKS

@@ -9,7 +9,8 @@ pairs, targets are label words, e.g. for RTE::
 
 Text preprocessors, postprocessors and metrics are the t5 library's own
 (``t5.data.glue_utils``, ``t5.data.preprocessors``, ``t5.evaluation.metrics``); the data
-comes from the local TFDS dir (``super_glue/<config>:1.0.2``).
+comes from the local TFDS dir (``super_glue/<config>`` at the version in
+``tasks/tfds_versions.py``, 1.0.2).
 
 Departures from ``t5.data.tasks``, each because the project needs a scorable task:
 
@@ -20,7 +21,8 @@ Departures from ``t5.data.tasks``, each because the project needs a scorable tas
   (T5: none), so scoring it reports how often the model names the referent.
 * The ``*_1_sentinel`` variants T5 also registers are not registered here.
 
-Importing this module registers the tasks; ``register()`` does it again (idempotent).
+Every task joins ``sglue_mix.t5``. ``register()`` registers them (idempotent); importing
+this module registers nothing.
 """
 
 from __future__ import annotations
@@ -30,14 +32,13 @@ import functools
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import names
 from tasks import t5_style
+from tasks import tfds_versions
 
 import tensorflow_datasets as tfds
 from t5.data import glue_utils
 from t5.data import postprocessors as t5_postprocessors
 from t5.data import preprocessors as t5_preprocessors
 from t5.evaluation import metrics as t5_metrics
-
-TFDS_VERSION = "1.0.2"
 
 # SuperGLUE configs registered through T5's GLUE-style helpers, in leaderboard order.
 GLUE_STYLE_CONFIGS = ("boolq", "cb", "copa", "multirc", "record", "rte", "wic", "axb", "axg")
@@ -48,7 +49,13 @@ _TEST_ONLY_CONFIGS = ("axb", "axg")
 # WSC in T5's "simple" form (predict the referent's text), one task per use.
 WSC_SIMPLE_TRAIN = names.superglue_t5_name("wsc") + "_simple_train"
 WSC_SIMPLE_EVAL = names.superglue_t5_name("wsc") + "_simple_eval"
-WSC_TFDS_NAME = f"super_glue/wsc.fixed:{TFDS_VERSION}"
+WSC_TFDS_NAME = tfds_versions.tfds_name("super_glue", "wsc.fixed")
+
+# The mixture families every SuperGLUE task joins.
+MIXTURES = (names.SGLUE_MIX,)
+# Every task name, in registration order: the GLUE-style configs, then WSC train/eval.
+SUPERGLUE_TASKS = (*(names.superglue_t5_name(c) for c in GLUE_STYLE_CONFIGS),
+                   WSC_SIMPLE_TRAIN, WSC_SIMPLE_EVAL)
 
 # Metrics for the configs T5 leaves without any (see the module docstring).
 _EXTRA_METRICS = {
@@ -59,7 +66,7 @@ _EXTRA_METRICS = {
 
 def tfds_name(config: str) -> str:
     """``tfds_name("boolq") == "super_glue/boolq:1.0.2"``."""
-    return f"super_glue/{config}:{TFDS_VERSION}"
+    return tfds_versions.tfds_name("super_glue", config)
 
 
 def _builder_config(config: str):
@@ -85,19 +92,17 @@ def _metric_fns(config: str) -> list:
 
 
 def register() -> tuple:
-    """Registers every T5-style SuperGLUE task; returns their names."""
-    registered = []
+    """Registers every T5-style SuperGLUE task; returns their names (``SUPERGLUE_TASKS``)."""
     for config in GLUE_STYLE_CONFIGS:
-        name = names.superglue_t5_name(config)
         t5_style.add_t5_task(
-            name,
+            names.superglue_t5_name(config),
             tfds_name(config),
             _text_preprocessors(config),
             metric_fns=_metric_fns(config),
             postprocess_fn=glue_utils.get_glue_postprocess_fn(_builder_config(config)),
             splits=(t5_style.TEST_ONLY if config in _TEST_ONLY_CONFIGS
-                    else t5_style.TRAIN_VALIDATION_TEST))
-        registered.append(name)
+                    else t5_style.TRAIN_VALIDATION_TEST),
+            mixtures=MIXTURES)
 
     # Train only on examples whose candidate is the correct referent, as T5 does.
     t5_style.add_t5_task(
@@ -106,17 +111,12 @@ def register() -> tuple:
         [functools.partial(t5_preprocessors.wsc_simple, correct_referent_only=True)],
         metric_fns=[t5_metrics.accuracy],
         postprocess_fn=t5_postprocessors.wsc_simple,
-        splits=("train",))
+        splits=("train",), mixtures=MIXTURES)
     t5_style.add_t5_task(
         WSC_SIMPLE_EVAL,
         WSC_TFDS_NAME,
         [functools.partial(t5_preprocessors.wsc_simple, correct_referent_only=False)],
         metric_fns=[t5_metrics.accuracy],
         postprocess_fn=t5_postprocessors.wsc_simple,
-        splits=t5_style.VALIDATION_TEST)
-    registered += [WSC_SIMPLE_TRAIN, WSC_SIMPLE_EVAL]
-    return tuple(registered)
-
-
-# Every registered name, for mixtures: the GLUE-style configs, then WSC train/eval.
-SUPERGLUE_TASKS = register()
+        splits=t5_style.VALIDATION_TEST, mixtures=MIXTURES)
+    return SUPERGLUE_TASKS
