@@ -1,6 +1,6 @@
 """Raw-file layout and checks for closed-book question answering (``ft_closedbook_qa_mix``): Natural Questions (open), TriviaQA, ARC easy and challenge.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``natural_questions_open`` (1.0.0) asks for the two published NQ-open files (no
@@ -22,8 +22,6 @@ from typing import Callable, Iterator, Optional, Sequence
 from caches.raw_formats import RawDataError, check_json_lines, json_lines
 
 # TFDS family -> the version built.
-VERSIONS: dict[str, str] = {"natural_questions_open": "1.0.0", "trivia_qa": "1.1.0",
-                            "ai2_arc": "1.0.0"}
 
 _NQ_URL = ("https://raw.githubusercontent.com/google-research-datasets/natural-questions/"
            "a7a113c9fdc2d9986d624bd43b8a18d6d5779eaa/nq_open/NQ-open.{}.jsonl")

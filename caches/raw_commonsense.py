@@ -1,6 +1,6 @@
 """Raw-file layout and checks for commonsense multiple choice: PIQA, OpenBookQA, HellaSwag.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``piqa`` 1.0.0 fetches ``physicaliqa-train-dev.zip`` and reads
@@ -21,7 +21,6 @@ from typing import Callable, Optional, Sequence
 from caches.raw_formats import RawDataError, check_json_lines, json_lines
 
 # TFDS family -> the version built.
-VERSIONS: dict[str, str] = {"piqa": "1.0.0", "openbookqa": "0.1.0", "hellaswag": "1.1.0"}
 
 _PIQA_DIR = "piqa/physicaliqa-train-dev"
 _OBQA_DIR = "openbookqa/OpenBookQA-V1-Sep2018/Data/Additional"

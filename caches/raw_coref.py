@@ -1,6 +1,6 @@
 """Raw-file layout and checks for pronoun resolution (``sglue_dpr_prompted_mix`` / ``sglue_dpr_wsc_prompted_mix``): DPR, WSC273.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``definite_pronoun_resolution`` (1.1.0) asks for two plain files, ``train.c.txt`` and
@@ -20,7 +20,6 @@ from typing import Callable, Sequence
 from caches.raw_formats import RawDataError
 
 # TFDS family -> the version built.
-VERSIONS: dict[str, str] = {"definite_pronoun_resolution": "1.1.0", "wsc273": "1.0.0"}
 # dataset (``family/config``) -> raw files relative to --raw_dir.
 RAW_FILES: dict[str, list[str]] = {
     "definite_pronoun_resolution": [f"definite_pronoun_resolution/{split}.c.txt"

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for natural language inference and question classification: ANLI r1-r3, SNLI, TREC.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``anli`` (0.1.0) asks for ``anli_v0.1.zip`` and reads
@@ -19,7 +19,6 @@ from typing import Callable, Sequence
 from caches.raw_formats import RawDataError, json_lines
 
 # TFDS family -> the version built.
-VERSIONS: dict[str, str] = {"anli": "0.1.0", "snli": "1.1.0", "trec": "1.0.0"}
 
 _ANLI_SPLITS = ("train.jsonl", "dev.jsonl", "test.jsonl")
 # dataset (``family/config``) -> raw files relative to --raw_dir.

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for summarization (``ft_summarization_mix``): SAMSum, AESLC, XSum, CNN/DailyMail.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 Two builders read a manual dir instead of URLs: ``samsum`` (the corpus' three JSON
@@ -22,8 +22,6 @@ from typing import Callable, Sequence
 from caches.raw_formats import RawDataError
 
 # TFDS family -> the version built (the installed builders' current versions).
-VERSIONS: dict[str, str] = {"samsum": "1.0.0", "aeslc": "1.0.0", "xsum": "1.1.0",
-                            "cnn_dailymail": "3.4.0"}
 
 _AESLC_ROOT = "aeslc/AESLC-master"
 _AESLC_SPLITS = ("train", "dev", "test")

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for text generation: CoQA, DART, math_dataset, true_case, fix_punct.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 * ``coqa`` (1.0.0) asks for its two JSON files, published unpacked: train and dev
@@ -23,7 +23,6 @@ from typing import Callable, Optional, Sequence
 from caches.raw_formats import RawDataError
 
 # TFDS family -> the version built.
-VERSIONS: dict[str, str] = {"coqa": "1.0.0", "dart": "0.1.0", "math_dataset": "1.0.0"}
 
 _DART_DIR = "dart/dart-master/data/v1.1.1"
 _MATH_DIR = "math_dataset/mathematics_dataset-v1.0"

@@ -1,6 +1,6 @@
 """Raw-file layout and checks for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
 
-Merged into ``caches.tfds_datasets`` (``VERSIONS``, ``RAW_FILES``, ``URL_TO_RAW``,
+Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
 TFDS's ``wmt16_translate`` and ``wmt14_translate`` builders (``translate/wmt.py``) make
@@ -114,7 +114,6 @@ def subset_url(subset: str, src: str) -> tuple[str, str]:
 
 
 # TFDS family -> the version built (the installed builders' current versions).
-VERSIONS: dict[str, str] = {"wmt16_translate": "1.0.0", "wmt14_translate": "1.0.0"}
 # dataset (``family/config``) -> raw files relative to --raw_dir.
 RAW_FILES: dict[str, list[str]] = {
     dataset: [rel for subsets in splits.values() for subset in subsets

@@ -1,8 +1,9 @@
 """Every dataset ``python -m caches.build_tfds`` can prepare, and its name resolution.
 
-Owns the tables (TFDS version per family, raw files per dataset, download URL -> local
+Owns the tables (raw files per dataset, download URL -> local
 raw file, manual dirs, format checks), merged with the ``caches/raw_<group>.py`` groups,
-and the helpers that turn user-given names into known ones. See docs/offline-data.md.
+and the helpers that turn user-given names into known ones; versions come from
+``tasks.tfds_versions``. See docs/offline-data.md.
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ from typing import Iterable, Union
 from caches import (raw_closedbook, raw_commonsense, raw_coref, raw_formats, raw_nli,
                     raw_summarization, raw_textgen, raw_translation)
 from common.errors import UserError
+from tasks.tfds_versions import VERSIONS  # noqa: F401  (the one version table, re-exported)
 
-# The version every dataset of a family is built at (the builders' current versions).
-VERSIONS = {"super_glue": "1.0.2", "glue": "2.0.0", "imdb_reviews": "1.0.0",
-            "yelp_polarity_reviews": "0.2.0", "sentiment140": "1.0.0", "paws_wiki": "1.1.0",
-            "squad": "3.0.0"}
 
 _SG_SPLITS = ("train.jsonl", "val.jsonl", "test.jsonl")
 _GLUE_SPLITS = ("train.tsv", "dev.tsv", "test.tsv")
@@ -119,7 +117,6 @@ CHECKS = dict(raw_formats.CHECKS)
 RAW_GROUPS = (raw_closedbook, raw_translation, raw_summarization, raw_nli, raw_commonsense,
               raw_coref, raw_textgen)
 for _group in RAW_GROUPS:
-    VERSIONS.update(_group.VERSIONS)
     RAW_FILES.update(_group.RAW_FILES)
     URL_TO_RAW.update(_group.URL_TO_RAW)
     MANUAL_DIRS.update(_group.MANUAL_DIRS)

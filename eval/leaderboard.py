@@ -18,6 +18,7 @@ import seqio
 
 from eval import official
 from eval.records import to_json
+from tasks.tfds_versions import tfds_name
 from eval.score import example_from_record
 
 INVALID_LABEL = 0
@@ -40,7 +41,7 @@ class BoardTask:
 
     @property
     def tfds_name(self) -> str:
-        return f"super_glue/{self.config}:1.0.2"
+        return tfds_name("super_glue", self.config)
 
 
 _TF = ("false", "true")
