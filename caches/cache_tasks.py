@@ -28,7 +28,7 @@ import tempfile
 import time
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from common.errors import UserError, one_line
+from common.errors import UserError, cli_main, one_line
 from common import seqio_compat  # before seqio: the import fix
 from tasks import cache_dirs, lookup, paths, sources
 
@@ -359,18 +359,18 @@ def parse_args(argv: Optional[Sequence[str]] = None):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code (one-line errors, ``--debug``)."""
+    return cli_main(run_job, argv, keep_debug_flag=True)
+
+
+def run_job(argv: Sequence[str]) -> int:
+    """Parses the flags and caches the tasks; restores the process's settings after."""
     args, beam_args = parse_args(argv)
     import seqio
     saved_override = seqio_compat.tfds_data_dir_override()
     saved_logs = None if args.debug else _quiet_logs()
     try:
         return _run(args, beam_args)
-    except UserError as e:
-        if args.debug:
-            raise
-        print(f"error: {one_line(e)}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("interrupted: unfinished tasks were left uncached (a partial cache is never "
               "put in place)", file=sys.stderr)

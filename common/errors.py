@@ -59,15 +59,19 @@ def one_line(err: BaseException) -> str:
 
 
 def cli_main(entry: Callable[[List[str]], Optional[int]], argv: Optional[Sequence[str]] = None,
-             *, extra_user_errors: Tuple[type, ...] = ()) -> int:
+             *, extra_user_errors: Tuple[type, ...] = (), keep_debug_flag: bool = False) -> int:
     """Runs ``entry(argv)`` with one-line errors; returns the exit status.
 
     A ``UserError`` (or one of ``extra_user_errors``) prints ``error: <message>`` once
     (rank 0 only: every rank hits the same setup error) and returns 2; anything else
     prints ``error: <Type>: <message>`` with the rank when distributed and returns 1.
-    ``--debug`` re-raises instead.
+    ``--debug`` re-raises instead; ``keep_debug_flag`` leaves it in ``argv`` for an
+    entry point that also reads it (e.g. to keep its logs verbose).
     """
-    argv, debug = pop_debug(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stripped, debug = pop_debug(argv)
+    if not keep_debug_flag:
+        argv = stripped
     try:
         status = entry(argv)
         return 0 if status is None else int(status)

@@ -203,10 +203,8 @@ def gather_records(records: List[dict], shard: Optional[seqio.ShardInfo]):
     """On rank 0: the records of every shard, by shard index; elsewhere None."""
     if not ranks.is_distributed():
         return [records]
-    import torch.distributed as dist
-    gathered = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
-    dist.gather_object((shard.index if shard else 0, records), gathered, dst=0)
-    if dist.get_rank() != 0:
+    gathered = ranks.gather_to_first((shard.index if shard else 0, records))
+    if gathered is None:
         return None
     by_shard: Dict[int, List[dict]] = {}
     for index, shard_records in gathered:  # tensor-parallel peers send the same shard

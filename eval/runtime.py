@@ -66,15 +66,8 @@ def quiet_logs() -> None:
 
 def init_distributed() -> int:
     """Joins the torchrun process group when launched by it; returns this rank (0 alone)."""
-    import torch
-    import torch.distributed as dist
-    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
-        return 0
-    if not dist.is_initialized():
-        if torch.cuda.is_available():
-            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    return dist.get_rank()
+    from trainer.parallel import ranks
+    return ranks.join_launch_group()
 
 
 def load_model(model_name_or_path: str, dtype: str = "float32", device: Optional[str] = None):
@@ -108,7 +101,5 @@ def predict_kwargs(args) -> dict:
 
 def finish_distributed() -> None:
     """Leaves the process group cleanly (no-op alone)."""
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
+    from trainer.parallel import ranks
+    ranks.leave_group()

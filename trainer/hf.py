@@ -18,7 +18,6 @@ import threading
 from typing import Mapping, Optional
 
 import torch
-import torch.distributed as dist
 from transformers import Seq2SeqTrainer, TrainerCallback
 from transformers.trainer_callback import ExportableState
 from transformers.trainer_utils import (PREFIX_CHECKPOINT_DIR, EvalLoopOutput, SaveStrategy,
@@ -303,9 +302,7 @@ class StreamTrainer(Seq2SeqTrainer):
             batch = next(iterator, None)
             if distributed:
                 # Lock step: stop only when no rank has a batch left.
-                more = torch.tensor([0 if batch is None else 1], dtype=torch.int64, device=device)
-                dist.all_reduce(more, op=dist.ReduceOp.MAX)
-                if not more.item():
+                if not ranks.any_rank(batch is not None, device):
                     break
             elif batch is None:
                 break
@@ -320,8 +317,7 @@ class StreamTrainer(Seq2SeqTrainer):
                                                     dtype=torch.float64, device=device)])
             self.control = self.callback_handler.on_prediction_step(self.args, self.state,
                                                                     self.control)
-        if distributed:
-            dist.all_reduce(totals)
+        ranks.sum_over_ranks(totals)
         nll, tokens, examples = (float(x) for x in totals.cpu())
         metrics = {f"{metric_key_prefix}_loss": nll / tokens if tokens else float("nan"),
                    f"{metric_key_prefix}_tokens": int(tokens),

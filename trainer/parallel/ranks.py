@@ -69,6 +69,34 @@ def sum_over_ranks(tensor: torch.Tensor) -> torch.Tensor:
     return tensor
 
 
+def gather_to_first(value) -> Optional[list]:
+    """Every rank's ``value`` (any picklable object), by rank, on rank 0; None elsewhere."""
+    if not is_distributed():
+        return [value]
+    gathered = [None] * dist.get_world_size() if dist.get_rank() == 0 else None
+    dist.gather_object(value, gathered, dst=0)
+    return gathered if dist.get_rank() == 0 else None
+
+
+def join_launch_group() -> int:
+    """Joins the process group torchrun launched this process in (NCCL on a GPU, else
+    gloo; once); returns this rank (0 when not launched by torchrun)."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return 0
+    if not dist.is_initialized():
+        if torch.cuda.is_available():
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return dist.get_rank()
+
+
+def leave_group() -> None:
+    """Waits for every rank, then leaves the process group (no-op alone)."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def default_device() -> Optional[str]:
     """The device collectives use: ``cuda`` under NCCL, else ``cpu``."""
     return "cuda" if is_distributed() and dist.get_backend() == "nccl" else "cpu"
