@@ -4,13 +4,8 @@
     python -m caches.catalog --check    # exit 1 if README.md's copy differs
     python -m caches.catalog --write    # replace README.md's copy (between the markers)
 
-One row per FLAN-style dataset (``tasks.flan.datasets.DATASETS``), then one per TFDS
-source that only T5-style tasks read: the TFDS ``name:version`` read, the raw files
-``python -m caches.build_tfds`` builds it from (``RAW_FILES``), the templates (how
-many, how many reversed), the metrics, the T5-style tasks on the same source and the
-mixtures that hold the dataset's tasks. Nothing in it is typed by hand, so it cannot
-drift from the code; ``tests/test_catalog.py`` checks README.md holds it verbatim.
-"""
+One row per FLAN-style dataset, then one per TFDS source only T5-style tasks read;
+``tests/test_catalog.py`` checks README.md holds it verbatim. See README.md, "Datasets"."""
 
 from __future__ import annotations
 

@@ -3,16 +3,7 @@
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
-* ``natural_questions_open`` (1.0.0) asks for the two published NQ-open files (no
-  archive; train and validation only): each URL maps to its file.
-* ``trivia_qa/rc.nocontext`` (1.1.0) asks for ``triviaqa-rc.tar.gz`` only and globs
-  ``qa/*-train.json``, ``qa/*-dev.json`` and ``qa/*test-without-answers.json`` inside
-  it: the archive maps to the folder ``trivia_qa`` that holds ``qa/``. The evidence
-  documents are not read by this config, so they need not be there.
-* ``ai2_arc`` (1.0.0) asks for ``ARC-V1-Feb2018.zip`` and reads
-  ``ARC-V1-Feb2018-2/<config>/<config>-{Train,Dev,Test}.jsonl``: the zip maps to the
-  folder ``ai2_arc``.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Closed-book QA)."""
 
 from __future__ import annotations
 

@@ -3,15 +3,7 @@
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
-* ``piqa`` 1.0.0 fetches ``physicaliqa-train-dev.zip`` and reads
-  ``physicaliqa-train-dev/{train,dev}.jsonl`` beside ``{train,dev}-labels.lst`` (the
-  label of line n on line n); the archive maps to the folder it extracts into.
-* ``openbookqa`` 0.1.0 fetches ``OpenBookQA-V1-Sep2018.zip`` and reads
-  ``OpenBookQA-V1-Sep2018/Data/Additional/{train,dev,test}_complete.jsonl``.
-* ``hellaswag`` 1.1.0 fetches its three JSON-lines files as they are (no archive) and
-  derives its per-domain and per-source splits from the ``split_type`` and
-  ``source_id`` of each line.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Commonsense)."""
 
 from __future__ import annotations
 

@@ -3,13 +3,7 @@
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
-* ``definite_pronoun_resolution`` (1.1.0) asks for two plain files, ``train.c.txt`` and
-  ``test.c.txt`` (no archive): five lines an example (sentence, pronoun, the two
-  candidates joined by a comma, the correct candidate, a blank line).
-* ``wsc273`` (1.0.0) asks for the Winograd Schema Collection, ``WSCollection.xml``
-  (no archive), parses it with BeautifulSoup and lxml (the ``beautifulsoup4`` package
-  must be installed) and keeps its first 273 schemas as the test split.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Coreference)."""
 
 from __future__ import annotations
 

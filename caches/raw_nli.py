@@ -3,13 +3,7 @@
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
-* ``anli`` (0.1.0) asks for ``anli_v0.1.zip`` and reads
-  ``anli_v0.1/R{1,2,3}/{train,dev,test}.jsonl`` inside it: the zip maps to the folder
-  ``anli`` that holds ``anli_v0.1/``.
-* ``snli`` (1.1.0) asks for ``snli_1.0.zip`` and reads the three tab-separated
-  ``snli_1.0/snli_1.0_{train,dev,test}.txt``: the zip maps to the folder ``snli``.
-* ``trec`` (1.0.0) asks for its two plain files (no archive), train and test only.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (NLI and TREC)."""
 
 from __future__ import annotations
 

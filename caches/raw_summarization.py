@@ -1,15 +1,10 @@
 """Raw-file layout and checks for summarization (``ft_summarization_mix``): SAMSum, AESLC, XSum, CNN/DailyMail.
 
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
-``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
+``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``. SAMSum and XSum read manual dirs;
+the checks walk the folders of many small files.
 
-Two builders read a manual dir instead of URLs: ``samsum`` (the corpus' three JSON
-files) and ``xsum`` (the ``xsum-extracts-from-downloads.tar.gz`` archive users make
-themselves; like every archive here it is stored extracted, as a folder of that name).
-Some datasets are folders of many small files (AESLC's ``*.subject``, XSum's
-``<id>.data``, CNN/DailyMail's ``<sha1>.story``): ``RAW_FILES`` names the fixed files
-beside them and the checks walk the folders.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Summarization)."""
 
 from __future__ import annotations
 

@@ -3,17 +3,7 @@
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
 ``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
 
-* ``coqa`` (1.0.0) asks for its two JSON files, published unpacked: train and dev
-  (which the builder names its ``test`` split).
-* ``dart`` (0.1.0) asks for the GitHub ``master.zip`` of Yale-LILY/dart and reads
-  ``dart-master/data/v1.1.1/dart-v1.1.1-full-{train,dev,test}.json`` inside it: the zip
-  maps to the folder ``dart`` that holds ``dart-master/``.
-* ``math_dataset`` (1.0.0) asks for ``mathematics_dataset-v1.0.tar.gz`` and reads
-  ``mathematics_dataset-v1.0/{train-easy,train-medium,train-hard}/<module>.txt`` (its
-  train split) and ``.../interpolate/<module>.txt`` (its test split): the tarball maps
-  to the folder ``math_dataset``. Only the ``algebra__linear_1d`` module is listed.
-* ``true_case`` and ``fix_punct`` are derived from GLUE QNLI (already listed): no files.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Text generation)."""
 
 from __future__ import annotations
 

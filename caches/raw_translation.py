@@ -1,32 +1,11 @@
 """Raw-file layout and checks for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
 
 Merged into ``caches.tfds_datasets`` (``RAW_FILES``, ``URL_TO_RAW``,
-``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``.
+``MANUAL_DIRS``) and ``caches.raw_formats.CHECKS``. Each split is built from named
+subsets of the WMT archives, stored extracted under ``wmt/``.
 
-TFDS's ``wmt16_translate`` and ``wmt14_translate`` builders (``translate/wmt.py``) make
-each split from a few named *subsets* (a corpus and the archive that holds it) and keep
-only those that cover the config's language pair. For the three configs built here:
-
-* ``wmt16_translate/ro-en``: train europarl_v8_16 + setimes_2, validation newsdev2016,
-  test newstest2016;
-* ``wmt16_translate/de-en``: train europarl_v7 + commoncrawl + newscommentary_v11,
-  validation newstest2015, test newstest2016;
-* ``wmt14_translate/fr-en``: train europarl_v7 + commoncrawl + multiun +
-  newscommentary_v9 + gigafren, validation newstest2013, test newstest2014.
-
-Every archive is stored extracted under ``wmt/``, in a folder named like the archive
-(``wmt/dev.tgz/dev/...``, ``wmt/training-parallel-europarl-v7.tgz/training/...``); the
-builder joins the subset's path inside the archive itself. Formats, as upstream:
-
-* parallel text: one sentence a line, line ``i`` of the ``.xx`` file translating line
-  ``i`` of the ``.en`` file (blank pairs are skipped by the builder); giga-fren keeps
-  its two files gzipped inside the ``.tar``, and the builder reads them gzipped;
-* SGML test sets (``*-src.xx.sgm`` / ``*-ref.en.sgm``): ``<seg id="n">text</seg>``
-  lines inside ``<doc>`` blocks, aligned by order;
-* SETIMES2 (``en-ro.tmx.gz``, a single gzipped file, stored decompressed as
-  ``wmt/en-ro.tmx``): TMX, one ``<tu>`` per pair, a ``<tuv xml:lang="..">`` with one
-  ``<seg>`` per language.
-"""
+See docs/offline-data.md, "3. What each dataset reads" (Translation: subsets, folders
+and file formats)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,9 @@
 """The official SuperGLUE metrics, as pure functions ``fn(targets, predictions) -> dict``.
 
-Scores are percentages. Each task's leaderboard score is the mean of its metrics, and
-the SuperGLUE score the mean over the eight tasks (the diagnostics AX-b/AX-g are not in
-the average):
+Scores are percentages; each task's leaderboard score is the mean of its metrics, and
+the SuperGLUE score the mean over the eight tasks.
 
-* BoolQ, COPA, RTE, WiC, WSC: accuracy of label ids;
-* CB: accuracy and macro-averaged F1 over its three classes;
-* MultiRC: F1a (binary F1 over every answer option, positive = 1) and EM (a question
-  counts only when all its answer options are right);
-* ReCoRD: token F1 and exact match against the best-matching gold answer of each query,
-  after SQuAD's normalisation (lower case, no punctuation, no articles, single spaces).
-"""
+See docs/evaluation.md, "Official metrics"."""
 
 from __future__ import annotations
 

@@ -1,20 +1,10 @@
 """seqio cache folders: checking them, registering them, asking what is cached.
 
-A cache folder holds seqio's standard layout, one folder per task
-(``<cache_dir>/<task>/``; a ``name:version`` task gets ``<task>/<version>/``):
-``<split>.tfrecord-*-of-*`` shards, ``info.<split>.json``, ``stats.<split>.json`` and
-``COMPLETED``. seqio 0.0.8 takes a task for cached exactly when its ``COMPLETED``
-exists (``Task.cache_dir``), so ``COMPLETED`` is the commit mark:
-``python -m caches.cache_tasks`` builds each task under a hidden temporary name and
-renames the finished folder (``COMPLETED`` inside) into place.
-
 ``register_cache_dir`` (what ``run.py --cache_dir`` and ``$SEQIO_CACHE_DIR`` use)
-refuses a folder holding a task folder without ``COMPLETED`` (an interrupted build,
-say of seqio's own script), a damaged cache (a shard whose size differs from the one
-``caches.cache_tasks`` recorded in ``COMPLETED``: truncated or missing), or a cache
-built with another vocabulary, each with one line naming the task and the rebuild
-command, then adds it to seqio's global cache dirs.
-"""
+refuses an incomplete or damaged cache, or one built with another vocabulary, with one
+line naming the task and the rebuild command; ``COMPLETED`` is the commit mark.
+
+See docs/caching.md, "Cache folders and `--cache_dir`" and "Atomic builds"."""
 
 from __future__ import annotations
 

@@ -1,13 +1,10 @@
 """Task and mixture names: built and parsed in one place.
 
-Mixtures, tests and the CLI call these functions; nobody types a task name by hand.
+Mixtures, tests and the CLI call these functions; nobody types a task name by hand:
+``<dataset>_type_<i>`` (+ ``_one_shot`` / ``_multi_shot``), T5's own names, and
+``<family>.<style>`` for mixtures.
 
-* T5 style: ``super_glue_<config>_v102``, ``glue_<config>_v002``,
-  ``squad_v010_allanswers``.
-* FLAN style: ``<dataset>_type_<i>`` (template i, zero-shot), plus the
-  ``_one_shot`` / ``_multi_shot`` suffixes of its few-shot variants.
-* Mixtures: ``<family>.<style>`` with style ``t5`` or ``flan``.
-"""
+See docs/tasks.md, "Task and mixture names"."""
 
 from __future__ import annotations
 

@@ -1,27 +1,11 @@
 """Registering prompt tasks: one call gives a dataset all its templates and shot variants.
 
 ``register_prompt_task`` is both the public API for users' own tasks and the loop body
-of the built-in FLAN-style tasks (``tasks/flan``). For dataset ``d`` and template ``i``
-it registers ``d_type_i`` (zero-shot) and derives ``d_type_i_one_shot`` and
-``d_type_i_multi_shot`` from it (``tasks.shots``). Template placeholders are checked
-against the fields the source provides at registration, so a typo fails at import with
-one line naming the template, the placeholder and the known fields.
+of the built-in FLAN-style tasks (``tasks/flan``): ``d_type_i`` for each template, its
+one- and multi-shot variants, and placeholders checked against the source's fields.
 
-Example (a complete user task module, used with ``run.py --task_modules my_tasks``)::
-
-    import tasks
-    from tasks.sources import LocalTfdsDataSource
-    from tasks.tfds_versions import tfds_name
-
-    tasks.register_prompt_task(
-        "my_rte",
-        source=LocalTfdsDataSource(tfds_name("super_glue", "rte")),
-        templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}"),
-                   ("Write a claim that follows from: {premise}", "{hypothesis}")],
-        options=["yes", "no"],          # label i -> options[i]
-        mixtures=["my_mix"],            # -> my_mix.flan
-    )
-"""
+See README.md, "Registering a new prompt task" (an example) and docs/tasks.md,
+"Registering prompt tasks"."""
 
 from __future__ import annotations
 

@@ -1,28 +1,11 @@
 """Few-shot variants: exemplars from the train split prepended to a zero-shot prompt.
 
-A one-shot or multi-shot task is *derived* from a registered zero-shot task: it runs
-the same deterministic, cacheable steps (format, tokenise), then, after seqio's cache
-placeholder (exemplar choice depends on the length budget), ``prepend_exemplars``:
+A one-shot or multi-shot task is derived from a registered zero-shot task;
+``prepend_exemplars`` runs after its cache placeholder and picks exemplars
+deterministically for a seed, within the input length budget, and
+``check_source_length`` refuses a length limit below the shortest possible prompt.
 
-* the pool is the labelled examples among the first ``POOL_SIZE`` of the zero-shot
-  task's train split (read from the source in order, cached or not), each rendered as
-  ``"<input>\n\n<target>"`` (token ids: input ids + target ids); a task with no train
-  split (WSC273 has a test split only) draws them from its validation, else its test
-  split, as GPT-3 did for such datasets: there exemplars are the split's other examples;
-* for each example, the pool is shuffled with a stateless RNG keyed on (seed, hash of
-  the example's input), so a given seed always picks the same exemplars;
-* exemplars whose input equals the evaluated input are never used;
-* exemplars are taken in that order while they fit the token budget
-  ``sequence_length["inputs"] - len(input) - 1`` (room for the input and EOS), up to 1
-  (one-shot) or ``MAX_MULTI_SHOT`` (multi-shot); exemplars too long alone are skipped.
-
-A few-shot example always gets at least one exemplar, so the input length limit has a
-floor: ``check_source_length`` (run.py calls it at start-up) refuses a limit below the
-shortest possible prompt, the pool's shortest exemplar + its shortest input + EOS, since
-then no example could be prompted at all. Above that floor, an example whose own input
-leaves no room for any exemplar stops the pipeline with a one-line assertion naming the
-task and the limit (raise ``--max_source_length``, or use the zero-shot task).
-"""
+See docs/tasks.md, "Few-shot variants"."""
 
 from __future__ import annotations
 

@@ -1,20 +1,11 @@
 """Registration helper shared by the T5-style task modules, and the list of them.
 
-A T5-style task is one local TFDS source, a few *text* preprocessors taken from the t5
-library (they turn a TFDS example into ``{"inputs": "<benchmark> field: value ...",
-"targets": "<label word>"}``), then the same tail for every task:
+``add_t5_task`` builds a task: t5 text preprocessors, then tokenize ->
+CacheDatasetPlaceholder -> append_eos_after_trim; ``text_preprocessors`` and
+``apply_text_preprocessors`` give back the part before tokenisation. ``PACKAGES`` lists
+the T5-style packages; ``register_all()`` registers every one.
 
-    tokenize -> CacheDatasetPlaceholder -> append_eos_after_trim
-
-so that everything up to the cache is deterministic and only the length-dependent
-trimming happens after it. ``add_t5_task`` builds that list; ``text_preprocessors``
-and ``apply_text_preprocessors`` give back the part before tokenisation (tests, debug
-printing, cache inspection) without needing a vocabulary.
-
-Each T5-style package (``PACKAGES``) declares its tasks and the mixture families they
-join, and registers them when its ``register()`` is called (never on import);
-``register_all()`` calls every one.
-"""
+See docs/tasks.md, "T5-style tasks"."""
 
 from __future__ import annotations
 

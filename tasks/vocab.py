@@ -1,16 +1,11 @@
 """Vocabulary resolution: which SentencePiece model the tasks tokenise with.
 
-One rule, used everywhere (tasks, CLI, run.py, eval):
+One rule, used everywhere: ``--vocab_path``, else ``spiece.model`` inside
+``--model_name_or_path``, else the demo vocabulary. Tasks share one
+:class:`ConfiguredVocabulary`, resolved when first used; ``configure_vocabulary`` sets
+the rule's inputs. No path here is ever remote.
 
-1. ``--vocab_path`` if given;
-2. else ``spiece.model`` inside ``--model_name_or_path`` (an HF T5 folder);
-3. else the project's demo vocabulary (``caches/built/demo-vocab/spiece.model``).
-
-Tasks are registered at import time, before flags are parsed, so they share one
-:class:`ConfiguredVocabulary` whose file is resolved when it is first used.
-``configure_vocabulary`` (called by run.py and the CLIs) sets the inputs of the rule.
-No path here is ever remote: T5's default cloud-bucket vocabulary is never referenced.
-"""
+See README.md, "Vocabulary" and docs/tasks.md, "The vocabulary"."""
 
 from __future__ import annotations
 

@@ -1,21 +1,10 @@
 """T5-style definite pronoun resolution (``dpr_v001_simple``), declared as T5 declares it.
 
-The input is T5's WSC-style prompt, the sentence with the first occurrence of the
-pronoun marked by asterisks; the target is the candidate it refers to::
+T5's WSC-style prompt (the pronoun marked by asterisks) in, the referent out, scored by
+accuracy. It joins no mixture. ``register()`` registers it (idempotent); importing this
+module registers nothing.
 
-    {"sentence": "Ann thanked Eva because she had helped.", "pronoun": "she",
-     "candidates": ["Ann", "Eva"], "label": 1}
-    -> {"inputs": "wsc: Ann thanked Eva because *she* had helped.", "targets": "Eva"}
-
-(``t5.data.preprocessors.definite_pronoun_resolution_simple``), scored by accuracy
-(``t5.evaluation.metrics.accuracy``). The data comes from the local TFDS dir
-(``definite_pronoun_resolution`` at the version in ``tasks/tfds_versions.py``, 1.1.0, the
-one T5 names too), whose splits are
-train and test, as in T5. T5's one-sentinel variant is not registered.
-
-It joins no mixture. ``register()`` registers it (idempotent); importing this module
-registers nothing.
-"""
+See docs/tasks.md, "DPR"."""
 
 from __future__ import annotations
 

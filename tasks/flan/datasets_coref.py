@@ -1,19 +1,10 @@
 """FLAN-style dataset configs for pronoun resolution: DPR and WSC273.
 
-Both have per-example options (two candidates) and are scored by accuracy.
+Both have per-example options (two candidates) and are scored by accuracy. WSC273 has a
+test split only: it never trains. DPR joins ``sglue_dpr_prompted_mix`` and
+``sglue_dpr_wsc_prompted_mix``, WSC273 the latter.
 
-* ``dpr`` (``definite_pronoun_resolution:1.1.0``, train and test): the candidates are
-  the options, the answer is the one the pronoun refers to. Its test split serves as
-  the validation split, the one evaluation reads.
-* ``wsc273`` (``wsc273:1.0.0``, test only): posed as sentence completion, as FLAN
-  does. Its one test split serves as validation and test; with no train split it
-  never trains (a mixture skips it when reading ``train``), and its one- and
-  multi-shot variants draw exemplars from the other examples of that split
-  (``tasks.shots``).
-
-Neither joins an ``ft_*`` family: DPR joins ``sglue_dpr_prompted_mix`` and
-``sglue_dpr_wsc_prompted_mix`` (with every SuperGLUE template), WSC273 the latter.
-"""
+See docs/tasks.md, "Pronoun resolution: DPR and WSC273"."""
 
 from __future__ import annotations
 

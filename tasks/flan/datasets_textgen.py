@@ -3,21 +3,7 @@
 Every answer here is written out (``templates_textgen.FREE_TEXT``); none of these
 datasets joins an ``ft_*`` mixture.
 
-* ``coqa``: a story and its whole conversation in one prompt, the questions and the
-  answers numbered one a line. Scored with SQuAD's exact match and word F1 (CoQA's own
-  measure is SQuAD-style word F1) after ``strip_turn_numbers``, so the turn numbers
-  themselves earn no overlap. TFDS has train and test (the official dev set) only: its
-  test split serves as validation.
-* ``dart``: the triples, one ``subject | predicate | object`` a line -> a sentence;
-  BLEU and ROUGE, as FLAN scores data-to-text.
-* ``math_dataset``: the ``algebra__linear_1d`` module (FLAN's choice); exact match on
-  the number. TFDS has train and test (the ``interpolate`` files) only.
-* ``true_case`` / ``fix_punct``: derived from GLUE QNLI's ``sentence`` (clean,
-  properly cased and punctuated Wikipedia sentences, in all three splits): the input is
-  the sentence lower-cased / with its punctuation taken out, the target the sentence
-  itself. Exact match (the whole sentence restored) and BLEU (partial credit; its 13a
-  tokenizer splits punctuation off and is case-sensitive).
-"""
+See docs/tasks.md, "Text generation" (metrics and splits of each dataset)."""
 
 from __future__ import annotations
 

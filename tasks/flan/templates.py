@@ -1,41 +1,11 @@
 """Instruction templates of the FLAN-style tasks: pure data, no logic.
 
-``PATTERNS`` maps a dataset name to a list of ``(input pattern, target pattern)``
-pairs. Template ``i`` of dataset ``d`` becomes the task ``<d>_type_<i>`` (see
-``tasks.names``); its one-shot and multi-shot variants are derived from that task by
-the registration loop, so nothing here is declared twice.
+``PATTERNS`` maps a dataset name to its ``(input pattern, target pattern)`` pairs;
+template ``i`` of dataset ``d`` becomes the task ``<d>_type_<i>``, and the last
+``REVERSED[d]`` of each dataset are reversed. ``tests/test_flan_templates.py`` checks
+the conventions every pattern follows.
 
-Conventions every pattern follows (``tests/test_flan_templates.py`` checks them, and
-the registration code checks the field names again at import):
-
-* Patterns are ``str.format`` strings. Placeholders name only the fields the
-  dataset's preprocessor provides (e.g. ``{premise}``, ``{hypothesis}``); every field
-  is a plain string, and no pattern contains a literal brace.
-* ``{answer}`` is the label rendered as text (an option word such as ``yes``, or the
-  text of the correct alternative / entity), and ``{options_}`` is the rendered
-  options block, e.g. ``"OPTIONS:\\n- no\\n- yes"``.
-* Classification templates put ``{options_}`` alone on the last line(s) of the
-  input and have the target pattern ``"{answer}"`` (the answer templates of the
-  ``FREE_TEXT`` datasets have that target but no ``{options_}``). Their wording must read naturally
-  with the dataset's option words (a WiC question asks for "the same meaning" or
-  "different meanings", an STS-B question for a 0-5 score).
-* The last ``REVERSED[d]`` templates of each dataset are "reversed": they ask the
-  model to write (part of) the input given the label, so ``{answer}`` may appear in
-  their input, they have no ``{options_}``, and their target is a field other than
-  the answer.
-* The instruction moves around on purpose (before the text, after it, between two
-  texts, as a question or as an imperative) so that a model trained on the mixture
-  does not learn one fixed layout. ``"\\n\\n"`` separates blocks; no line ends with
-  whitespace.
-
-``mnli`` serves both ``mnli_matched`` and ``mnli_mismatched``. Beyond GLUE, the
-sentiment sets (``imdb_reviews``, ``yelp_polarity_reviews``, ``sentiment140``) and
-``paws_wiki`` feed the ``ft_sentiment_mix`` and ``ft_paraphrase_similarity_mix``
-families. ``squad_v1`` and ``squad_v2`` (``ft_squad_mix``) are listed in
-``FREE_TEXT``: reading comprehension with a written-out answer (a span of the
-passage, or ``unanswerable`` for SQuAD 2.0), so their answer templates have no
-``{options_}`` block and end with the question or an instruction instead.
-"""
+See docs/templates.md, "Conventions" and "Shared and free-text datasets"."""
 
 PATTERNS: dict[str, list[tuple[str, str]]] = {
     # Fields: passage, question, options_ (no / yes), answer.

@@ -1,13 +1,7 @@
 """Instruction templates for closed-book question answering (``ft_closedbook_qa_mix``): Natural Questions (open), TriviaQA, ARC easy and challenge.
 
-Pure data, following the conventions of ``tasks/flan/templates.py``. Closed book: the
-input shows the question only, never a passage, so the model answers from what it
-knows. ``natural_questions`` and ``trivia_qa`` are ``FREE_TEXT`` (the answer is written
-out); Natural Questions' questions are lower-case search queries without a question
-mark, so its templates add one, while TriviaQA's questions end with their own. ``arc``
-serves both ``arc_easy`` and ``arc_challenge``: multiple choice, the per-question
-choices as the options.
-"""
+Pure data, following the conventions of ``tasks/flan/templates.py``.
+See docs/templates.md, "Closed-book QA templates"."""
 
 PATTERNS: dict[str, list[tuple[str, str]]] = {
     # Fields: question (lower case, no "?"), answer (the first accepted answer).

@@ -2,15 +2,7 @@
 
 Pure data, following the conventions of ``tasks/flan/templates.py``. Every dataset
 here writes its answer out (``FREE_TEXT``): no ``{options_}`` block.
-
-* ``coqa``: ``story``, ``questions`` (the conversation's questions, numbered one a
-  line: ``1. Where did Rosa live?``) and ``answer`` (the answers, numbered the same way).
-* ``dart``: ``triples`` (one ``subject | predicate | object`` a line) and ``answer``
-  (a sentence stating them all).
-* ``math_dataset``: ``question`` (``Solve 3*x + 2 = 11 for x.``) and ``answer`` (``3``).
-* ``true_case``: ``sentence`` (lower-cased) and ``answer`` (the original casing).
-* ``fix_punct``: ``sentence`` (punctuation removed) and ``answer`` (the original).
-"""
+See docs/templates.md, "Text generation templates" (the fields of each dataset)."""
 
 PATTERNS: dict[str, list[tuple[str, str]]] = {
     # Fields: story, questions, answer (both numbered, one turn a line).

@@ -1,14 +1,8 @@
 """Instruction templates for translation (``ft_translation_mix``): WMT16 ro-en and de-en, WMT14 fr-en.
 
-Pure data, following the conventions of ``tasks/flan/templates.py``.
-
-Fields: the sentence in the other language, named by its code (``{ro}``, ``{de}`` or
-``{fr}``), and ``{answer}``, its English translation. Each template asks for one
-direction only: the first eight translate into English (target ``{answer}``); the last
-two are reversed and translate the English sentence into the other language (target
-``{ro}`` / ``{de}`` / ``{fr}``). The three pairs share one set of wordings, written out
-per language so that each pattern reads as plain text.
-"""
+Pure data, following the conventions of ``tasks/flan/templates.py``: the first eight
+templates translate into English, the last two are reversed.
+See docs/templates.md, "Translation templates"."""
 
 
 def _patterns(code: str, language: str) -> list[tuple[str, str]]:

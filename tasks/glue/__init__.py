@@ -1,27 +1,11 @@
 """T5-style GLUE tasks (``glue_<config>_v002``), declared as T5 declares them.
 
-Inputs are the benchmark name followed by the example's fields as ``field: value``
-pairs (sorted by field name), targets are label words, e.g. for MNLI::
+The t5 library's own preprocessors, postprocessors and metrics on the local TFDS
+``glue/<config>``; ``glue_ax_v002`` is scored with Matthews correlation. Every task
+joins ``glue_mix.t5``. ``register()`` registers them (idempotent); importing this
+module registers nothing.
 
-    {"premise": "A man eats.", "hypothesis": "Someone eats.", "label": 0}
-    -> {"inputs": "mnli hypothesis: Someone eats. premise: A man eats.",
-        "targets": "entailment"}
-
-STS-B's score becomes a string rounded to the nearest 0.2 (``3.33 -> "3.4"``). The
-t5 library supplies the text preprocessors, postprocessors and metrics
-(``t5.data.glue_utils``); the data comes from the local TFDS dir
-(``glue/<config>`` at the version in ``tasks/tfds_versions.py``, 2.0.0, the one current
-TFDS builds; T5 named 1.0.0).
-
-As T5 does, MNLI's matched and mismatched dev/test sets are both splits of
-``glue_mnli_v002`` and also tasks of their own (``glue_mnli_matched_v002``,
-``glue_mnli_mismatched_v002``), and the diagnostic set is ``glue_ax_v002``, cast as
-MNLI. Departure from T5: ``glue_ax_v002`` is scored with Matthews correlation (GLUE's
-official diagnostic metric) instead of no metric; its TFDS data is unlabeled.
-
-Every task joins ``glue_mix.t5``. ``register()`` registers them (idempotent); importing
-this module registers nothing.
-"""
+See docs/tasks.md, "GLUE"."""
 
 from __future__ import annotations
 

@@ -1,27 +1,11 @@
 """T5-style SQuAD (``squad_v010_allanswers``), declared as T5 declares it.
 
-The input is the question, then the paragraph; the target is the first gold answer,
-with T5's spacing around punctuation::
+Question and paragraph in, the first gold answer out; exact match and F1 are the best
+over a question's answers. SQuAD 2.0 has FLAN-style tasks only. The task joins
+``ft_squad_mix.t5``. ``register()`` registers it (idempotent); importing this module
+registers nothing.
 
-    {"question": "Which river?", "context": "Ashby lies on the Esker.",
-     "answers": {"text": ["the Esker", "Esker"], ...}}
-    -> {"inputs": "question: Which river? context: Ashby lies on the Esker .",
-        "targets": "the Esker", "answers": ["the Esker", "Esker"], ...}
-
-``t5.data.preprocessors.squad`` keeps every gold answer in the example; the
-postprocessor ``t5.data.postprocessors.qa`` hands them all to
-``t5.evaluation.metrics.squad`` as the targets, so exact match and F1 are the best over
-a question's answers ("allanswers"). The data comes from the local TFDS dir
-(``squad/v1.1`` at the version in ``tasks/tfds_versions.py``, 3.0.0, the one T5 names
-too).
-
-Only SQuAD 1.1 has a T5 task: T5's preprocessor takes ``answers[0]`` as the target,
-which SQuAD 2.0's unanswerable questions (no answers) do not have; the FLAN-style
-``squad_v2_type_*`` tasks cover 2.0.
-
-The task joins ``ft_squad_mix.t5``. ``register()`` registers it (idempotent); importing
-this module registers nothing.
-"""
+See docs/tasks.md, "SQuAD"."""
 
 from __future__ import annotations
 

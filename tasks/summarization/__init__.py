@@ -1,27 +1,11 @@
 """T5-style CNN/DailyMail (``cnn_dailymail_v002``), declared as T5 declares it.
 
-The input is the article after T5's ``summarize:`` prefix; the target is the
-highlights, one per line, as the TFDS builder joins them::
+``summarize:`` + article in, the highlights (one a line) out, scored with ROUGE-1,
+ROUGE-2 and ROUGE-Lsum through ``tasks.metrics.rouge``. The task joins
+``ft_summarization_mix.t5``. ``register()`` registers it (idempotent); importing this
+module registers nothing.
 
-    {"article": "Floodwater rose overnight.", "highlights": "River rose.\\nFamilies left.",
-     "publisher": "cnn", "id": "c2847..."}
-    -> {"inputs": "summarize: Floodwater rose overnight.",
-        "targets": "River rose.\\nFamilies left."}
-
-``t5.data.preprocessors.summarize`` keeps only ``inputs`` and ``targets``; the task
-has no postprocessor and is scored with ROUGE-1, ROUGE-2 and ROUGE-Lsum (the last
-splitting summaries on those newlines) through ``tasks.metrics.rouge``, which calls
-``t5.evaluation.metrics.rouge``: seqio refuses that function itself as a metric, since
-its signature ends in ``**kwargs``. The data
-comes from the local TFDS dir (``cnn_dailymail`` at the version in
-``tasks/tfds_versions.py``, 3.4.0, the one T5 names too).
-
-T5 registers no task for SAMSum, AESLC or XSum; the FLAN-style ``<dataset>_type_*``
-tasks cover all four datasets.
-
-The task joins ``ft_summarization_mix.t5``. ``register()`` registers it (idempotent);
-importing this module registers nothing.
-"""
+See docs/tasks.md, "CNN/DailyMail"."""
 
 from __future__ import annotations
 

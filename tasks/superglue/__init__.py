@@ -1,29 +1,11 @@
 """T5-style SuperGLUE tasks (``super_glue_<config>_v102``), declared as T5 declares them.
 
-Inputs are the benchmark name followed by the example's fields as ``field: value``
-pairs, targets are label words, e.g. for RTE::
+The t5 library's own preprocessors, postprocessors and metrics on the local TFDS
+``super_glue/<config>``; AX-b, AX-g and WSC's simple train task get a metric. Every
+task joins ``sglue_mix.t5``. ``register()`` registers them (idempotent); importing this
+module registers nothing.
 
-    {"premise": "It rained.", "hypothesis": "It was dry.", "label": 1}
-    -> {"inputs": "rte hypothesis: It was dry. premise: It rained.",
-        "targets": "not_entailment"}
-
-Text preprocessors, postprocessors and metrics are the t5 library's own
-(``t5.data.glue_utils``, ``t5.data.preprocessors``, ``t5.evaluation.metrics``); the data
-comes from the local TFDS dir (``super_glue/<config>`` at the version in
-``tasks/tfds_versions.py``, 1.0.2).
-
-Departures from ``t5.data.tasks``, each because the project needs a scorable task:
-
-* AX-b is scored with Matthews correlation (SuperGLUE's official AX-b metric) and AX-g
-  with accuracy; T5 gives both an empty metric list because only unlabeled test data
-  exists, so these metrics matter only when someone has labeled copies.
-* ``super_glue_wsc_v102_simple_train`` has the eval task's postprocessor and accuracy
-  (T5: none), so scoring it reports how often the model names the referent.
-* The ``*_1_sentinel`` variants T5 also registers are not registered here.
-
-Every task joins ``sglue_mix.t5``. ``register()`` registers them (idempotent); importing
-this module registers nothing.
-"""
+See docs/tasks.md, "SuperGLUE"."""
 
 from __future__ import annotations
 

@@ -1,27 +1,11 @@
 """T5-style WMT translation (``wmt16_enro_v003``, ``wmt14_enfr_v003``), declared as T5
 declares them.
 
-English is the source, the other language the target, with T5's task prefix::
+English to Romanian / French with T5's task prefix, scored with BLEU. Both join
+``ft_translation_mix.t5``. ``register()`` registers them (idempotent); importing this
+module registers nothing.
 
-    {"ro": "Ana a vizitat Ashby luni.", "en": "Ana visited Ashby on Monday."}
-    -> {"inputs": "translate English to Romanian: Ana visited Ashby on Monday.",
-        "targets": "Ana a vizitat Ashby luni."}
-
-``t5.data.preprocessors.translate`` builds that pair and ``t5.evaluation.metrics.bleu``
-scores it (sacreBLEU on the detokenised text); the data comes from the local TFDS dir at
-the versions in ``tasks/tfds_versions.py``, the ones T5 names
-(``wmt16_translate/ro-en:1.0.0``, ``wmt14_translate/fr-en:1.0.0``).
-The name is T5's own formula, ``wmt<year>_<target code><source code>_v003`` over the
-TFDS config's language pair (``("ro", "en")`` -> ``wmt16_enro_v003``).
-
-T5 also declares ``wmt14_ende_v003``, ``wmt15_enfr_v003``, ``wmt19_ende_v003`` and
-``wmt_t2t_ende_v003``; they read other builders (``wmt14_translate/de-en``,
-``wmt15_translate``, ``wmt19_translate``, ``wmt_t2t_translate``) that this project does
-not build, so they are left out rather than registered without data.
-
-Both join ``ft_translation_mix.t5``. ``register()`` registers them (idempotent);
-importing this module registers nothing.
-"""
+See docs/tasks.md, "WMT translation"."""
 
 from __future__ import annotations
 
