@@ -30,6 +30,8 @@ ENTRY_POINT_ALLOWED = {"tasks/__main__.py": {"mixtures"}, "eval/__main__.py": {"
 # Modules that are data tables, not logic: exempt from the size limit.
 MAX_LINES = 500
 DATA_MODULES = {"tasks/flan/templates.py"}
+# A module docstring says what the module owns and points at README.md or docs/.
+MAX_DOCSTRING_LINES = 12
 
 
 def project_files():
@@ -180,3 +182,30 @@ def test_no_docs_outside_the_project():
     bad = [str(p.relative_to(ROOT)) for p in MODULES.values()
            if any(word in p.read_text(encoding="utf-8") for word in ("STYLE.md", "MISSION.md"))]
     assert not bad, f"mention files outside the project: {', '.join(bad)}"
+
+
+def test_module_docstrings_are_short_and_present():
+    """Every module says what it owns in a few lines; the details live in README/docs."""
+    bad = []
+    for path in MODULES.values():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        rel = str(path.relative_to(ROOT))
+        if not doc:
+            bad.append(f"{rel}: no module docstring")
+        elif len(doc.splitlines()) > MAX_DOCSTRING_LINES:
+            bad.append(f"{rel}: {len(doc.splitlines())} lines")
+    assert not bad, f"module docstrings over {MAX_DOCSTRING_LINES} lines or missing: " + \
+        ", ".join(bad)
+
+
+def test_docs_pointed_at_exist():
+    """``See docs/x.md`` in a module docstring names a page the project has."""
+    import re
+    missing = []
+    for path in MODULES.values():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        for page in re.findall(r"docs/[\w-]+\.md", doc):
+            if not (ROOT / page).is_file():
+                missing.append(f"{path.relative_to(ROOT)} -> {page}")
+    assert not missing, ", ".join(missing)
+
