@@ -91,3 +91,9 @@ def cached_tasks(tmp_path):
     yield
     seqio.utils.set_global_cache_dirs(saved)
     forget()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long tests first: two workers then finish together instead of one waiting out a
+    long test collected last. Test outcomes do not depend on order."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)

@@ -187,6 +187,7 @@ def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
         assert (last / ("rng_state.pth" if nproc == 1 else f"rng_state_{rank}.pth")).is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(5 * TIMEOUT_S)
 def test_killed_then_preempted_run_ends_as_the_straight_run(tmp_path):
     check_killed_and_preempted_run_is_the_straight_run(tmp_path, nproc=1)
@@ -286,6 +287,7 @@ def test_staging_names_are_never_checkpoints(tmp_path):
 
 # --- one rank failing -------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.timeout(TIMEOUT_S)
 def test_one_failing_rank_ends_the_job_promptly(tmp_path):
     module = tmp_path / "faulty_tasks.py"

@@ -262,20 +262,57 @@ def test_benchmark_families_relate_as_documented():
     assert not glue & set(prompts.prompt_task_names(["cb"]))
 
 
-# Small mixtures build their pipeline here; the large ones (every member's pipeline,
-# minutes in all) only in the slow suite: their members are covered above.
-MIXTURE_PARAMS = [n if len(seqio.get_mixture_or_task(n).tasks) <= 2
-                  else pytest.param(n, marks=pytest.mark.slow) for n in sorted(MIXTURE_NAMES)]
+def mixing_sample(mixture):
+    """One member per FLAN dataset (its shot variants taken in turn, so every shot setting
+    a mixture holds is read) plus every T5-style member: the members a mixture test
+    builds pipelines for. Each member's own pipeline is covered per dataset above; here
+    what is checked is that seqio mixes them."""
+    t5 = [t for t in mixture.tasks if t.name not in prompts.PROMPT_TASKS]
+    flan = [(prompts.PROMPT_TASKS[t.name], t) for t in mixture.tasks
+            if t.name in prompts.PROMPT_TASKS]
+    shot_order = list(dict.fromkeys(info.shot for info, _ in flan))
+    datasets = list(dict.fromkeys(info.dataset for info, _ in flan))
+    chosen = list(t5)
+    for k, dataset in enumerate(datasets):
+        own = [(info, t) for info, t in flan if info.dataset == dataset]
+        turn = shot_order[k % len(shot_order)]
+        chosen.append(next((t for info, t in own if info.shot == turn), own[0][1]))
+    return chosen
 
 
-@pytest.mark.parametrize("name", MIXTURE_PARAMS)
+@pytest.mark.parametrize("name", sorted(MIXTURE_NAMES))
 def test_mixture_yields_text(name):
-    split, examples = first_examples(name)
+    """Every mixture: one vocabulary and dtype across all members, a positive rate for
+    each, and text out of seqio's mixing of its members (a sample of one per dataset
+    for the large FLAN mixtures)."""
+    from trainer import data
+    mixture = seqio.get_mixture_or_task(name)
+    data.check_compatible_features(mixture)
+    assert all(mixture.get_rate(task) > 0 for task in mixture.tasks)
+    sample = mixing_sample(mixture)
+    probe = name
+    if len(sample) < len(mixture.tasks):
+        probe = f"test_registry_sample_{name}"
+        seqio.MixtureRegistry.add(probe, [(t.name, mixture.get_rate(t)) for t in sample])
+    try:
+        split, examples = first_examples(probe)
+    finally:
+        if probe != name:
+            seqio.MixtureRegistry.remove(probe)
     assert examples, f"{name}[{split}] is empty"
-    vocab = seqio.get_mixture_or_task(name).output_features["inputs"].vocabulary
+    vocab = mixture.output_features["inputs"].vocabulary
     for ex in examples:
         assert vocab.decode(ex["inputs"].tolist()).strip()
         assert ex["inputs"][-1] == vocab.eos_id
+
+
+def test_mixing_sample_reads_every_shot_setting():
+    """The sample of the noisy mixture holds one task per dataset and all three shots."""
+    mixture = seqio.get_mixture_or_task("sglue_noisy_prompted_mix.flan")
+    sample = mixing_sample(mixture)
+    datasets = {prompts.PROMPT_TASKS[t.name].dataset for t in mixture.tasks}
+    assert len(sample) == len(datasets)
+    assert {prompts.PROMPT_TASKS[t.name].shot for t in sample} == set(Shot)
 
 
 def test_few_shot_is_deterministic_and_seeded():

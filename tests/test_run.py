@@ -46,6 +46,7 @@ def _assets(demo_assets):
 
 # --- one process: resume, a user task module, the saved folder -------------------------
 
+@pytest.mark.slow
 @pytest.mark.timeout(2 * TIMEOUT_S)
 def test_resume_one_process_continues_exactly_on_a_user_task(tmp_path):
     """One test, two launches (so xdist never runs them twice): resume, --task_modules, saving."""
@@ -70,6 +71,7 @@ def test_resume_one_process_continues_exactly_on_a_user_task(tmp_path):
 PARITY_STEPS, PARITY_ACCUM = 4, 2
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(TIMEOUT_S)
 def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     """Same model, batches, optimizer and schedule: run.py's glue changes no number."""

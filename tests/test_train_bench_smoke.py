@@ -134,7 +134,10 @@ def test_train_bench_tiny(demo_assets, tmp_path):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1",
                CUDA_VISIBLE_DEVICES="")
     proc = subprocess.run(
+        # One small mixture keeps the pipeline build short; the bench's default is
+        # glue_mix.flan (85 tasks), the same code path.
         [sys.executable, os.path.join(ROOT, "bench", "train_bench.py"), "--max_steps", "3",
+         "--dataset_name", "sglue_mix.t5",
          "--warmup_steps", "1", "--batch_size", "2", "--max_source_length", "64",
          "--max_target_length", "16", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
