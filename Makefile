@@ -50,7 +50,7 @@ demo: setup
 # Demo assets first (one builder, not one per test worker), then 2 test workers.
 PYTEST_WORKERS ?= 2
 test: demo-assets
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --durations=15 tests
 
 # The suite without the tests marked slow (not what CI runs).
 test-fast: demo-assets

@@ -35,11 +35,6 @@ def model_device(model) -> torch.device:
     return torch.device("cpu")
 
 
-def agree_max(value: int, device) -> int:
-    """The largest ``value`` over all ranks (one all-reduce; every rank must call it)."""
-    return ranks.max_over_ranks(value, device)
-
-
 @torch.inference_mode()
 def generate_ids(model, inputs: Sequence[Sequence[int]], *, pad_id: int, eos_id: int,
                  max_new_tokens: int, num_beams: int = 1,
@@ -104,7 +99,7 @@ def score_options(model, inputs: Sequence[Sequence[int]],
             rows.append(list(ids))
     chunk_size = max(1, int(chunk_size))
     starts = list(range(0, len(rows), chunk_size))
-    n_chunks = agree_max(len(starts), device) if lockstep else len(starts)
+    n_chunks = ranks.max_over_ranks(len(starts), device) if lockstep else len(starts)
     scores: List[float] = []
     for c in range(n_chunks):
         dummy = c >= len(starts)

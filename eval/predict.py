@@ -164,7 +164,7 @@ def predict_examples(model, task: seqio.Task, examples: Sequence[Mapping], codec
         logger.warning("%s: truncated %d of %d inputs to max_source_length=%d (EOS kept)",
                        task.name, cut, len(examples), max_source_length)
     groups = batches_by_length([len(x) for x in inputs], batch_size)
-    n_batches = decoding.agree_max(len(groups), decoding.model_device(model)) if lockstep \
+    n_batches = ranks.max_over_ranks(len(groups), decoding.model_device(model)) if lockstep \
         else len(groups)
     records: List[Optional[dict]] = [None] * len(examples)
     for b in range(n_batches):

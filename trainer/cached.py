@@ -13,14 +13,13 @@ import dataclasses
 import fnmatch
 import json
 import os
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import tensorflow as tf
 
-from common import seqio_compat
+from common import seqio_compat  # before seqio: the import fix
 
-if TYPE_CHECKING:  # pragma: no cover
-    import seqio
+import seqio
 
 # seqio's cached source reads this many files at a time, this many records from each.
 READ_CYCLE = 16
@@ -51,10 +50,6 @@ class CachedPlan:
     eos: Mapping[str, int]  # feature -> EOS id appended after parsing
 
 
-def _seqio():
-    import seqio  # common.seqio_compat's hook applies the import fix first
-    return seqio
-
 
 def sample_mixture(mixture: "seqio.Mixture", datasets: Sequence[tf.data.Dataset],
                    rates: Sequence[float], *, shuffle: bool,
@@ -72,7 +67,7 @@ def _eos_step_features(task: "seqio.Task") -> Optional[Dict[str, int]]:
     """The features that get EOS after the cache, or None when a post-cache step is not
     seqio's EOS step (``append_eos``, or ``append_eos_after_trim``, run as ``append_eos``
     by ``trainer.data``); ``{}`` when there is no post-cache step."""
-    prep = _seqio().preprocessors
+    prep = seqio.preprocessors
     steps = seqio_compat.post_cache_steps(task)
     if not steps:
         return {}
@@ -84,7 +79,7 @@ def _eos_step_features(task: "seqio.Task") -> Optional[Dict[str, int]]:
 
 
 def _read_info(task: "seqio.Task", split: str) -> dict:
-    with tf.io.gfile.GFile(_seqio().utils.get_cached_info_path(task.cache_dir, split)) as f:
+    with tf.io.gfile.GFile(seqio.utils.get_cached_info_path(task.cache_dir, split)) as f:
         return json.load(f)
 
 
@@ -92,7 +87,7 @@ def _check_task(task: "seqio.Task", info: dict, keys: Optional[set]):
     """``(features kept, EOS map, None)`` or ``(None, None, reason)`` for one task."""
     eos = _eos_step_features(task)
     if eos is None:
-        prep = _seqio().preprocessors
+        prep = seqio.preprocessors
         steps = seqio_compat.post_cache_steps(task)
         others = [getattr(getattr(s, "func", s), "__name__", repr(s)) for s in steps
                   if s is not prep.append_eos and s is not prep.append_eos_after_trim]
@@ -126,7 +121,6 @@ def _list_files(tasks: Sequence["seqio.Task"], infos: Sequence[dict],
                 split: str) -> List[Tuple[str, ...]]:
     """Each task's cache files for ``split``, sorted: what seqio's cached source globs
     (``<prefix>-*-of-*<num_shards>``), listed with one glob per folder of task caches."""
-    seqio = _seqio()
     patterns = [f"{seqio.utils.get_cached_tfrecord_prefix(t.cache_dir, split)}-*-of-*"
                 f"{info['num_shards']}" for t, info in zip(tasks, infos)]
     by_parent: Dict[str, List[str]] = {}

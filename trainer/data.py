@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple, Union
+from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import tensorflow as tf
 
-from common import seqio_compat
+from common import seqio_compat  # before seqio: the import fix
+
+import seqio
 from trainer import cached as cached_read
 from trainer.cached import MEMORY_CACHE_MAX_EXAMPLES, sample_mixture
 from trainer.config import StreamConfig
-
-if TYPE_CHECKING:  # pragma: no cover
-    import seqio
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +33,6 @@ DIRECT_CACHE_READ = True
 _warned_uncached: Set[Tuple[str, str]] = set()
 
 
-def _seqio():
-    import seqio  # common.seqio_compat's hook applies the import fix first
-    return seqio
-
 
 def get_provider(provider: Union[str, "seqio.Task", "seqio.Mixture"]):
     """The registered ``seqio.Task`` / ``seqio.Mixture`` named ``provider`` (or itself).
@@ -46,7 +41,7 @@ def get_provider(provider: Union[str, "seqio.Task", "seqio.Mixture"]):
     errors) and pass the object; a name here is looked up in seqio's registries.
     """
     if isinstance(provider, str):
-        return _seqio().get_mixture_or_task(provider)
+        return seqio.get_mixture_or_task(provider)
     return provider
 
 
@@ -66,7 +61,7 @@ def shard_count(total: int, shard: Optional["seqio.ShardInfo"]) -> int:
 
 def member_tasks(provider, split: str) -> List["seqio.Task"]:
     """The tasks a split of ``provider`` reads: itself, or the mixture's tasks with ``split``."""
-    if isinstance(provider, _seqio().Task):
+    if isinstance(provider, seqio.Task):
         if split not in provider.splits:
             raise ValueError(f"task {provider.name} has no split {split!r}; "
                              f"it has {', '.join(provider.splits)}")
@@ -97,7 +92,7 @@ def choose_cache(provider, members: Sequence["seqio.Task"], split: str,
         raise ValueError(f"{provider.name}: use_cached=True but {len(uncached)} task(s) "
                          f"have no cache for split {split!r}: {', '.join(uncached)}")
     key = (provider.name, split)
-    if isinstance(provider, _seqio().Mixture) and key not in _warned_uncached:
+    if isinstance(provider, seqio.Mixture) and key not in _warned_uncached:
         _warned_uncached.add(key)
         if len(uncached) < len(members):  # partly cached: say what stops the cache's use
             which = f"{len(uncached)} of {len(members)} tasks are not cached: " + ", ".join(
@@ -114,7 +109,6 @@ def _postcache(task: "seqio.Task", ds: tf.data.Dataset, sequence_length, seed):
     """seqio 0.0.8's ``Task.preprocess_postcache``, with ``append_eos_after_trim`` run as
     ``append_eos``: the stream truncates the same way (first ``limit - 1`` tokens, then
     EOS) and counts what it cut; length-aware steps still get ``sequence_length``."""
-    seqio = _seqio()
     step = seqio_compat.cache_step_index(task)
     if step >= 0 and seed is not None:
         seed = seed + 42 * step  # seqio's offset: post-cache seeds never repeat pre-cache ones
@@ -211,7 +205,7 @@ class SplitPlan:
     @property
     def is_task(self) -> bool:
         """Whether the provider is one task (not a mixture)."""
-        return isinstance(self.provider, _seqio().Task)
+        return isinstance(self.provider, seqio.Task)
 
     def dataset(self) -> tf.data.Dataset:
         """A fresh ``tf.data.Dataset`` of the split (the same sequence every call)."""
@@ -234,12 +228,10 @@ class SplitPlan:
         Only cached reads know their size without reading (a source's count is before
         preprocessors that may drop examples).
         """
-        if not self.cached:
+        if not self.cached or self.cfg.num_epochs is None:
             return None
         total = sum(shard_count(int(t.get_cached_stats(self.cfg.split)["examples"]),
                                 self.cfg.shard) for t in self.members)
-        if self.cfg.num_epochs is None:
-            return None
         if self.cfg.max_samples is not None:
             total = min(total, shard_count(int(self.cfg.max_samples), self.cfg.shard))
         return total * int(self.cfg.num_epochs)
@@ -250,7 +242,7 @@ def plan_split(cfg: StreamConfig) -> SplitPlan:
     provider = get_provider(cfg.provider)
     members = member_tasks(provider, cfg.split)
     cached = choose_cache(provider, members, cfg.split, cfg.use_cached)
-    is_task = isinstance(provider, _seqio().Task)
+    is_task = isinstance(provider, seqio.Task)
     if not is_task:
         check_compatible_features(provider)
     direct = None
