@@ -171,8 +171,11 @@ def add_task(task: seqio.Task, origin: str) -> seqio.Task:
     """Registers ``task`` under the policy of ``decide``; returns the registered task."""
     existing = (seqio.TaskRegistry.get(task.name)
                 if task.name in seqio.TaskRegistry.names() else None)
-    old = task_definition(existing) if existing is not None else None
-    if decide("task", task.name, old, task_definition(task), origin) == "same":
+    # A first registration builds no definition: comparing is what costs, at FLAN's size.
+    verdict = (decide("task", task.name, None, {}, origin) if existing is None else
+               decide("task", task.name, task_definition(existing), task_definition(task),
+                      origin))
+    if verdict == "same":
         return existing
     seqio.TaskRegistry.add_provider(task.name, task)
     return task
@@ -184,8 +187,9 @@ def add_mixture(name: str, task_names: Sequence[str], default_rate: Callable,
     mixture = seqio.Mixture(name, list(task_names), default_rate=default_rate)
     existing = (seqio.MixtureRegistry.get(name)
                 if name in seqio.MixtureRegistry.names() else None)
-    old = mixture_definition(existing) if existing is not None else None
-    verdict = decide("mixture", name, old, mixture_definition(mixture), origin, may_grow=True)
+    verdict = (decide("mixture", name, None, {}, origin) if existing is None else
+               decide("mixture", name, mixture_definition(existing),
+                      mixture_definition(mixture), origin, may_grow=True))
     if verdict == "same":
         return existing
     if verdict == "grown":

@@ -180,6 +180,30 @@ def run_ok(args: str, nproc: int = 1) -> subprocess.CompletedProcess:
     return done
 
 
+def reset_run_state() -> None:
+    """Forgets what ``run.main`` set process-wide: data dir, caches, vocabulary."""
+    from tasks import cache_dirs, sources, vocab
+    sources.set_tfds_data_dir(None)
+    cache_dirs.reset_cache_dirs()
+    vocab.configure_vocabulary(None, None)
+
+
+def run_in_process(args: str) -> None:
+    """run.py in this test process (its imports already paid), one torch thread as the
+    launched runs; fails the test on a non-zero exit."""
+    import torch
+
+    import run
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        code = run.main(shlex.split(args))
+    finally:
+        torch.set_num_threads(threads)
+        reset_run_state()
+    assert code == 0, f"run.py exited {code}: {args}"
+
+
 def history(folder) -> list:
     with open(os.path.join(folder, "trainer_state.json"), encoding="utf-8") as f:
         return json.load(f)["log_history"]

@@ -30,12 +30,13 @@ from typing import Callable, Optional, Sequence
 import pytest
 
 import tasks  # noqa: F401  (seqio compat fix first)
-from tasks import cache_dirs, paths, prompts, shots, sources, vocab
+from tasks import cache_dirs, paths, prompts, shots
 
 import seqio
 
 import run
 from caches import build_tfds
+from helpers import reset_run_state
 
 # Small everything; a row that gets as far as training stops after one step.
 TINY = ["--max_source_length", "64", "--max_target_length", "8",
@@ -391,13 +392,6 @@ def test_docstring_counts_the_cases():
 
 # --- fixtures --------------------------------------------------------------------------------
 
-def _reset_run_state():
-    """What run.main sets process-wide: data dir, caches, vocabulary."""
-    sources.set_tfds_data_dir(None)
-    cache_dirs.reset_cache_dirs()
-    vocab.configure_vocabulary(None, None)
-
-
 @pytest.fixture(scope="module")
 def shared(demo_assets, tmp_path_factory):
     """Assets built once: a real seqio cache of rte_type_0's validation split."""
@@ -417,16 +411,16 @@ def shared(demo_assets, tmp_path_factory):
     for name in set(seqio.TaskRegistry.names()) - before:
         seqio.TaskRegistry.remove(name)
     shots._pool.cache_clear()
-    _reset_run_state()
+    reset_run_state()
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
     for var in ("TFDS_DATA_DIR", cache_dirs.ENV_VAR, "WORLD_SIZE", "RANK", "LOCAL_RANK"):
         monkeypatch.delenv(var, raising=False)
-    _reset_run_state()
+    reset_run_state()
     yield
-    _reset_run_state()
+    reset_run_state()
 
 
 def _files(root) -> set:

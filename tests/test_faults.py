@@ -4,9 +4,10 @@
   resumed with ``--resume_from_checkpoint latest`` gets SIGTERM after its first step,
   saves a checkpoint at the step it reached and exits 143; the same command again
   resumes from that checkpoint and ends with the per-step losses and final weights of an
-  uninterrupted run (dropout on, so the RNG states count); one process, and two ranks
-  under torchrun (gloo), where SIGKILL takes the launcher and both workers and SIGTERM
-  goes to the launcher, which forwards it;
+  uninterrupted run (dropout on, so the RNG states count): per-step losses, eval losses
+  and final weights; one process (on a ``--task_modules`` user task, evaluated every 3
+  steps; the saved folder loads), and two ranks under torchrun (gloo), where SIGKILL
+  takes the launcher and both workers and SIGTERM goes to the launcher, which forwards it;
 * a crash while saving (one save step raises, in process) leaves ``tmp-checkpoint-2``
   that nothing takes for a checkpoint: ``latest`` is ``checkpoint-1``, and the resumed
   run publishes a complete ``checkpoint-2`` over an older half-written one;
@@ -20,6 +21,7 @@ workers on timeout (OMP_NUM_THREADS=1).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -30,7 +32,8 @@ import time
 import pytest
 
 from helpers import launch_env
-from helpers import check_saved_model, max_weight_diff, run_command, train_losses
+from helpers import (check_saved_model, eval_losses, max_weight_diff, run_command,
+                     train_losses)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT_S = 300
@@ -41,6 +44,20 @@ ARGS = ("--do_train --dataset_name rte_type_0 --max_source_length 32 --max_targe
         "--per_device_train_batch_size 2 --gradient_accumulation_steps 2 --learning_rate 1e-3 "
         "--lr_scheduler_type constant --logging_steps 1 --report_to none --disable_tqdm true "
         f"--seed 7 --max_steps {MAX_STEPS} --save_strategy steps --save_steps 3")
+
+# A user's task module (--task_modules): what the one-process runs train on.
+USER_MODULE = '''
+import tasks
+from tasks.sources import LocalTfdsDataSource
+
+tasks.register_prompt_task(
+    "my_rte",
+    source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
+    templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}")],
+    options=["yes", "no"],
+    mixtures=["my_mix"],
+)
+'''
 
 # Rank 1's data is corrupt: a user task whose preprocessor fails there (a test fault).
 FAULTY_MODULE = '''
@@ -143,12 +160,12 @@ def run_to_end(args: str, log, nproc: int) -> str:
 
 # --- killed, then pre-empted, then finished ---------------------------------------------
 
-def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
-                                                      extra: str = "") -> None:
+def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int, extra: str = "",
+                                                      base_args: str = ARGS) -> None:
     from trainer import checkpoints
     straight, faulty = base / "straight", base / "faulty"
-    run_to_end(f"{ARGS} {extra} --output_dir {straight}", base / "straight.log", nproc)
-    args = f"{ARGS} {extra} --output_dir {faulty}"
+    run_to_end(f"{base_args} {extra} --output_dir {straight}", base / "straight.log", nproc)
+    args = f"{base_args} {extra} --output_dir {faulty}"
 
     # 1. SIGKILL as soon as checkpoint-3 is there (published whole, or not at all).
     killed = Launch(args, base / "killed.log", nproc)
@@ -178,6 +195,9 @@ def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
     want, got = train_losses(straight), train_losses(faulty)
     assert sorted(want) == sorted(got) == list(range(1, MAX_STEPS + 1))
     assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
+    want_eval, got_eval = eval_losses(straight), eval_losses(faulty)
+    assert sorted(got_eval) == sorted(want_eval)
+    assert max((abs(want_eval[s] - got_eval[s]) for s in want_eval), default=0) <= TOLERANCE
     assert max_weight_diff(straight, faulty) <= TOLERANCE
     assert not [name for name in os.listdir(faulty) if name.startswith("tmp-")]
     last = faulty / f"checkpoint-{MAX_STEPS}"
@@ -189,8 +209,26 @@ def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
 
 @pytest.mark.slow
 @pytest.mark.timeout(5 * TIMEOUT_S)
-def test_killed_then_preempted_run_ends_as_the_straight_run(tmp_path):
-    check_killed_and_preempted_run_is_the_straight_run(tmp_path, nproc=1)
+def test_killed_then_preempted_run_of_a_user_task_ends_as_the_straight_run(tmp_path):
+    """One process, on a ``--task_modules`` user task, evaluated every 3 steps (the eval
+    losses match too); what was trained on is the user's task, and the saved folder loads."""
+    module = tmp_path / "my_tasks.py"
+    module.write_text(USER_MODULE)
+    check_killed_and_preempted_run_is_the_straight_run(
+        tmp_path, nproc=1, base_args=ARGS.replace("rte_type_0", "my_rte_type_0"),
+        extra=(f"--task_modules {module} --do_eval --eval_strategy steps --eval_steps 3 "
+               "--max_eval_samples 3 --per_device_eval_batch_size 2"))
+    faulty = tmp_path / "faulty"
+    assert {3, 6, 9} <= set(eval_losses(faulty))
+    # 10 steps x 2 micro-batches x 2 examples of the user's task.
+    with open(faulty / f"checkpoint-{MAX_STEPS}" / "stream_state_rank0.json",
+              encoding="utf-8") as f:
+        state = json.load(f)
+    assert state["dataset"] == "my_rte_type_0" and state["num_ranks"] == 1
+    assert state["stream"]["examples"] == 40 and state["stream"]["position"] == 40
+    losses = train_losses(faulty)
+    assert losses[MAX_STEPS] < losses[1]
+    check_saved_model(faulty, eval_samples=3)
 
 
 @pytest.mark.slow

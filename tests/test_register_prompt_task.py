@@ -1,11 +1,5 @@
 """The public registration API: user tasks, shot variants, mixtures, template checks."""
 
-import os
-import pathlib
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 import seqio
@@ -15,7 +9,6 @@ from tasks import names as tasks_names
 from tasks.sources import LocalTfdsDataSource
 from tasks.tfds_versions import tfds_name
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 USER_MODULE = '''
 import tasks
@@ -32,35 +25,61 @@ tasks.register_prompt_task(
 '''
 
 
-def run_cli(*args):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    return subprocess.run([sys.executable, "-m", "tasks", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``python -m tasks ARGS`` in this process: (exit code, stdout, stderr). Forgets what
+    the user modules registered and the settings the command made (the registry is shared)."""
+    from tasks import cache_dirs, sources, vocab
+    from tasks.__main__ import main
+    import mixtures
+    mixtures.register_all()  # the built-in ones stay: only the user modules' are forgotten
+    monkeypatch.delenv("TFDS_DATA_DIR", raising=False)
+    tasks_before = set(seqio.TaskRegistry.names())
+    mixtures_before = set(seqio.MixtureRegistry.names())
+
+    def run(*args):
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield run
+    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("my_")]:
+        prompts.unregister_dataset(dataset)
+    for name in set(seqio.MixtureRegistry.names()) - mixtures_before:
+        seqio.MixtureRegistry.remove(name)
+    for name in set(seqio.TaskRegistry.names()) - tasks_before:
+        seqio.TaskRegistry.remove(name)
+    sources.set_tfds_data_dir(None)
+    cache_dirs.reset_cache_dirs()
+    vocab.configure_vocabulary(None, None)
 
 
-def test_user_module_tasks_listed_with_shot_variants(tmp_path, demo_assets):
+def test_user_module_tasks_listed_with_shot_variants(tmp_path, demo_assets, cli):
     module = tmp_path / "my_tasks.py"
     module.write_text(USER_MODULE.format(name="my_rte", placeholder="hypothesis"))
-    out = run_cli("list", "^my_", "--task_modules", str(module))
-    assert out.returncode == 0, out.stderr
-    names = [line.split()[0] for line in out.stdout.splitlines()]
+    code, out, err = cli("list", "^my_", "--task_modules", str(module))
+    assert code == 0, err
+    names = [line.split()[0] for line in out.splitlines()]
     for i in (0, 1):
         for suffix in ("", "_one_shot", "_multi_shot"):
             assert f"my_rte_type_{i}{suffix}" in names
     assert "my_mix.flan" in names
-    # ... and the user task renders real examples from the demo data.
-    out = run_cli("show", "my_rte_type_0_one_shot", "-n", "1", "--task_modules", str(module))
-    assert out.returncode == 0, out.stderr
-    assert "OPTIONS:\n  - yes\n  - no" in out.stdout
+    # ... and the user task renders real examples from the demo data (the module loaded
+    # again registers the same definitions: a no-op).
+    code, out, err = cli("show", "my_rte_type_0_one_shot", "-n", "1", "--task_modules",
+                         str(module))
+    assert code == 0, err
+    assert "OPTIONS:\n  - yes\n  - no" in out
 
 
-def test_bad_placeholder_fails_at_registration(tmp_path):
+def test_bad_placeholder_fails_at_registration(tmp_path, cli):
     module = tmp_path / "bad_tasks.py"
     module.write_text(USER_MODULE.format(name="my_bad", placeholder="hypothesys"))
-    out = run_cli("list", "--task_modules", str(module))
-    assert out.returncode == 2
-    err = out.stderr.strip().splitlines()
-    assert len(err) == 1, out.stderr
+    code, _, stderr = cli("list", "--task_modules", str(module))
+    assert code == 2
+    err = stderr.strip().splitlines()
+    assert len(err) == 1, stderr
     assert "my_bad: template 0 input uses unknown placeholder {hypothesys}" in err[0]
     assert "did you mean {hypothesis}?" in err[0]
     assert "known fields:" in err[0] and "premise" in err[0]

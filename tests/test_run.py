@@ -1,17 +1,13 @@
 """run.py end to end on the demo data and model (tiny lengths and batches, a few steps).
 
-* parity: run.py's per-step losses equal a plain HF ``Seq2SeqTrainer`` fed the exact
-  batches the stream yields (materialised here), gradient accumulation 2, within 1e-6;
-* resume: 10 steps straight == the straight run's ``checkpoint-5`` (as if killed just
-  after saving it) resumed with ``--resume_from_checkpoint latest`` for 5 more steps:
-  per-step losses, mid-run eval losses and final weights, dropout on (so the RNG state
-  counts), one process (two ranks: tests/test_faults.py, killed and pre-empted);
+* parity: run.py's per-step losses (run in this process, one torch thread) equal a plain
+  HF ``Seq2SeqTrainer`` fed the exact batches the stream yields (materialised here),
+  gradient accumulation 2, within 1e-6;
 * the README's full command (legacy spellings, DeepSpeed ZeRO-2, activation checkpointing,
   TensorBoard) runs two steps on two ranks with demo values substituted;
 * one-line errors: an unknown dataset (nearest names, exit 2), unusable output dirs;
-* a ``--task_modules`` user task trains; the saved folder loads with ``from_pretrained``.
 
-Every launch is a subprocess in its own session with a timeout (the whole group is
+Every other launch is a subprocess in its own session with a timeout (the whole group is
 killed), so nothing hangs. Launches that belong together are one test, so that xdist
 never repeats them on two workers.
 """
@@ -22,48 +18,12 @@ import json
 import os
 
 import pytest
-from helpers import (RESUMABLE, TIMEOUT_S, TINY, TOLERANCE, assert_same_run, check_saved_model,
-                     launch, run_ok, straight_and_resumed, train_losses)
-
-USER_MODULE = '''
-import tasks
-from tasks.sources import LocalTfdsDataSource
-
-tasks.register_prompt_task(
-    "my_rte",
-    source=LocalTfdsDataSource("super_glue/rte:1.0.2"),
-    templates=[("{premise}\\n\\nDoes this imply \\"{hypothesis}\\"?\\n\\n{options_}", "{answer}")],
-    options=["yes", "no"],
-    mixtures=["my_mix"],
-)
-'''
+from helpers import TIMEOUT_S, TINY, TOLERANCE, launch, run_in_process, run_ok, train_losses
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _assets(demo_assets):
     yield
-
-
-# --- one process: resume, a user task module, the saved folder -------------------------
-
-@pytest.mark.slow
-@pytest.mark.timeout(2 * TIMEOUT_S)
-def test_resume_one_process_continues_exactly_on_a_user_task(tmp_path):
-    """One test, two launches (so xdist never runs them twice): resume, --task_modules, saving."""
-    module = tmp_path / "my_tasks.py"
-    module.write_text(USER_MODULE)
-    straight, resumed = straight_and_resumed(
-        tmp_path, f"{RESUMABLE} --task_modules {module} --dataset_name my_rte_type_0")
-    assert_same_run(straight, resumed)
-
-    # The user's task is what was trained on: 10 steps x 2 micro-batches x 2 examples.
-    with open(straight / "checkpoint-10" / "stream_state_rank0.json", encoding="utf-8") as f:
-        state = json.load(f)
-    assert state["dataset"] == "my_rte_type_0" and state["num_ranks"] == 1
-    assert state["stream"]["examples"] == 40 and state["stream"]["position"] == 40
-    losses = train_losses(straight)
-    assert losses[10] < losses[1]
-    check_saved_model(straight, eval_samples=3)
 
 
 # --- parity with a plain Seq2SeqTrainer on the same batches -----------------------------
@@ -76,7 +36,6 @@ PARITY_STEPS, PARITY_ACCUM = 4, 2
 def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     """Same model, batches, optimizer and schedule: run.py's glue changes no number."""
     import seqio
-    import torch
     from transformers import Seq2SeqTrainer, T5ForConditionalGeneration
 
     import mixtures
@@ -87,7 +46,7 @@ def test_losses_equal_plain_seq2seq_trainer_on_the_same_batches(tmp_path):
     from trainer.inputs import build_train_stream
 
     out = tmp_path / "run"
-    run_ok(f"{TINY} --do_train --dataset_name rte_type_0 --output_dir {out} "
+    run_in_process(f"{TINY} --do_train --dataset_name rte_type_0 --output_dir {out} "
            f"--max_steps {PARITY_STEPS} --gradient_accumulation_steps {PARITY_ACCUM} "
            f"--config_overrides dropout_rate=0.0")
     got = train_losses(out)
