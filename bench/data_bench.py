@@ -148,7 +148,7 @@ def resolve_provider(spec: str) -> Tuple[str, List[str]]:
 
 
 def ensure_cache(spec: str, names: Sequence[str], cache_dir: str, num_workers: int,
-                 min_shards: int) -> str:
+                 min_shards: Optional[int]) -> str:
     """Builds the train-split cache with ``caches.cache_tasks`` unless every task has
     one; registers the folder. Returns a line saying what was done and how long it took.
     """
@@ -160,7 +160,7 @@ def ensure_cache(spec: str, names: Sequence[str], cache_dir: str, num_workers: i
         argv = ["--tasks", spec if len(missing) == len(names) else ",".join(missing),
                 "--cache_dir", cache_dir, "--num_workers", str(num_workers),
                 "--splits", "train"]
-        if min_shards != cache_tasks.DEFAULT_MIN_SHARDS:
+        if min_shards is not None:
             argv += ["--min_shards", str(min_shards)]
         command = "python -m caches.cache_tasks " + " ".join(argv)
         print(f"building the seqio cache (not timed in the benchmark): {command}", flush=True)
@@ -532,10 +532,10 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument("--ways", default=",".join(WAYS), help="subset of " + ",".join(WAYS))
     parser.add_argument("--cache_dir", default=DEFAULT_CACHE_DIR,
                         help="seqio cache to read (built here when missing)")
-    parser.add_argument("--cache_workers", type=int, default=2,
+    parser.add_argument("--cache_workers", type=int, default=1,
                         help="--num_workers of the cache build")
-    parser.add_argument("--min_shards", type=int, default=cache_tasks.DEFAULT_MIN_SHARDS,
-                        help="--min_shards of the cache build")
+    parser.add_argument("--min_shards", type=int, default=None,
+                        help="--min_shards of the cache build (default: by split size)")
     parser.add_argument("--seqio_cache_read", action="store_true",
                         help="cached way: read through seqio's per-task pipelines "
                              "(trainer.data.DIRECT_CACHE_READ = False) instead of directly")

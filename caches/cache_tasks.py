@@ -1,11 +1,11 @@
-"""Caches prompt-applied tasks offline with seqio's own Beam cache job.
+"""Caches prompt-applied tasks offline: one Beam job of seqio's cache transforms.
 
     python -m caches.cache_tasks --tasks REGEX_OR_MIXTURE[,...] --cache_dir caches/built/seqio \\
         [--num_workers N] [--overwrite] [BEAM PIPELINE OPTIONS ...]
 
-Each task is built in a hidden staging folder, checked and renamed into place with
-``COMPLETED`` (which records the vocabulary's sha256 and the shard sizes).
-See docs/caching.md.
+Every task asked for is built by one pipeline into a hidden staging folder; each is then
+checked and renamed into place with ``COMPLETED`` (which records the vocabulary's
+sha256 and the shard sizes). See docs/caching.md.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import difflib
 import io
 import json
 import logging
+import math
 import re
 import shutil
 import sys
@@ -33,7 +34,12 @@ from common import seqio_compat  # before seqio: the import fix
 from tasks import cache_dirs, lookup, paths, sources
 
 DEFAULT_CACHE_DIR = str(paths.BUILT_DIR / "seqio")
-DEFAULT_MIN_SHARDS = 64  # seqio's default: room for per-rank sharding and file shuffling
+# Shards per split when --min_shards is not given: by size (see ``shard_count``). Enough
+# files for ranks to read whole files of their own, none needlessly small.
+EXAMPLES_PER_SHARD = 1_000
+AUTO_SHARDS = 64  # seqio's default shard count
+EXAMPLES_PER_LARGE_SHARD = 20_000
+MAX_AUTO_SHARDS = 1_024
 
 
 class CacheBuildError(UserError, RuntimeError):
@@ -89,63 +95,79 @@ def resolve_tasks(spec: str) -> List[str]:
     return list(dict.fromkeys(names))
 
 
-@contextlib.contextmanager
-def _seqio_flags(min_shards: int, tfds_data_dir: Optional[str]) -> Iterator[None]:
-    """Sets the absl flags ``run_pipeline`` reads, restoring them (and the TFDS override)."""
-    import seqio
-    from absl import flags
-    from seqio.scripts import cache_tasks_main  # noqa: F401  (defines the flags)
+def shard_count(num_examples: Optional[int], source_shards: int = 1,
+                min_shards: Optional[int] = None) -> int:
+    """Shards for a split: seqio's rule with ``min_shards`` (at least that many, and at
+    least one per source file), else by size: one per ``EXAMPLES_PER_SHARD`` examples up
+    to ``AUTO_SHARDS``, then one per ``EXAMPLES_PER_LARGE_SHARD`` (at most
+    ``MAX_AUTO_SHARDS``); 64 when the size is unknown."""
+    if min_shards is not None:
+        return max(source_shards, min_shards)
+    if not num_examples:
+        return max(source_shards, AUTO_SHARDS)
+    by_size = max(min(AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_SHARD)),
+                  min(MAX_AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_LARGE_SHARD)))
+    return max(1, by_size)
 
-    FLAGS = flags.FLAGS
-    if not FLAGS.is_parsed():
-        FLAGS.mark_as_parsed()
-    saved = (FLAGS.min_shards, FLAGS.tfds_data_dir, seqio_compat.tfds_data_dir_override())
-    FLAGS.min_shards, FLAGS.tfds_data_dir = min_shards, tfds_data_dir
+
+def _input_examples(task, split: str) -> Optional[int]:
+    try:  # a TFDS source answers from its dataset info, without reading the data
+        return task.source.num_input_examples(split)
+    except Exception:  # noqa: BLE001  (a source that cannot tell: the default count)
+        return None
+
+
+@contextlib.contextmanager
+def _tfds_override(tfds_data_dir: Optional[str]) -> Iterator[None]:
+    """seqio's in-process workers (DirectRunner) set the TFDS override: put it back."""
+    import seqio
+    saved = seqio_compat.tfds_data_dir_override()
     try:
         yield
     finally:
-        FLAGS.min_shards, FLAGS.tfds_data_dir = saved[:2]
-        # seqio's workers set the override in-process (DirectRunner): put it back.
-        seqio.set_tfds_data_dir_override(saved[2])
+        seqio.set_tfds_data_dir_override(saved)
 
 
 @contextlib.contextmanager
-def _only_splits(task, splits: Sequence[str]) -> Iterator[None]:
-    """Shows ``run_pipeline`` (which caches every split) a copy of ``task`` with fewer."""
-    import seqio
-
-    if list(task.splits) == list(splits):
-        yield
-        return
-    view = seqio_compat.task_with_splits(task, splits)
-    seqio.TaskRegistry.remove(task.name)
-    seqio.TaskRegistry.add_provider(task.name, view)
+def _worker_output_dropped() -> Iterator[None]:
+    """File descriptor 2 to /dev/null while Beam runs: its worker processes log there
+    (a failure still reaches us as the job's exception; ``--debug`` keeps the logs)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
     try:
         yield
     finally:
-        seqio.TaskRegistry.remove(task.name)
-        seqio.TaskRegistry.add_provider(task.name, task)
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
-def run_seqio_job(task, splits: Sequence[str], out_root: str, *, manifest: dict,
-                  min_shards: int = DEFAULT_MIN_SHARDS, pipeline_args: Sequence[str] = (),
-                  modules_to_import: Sequence[str] = (), tfds_data_dir: Optional[str] = None,
-                  debug: bool = False) -> str:
-    """Runs seqio's cache job for one task into ``out_root``; returns the task folder."""
+def run_beam_job(jobs: Sequence[Tuple[object, Sequence[str], str]], *,
+                 min_shards: Optional[int] = None, pipeline_args: Sequence[str] = (),
+                 modules_to_import: Sequence[str] = (), tfds_data_dir: Optional[str] = None,
+                 debug: bool = False) -> None:
+    """One Beam pipeline (``caches.beam_job``) over every (task, splits, output folder) of
+    ``jobs``; a split's shard count follows its size (``shard_count``)."""
     import apache_beam as beam
-    from seqio.scripts import cache_tasks_main
+    from caches import beam_job
 
+    splits = []
+    for task, wanted, task_dir in jobs:
+        for split in wanted:
+            source_shards = len(task.source.list_shards(split))
+            splits.append(beam_job.SplitJob(task, split, task_dir, shard_count(
+                _input_examples(task, split), source_shards, min_shards)))
     options = beam.options.pipeline_options.PipelineOptions(list(pipeline_args))
-    quiet = contextlib.nullcontext() if debug else contextlib.redirect_stdout(io.StringIO())
-    with _seqio_flags(min_shards, tfds_data_dir), _only_splits(task, splits), quiet:
-        with beam.Pipeline(options=options) as pipeline:
-            out = cache_tasks_main.run_pipeline(
-                pipeline, [re.escape(task.name)], out_root,
-                modules_to_import=list(modules_to_import), ignore_other_caches=True,
-                completed_file_contents=json.dumps(manifest, indent=2, sort_keys=True))
-    if len(out) != 1:
-        raise CacheBuildError(f"seqio's cache job did not select task {task.name}")
-    return out[0]
+    quiet = contextlib.ExitStack()
+    if not debug:
+        quiet.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        quiet.enter_context(_worker_output_dropped())
+    with _tfds_override(tfds_data_dir), quiet, beam.Pipeline(options=options) as pipeline:
+        beam_job.build_pipeline(pipeline, splits, modules_to_import=modules_to_import,
+                                tfds_data_dir=tfds_data_dir)
 
 
 def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> dict:
@@ -153,8 +175,6 @@ def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> d
     import seqio
 
     name = name or os.path.basename(task_dir)
-    if not os.path.isfile(os.path.join(task_dir, cache_dirs.COMPLETED)):
-        raise CacheBuildError(f"{name}: seqio's job ended without writing COMPLETED")
     examples = {}
     for split in splits:
         try:
@@ -167,20 +187,20 @@ def verify_task_cache(task_dir: str, splits: Sequence[str], name: str = "") -> d
         shards = info.get("num_shards")
         if not shards or not stats.get("examples"):
             raise CacheBuildError(f"{name}: split {split!r} produced no examples; leave it out "
-                             "with --splits")
+                                  "with --splits")
         prefix = seqio.get_cached_tfrecord_prefix(task_dir, split)
         missing = [i for i in range(shards)
                    if not os.path.isfile(f"{prefix}-{i:05d}-of-{shards:05d}")]
         if missing:
             raise CacheBuildError(f"{name}: split {split!r} lacks {len(missing)} of its "
-                             f"{shards} shards")
+                                  f"{shards} shards")
         examples[split] = int(stats["examples"])
     return examples
 
 
-def record_shard_sizes(task_dir: str, manifest: dict) -> None:
-    """Rewrites COMPLETED (still in staging) with the size of every shard, which
-    ``tasks.cache_dirs.check_cache_dir`` compares before a run reads the cache."""
+def write_completed(task_dir: str, manifest: dict) -> None:
+    """Writes COMPLETED (still in staging, so last): the manifest and the size of every
+    shard, which ``tasks.cache_dirs.check_cache_dir`` compares before a run reads it."""
     record = dict(manifest, files=cache_dirs.shard_sizes(task_dir))
     with open(os.path.join(task_dir, cache_dirs.COMPLETED), "w", encoding="utf-8") as f:
         json.dump(record, f, indent=2, sort_keys=True)
@@ -190,19 +210,15 @@ def _publish(staged: str, final: str, staging_root: str) -> None:
     """Renames the verified folder into place; a previous one is moved aside first."""
     os.makedirs(os.path.dirname(final), exist_ok=True)
     if os.path.lexists(final):
-        os.rename(final, os.path.join(staging_root, ".previous"))  # deleted with staging
+        aside = tempfile.mkdtemp(prefix=".previous-", dir=staging_root)
+        os.rename(final, os.path.join(aside, "task"))  # deleted with staging
     os.rename(staged, final)
 
 
-def build_task_cache(name: str, cache_dir: str, *, splits: Optional[Sequence[str]] = None,
-                     overwrite: bool = False, **job_kwargs) -> TaskResult:
-    """Caches one registered task into ``cache_dir`` (see the module docstring).
-
-    ``job_kwargs`` go to ``run_seqio_job`` (min_shards, pipeline_args, ...).
-    """
+def _plan(name: str, cache_dir: str, splits: Optional[Sequence[str]], overwrite: bool):
+    """(task, splits to cache) for ``name``, or the TaskResult of a task left alone."""
     import seqio
 
-    start = time.time()
     task = seqio.TaskRegistry.get(name)
     final = os.path.join(cache_dir, seqio.get_task_dir_from_name(name))
     if not overwrite and os.path.isfile(os.path.join(final, cache_dirs.COMPLETED)):
@@ -213,33 +229,93 @@ def build_task_cache(name: str, cache_dir: str, *, splits: Optional[Sequence[str
     wanted = tuple(s for s in task.splits if splits is None or s in splits)
     if not wanted:
         return TaskResult(name, "skipped", message=f"has none of the splits {','.join(splits)}")
-    manifest = {
-        "built_by": "caches.cache_tasks", "task": name, "splits": list(wanted),
-        "vocabularies": cache_dirs.vocabulary_fingerprints(task),  # resolves them too
-        "tfds_data_dir": job_kwargs.get("tfds_data_dir"), "seqio_version": seqio.__version__,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    os.makedirs(cache_dir, exist_ok=True)
-    staging_root = tempfile.mkdtemp(prefix=cache_dirs.STAGING_PREFIX, dir=cache_dir)
-    try:
-        staged = run_seqio_job(task, wanted, staging_root, manifest=manifest, **job_kwargs)
-        examples = verify_task_cache(staged, wanted, name)
-        record_shard_sizes(staged, manifest)
-        _publish(staged, final, staging_root)
-    finally:
-        shutil.rmtree(staging_root, ignore_errors=True)
-    cache_dirs.forget_cache_lookups([name])  # seqio memoises locations and stats
-    return TaskResult(name, "cached", wanted, sum(examples.values()), time.time() - start)
+    return task, wanted
 
 
-def _build_safely(name: str, cache_dir: str, debug: bool, kwargs: dict) -> TaskResult:
+def build_caches(names: Sequence[str], cache_dir: str, *,
+                 splits: Optional[Sequence[str]] = None, overwrite: bool = False,
+                 tfds_data_dir: Optional[str] = None, **job_kwargs) -> List[TaskResult]:
+    """Caches registered tasks into ``cache_dir`` in one Beam job (see the module
+    docstring); returns one TaskResult per name. ``job_kwargs`` go to ``run_beam_job``.
+
+    Tasks are staged in one hidden folder; each is checked, given its ``COMPLETED`` and
+    renamed into place only after the whole job succeeded. A job that fails publishes
+    nothing (the exception propagates).
+    """
+    import seqio
+
+    start = time.time()
+    results, todo = {}, []
+    for name in names:
+        planned = _plan(name, cache_dir, splits, overwrite)
+        if isinstance(planned, TaskResult):
+            results[name] = planned
+        else:
+            todo.append(planned)
+    if todo:
+        os.makedirs(cache_dir, exist_ok=True)
+        staging_root = tempfile.mkdtemp(prefix=cache_dirs.STAGING_PREFIX, dir=cache_dir)
+        try:
+            jobs = [(task, wanted, os.path.join(staging_root,
+                                                seqio.get_task_dir_from_name(task.name)))
+                    for task, wanted in todo]
+            run_beam_job(jobs, tfds_data_dir=tfds_data_dir, **job_kwargs)
+            seconds = time.time() - start
+            counted = {}
+            for task, wanted, staged in jobs:  # all checked before any is published
+                counted[task.name] = verify_task_cache(staged, wanted, task.name)
+            for task, wanted, staged in jobs:
+                manifest = {
+                    "built_by": "caches.cache_tasks", "task": task.name, "splits": list(wanted),
+                    "vocabularies": cache_dirs.vocabulary_fingerprints(task),
+                    "tfds_data_dir": tfds_data_dir, "seqio_version": seqio.__version__,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                }
+                write_completed(staged, manifest)
+                final = os.path.join(cache_dir, seqio.get_task_dir_from_name(task.name))
+                _publish(staged, final, staging_root)
+                results[task.name] = TaskResult(task.name, "cached", wanted,
+                                                sum(counted[task.name].values()), seconds)
+        finally:
+            shutil.rmtree(staging_root, ignore_errors=True)
+        cache_dirs.forget_cache_lookups([task.name for task, _ in todo])  # seqio memoises
+    return [results[name] for name in names]
+
+
+def build_task_cache(name: str, cache_dir: str, **kwargs) -> TaskResult:
+    """Caches one registered task (``build_caches`` of one name)."""
+    return build_caches([name], cache_dir, **kwargs)[0]
+
+
+def _interrupted(error: BaseException) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def cache_tasks(names: Sequence[str], cache_dir: str, *, debug: bool = False,
+                **kwargs) -> List[TaskResult]:
+    """``build_caches`` in one job; if that job fails, each task again in a job of its
+    own, so that one broken task does not leave the others uncached (``debug``: raise)."""
     start = time.time()
     try:
-        return build_task_cache(name, cache_dir, debug=debug, **kwargs)
-    except Exception as e:  # one task's failure must not stop the others
+        return build_caches(names, cache_dir, debug=debug, **kwargs)
+    except Exception as e:  # noqa: BLE001  (reported per task below)
+        if _interrupted(e):  # Ctrl-C while Beam ran user code: it wraps the interrupt
+            raise KeyboardInterrupt from e
         if debug:
             raise
-        return TaskResult(name, "failed", seconds=time.time() - start, message=f"{type(e).__name__}: {one_line(e)}")
+        if len(names) == 1:
+            return [TaskResult(names[0], "failed", seconds=time.time() - start,
+                               message=f"{type(e).__name__}: {one_line(e)}")]
+        print(f"the job of {len(names)} tasks failed ({type(e).__name__}: {one_line(e)}); "
+              "caching each task in a job of its own", flush=True)
+    return [result for name in names
+            for result in cache_tasks([name], cache_dir, debug=debug, **kwargs)]
 
 
 _NOISY_LOGGERS = ("", "apache_beam", "absl", "tensorflow")
@@ -275,43 +351,10 @@ def setup_registry(task_modules: Optional[str] = None, tfds_data_dir: Optional[s
     return sources.get_tfds_data_dir()
 
 
-def _init_worker(setup: dict, debug: bool) -> None:
-    if not debug:
-        _quiet_logs()  # a worker process lives for this job only: nothing to restore
-    setup_registry(**setup)
-
-
-def cache_tasks(names: Sequence[str], cache_dir: str, *, num_workers: int = 1,
-                setup: Optional[dict] = None, debug: bool = False,
-                **kwargs) -> Iterator[TaskResult]:
-    """Yields one TaskResult per task as it finishes (``kwargs``: build_task_cache's).
-
-    With ``num_workers > 1``, tasks run in that many spawned processes, each set up
-    with ``setup`` (``setup_registry``'s arguments).
-    """
-    if num_workers <= 1 or len(names) <= 1:
-        for name in names:
-            yield _build_safely(name, cache_dir, debug, kwargs)
-        return
-    import concurrent.futures
-    import multiprocessing
-    with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(num_workers, len(names)),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(setup or {}, debug)) as pool:
-        futures = [pool.submit(_build_safely, n, cache_dir, debug, kwargs) for n in names]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                yield future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
 def _format(result: TaskResult, width: int) -> str:
     if result.status == "cached":
         return (f"  {result.name:<{width}}  {','.join(result.splits):<22} "
-                f"{result.examples:>9} examples {result.seconds:>7.1f}s")
+                f"{result.examples:>9} examples")
     if result.status == "skipped":
         return f"  {result.name:<{width}}  skipped: {result.message}"
     return f"  {result.name:<{width}}  FAILED: {result.message}"
@@ -326,8 +369,9 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     """(our arguments, Beam pipeline options)."""
     parser = argparse.ArgumentParser(
         prog="python -m caches.cache_tasks", allow_abbrev=False,
-        description="Cache prompt-applied seqio tasks offline with seqio's own Beam job; "
-                    "unknown --options are passed to Beam (e.g. --runner=...).")
+        description="Cache prompt-applied seqio tasks offline in one Beam job (seqio's "
+                    "reading code and file layout); unknown --options are passed to Beam "
+                    "(e.g. --runner=...).")
     parser.add_argument("--tasks", required=True,
                         help="comma-separated mixtures, task names or whole-name regexes")
     parser.add_argument("--cache_dir", default=DEFAULT_CACHE_DIR,
@@ -342,17 +386,22 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument("--splits", help="comma-separated splits to cache (default: all "
                         "of each task's splits)")
     parser.add_argument("--overwrite", action="store_true", help="rebuild cached tasks")
-    parser.add_argument("--min_shards", type=int, default=DEFAULT_MIN_SHARDS,
-                        help="tfrecord shards per split at least (seqio's --min_shards)")
+    parser.add_argument("--min_shards", type=int, default=None,
+                        help="tfrecord shards per split at least (seqio's --min_shards; "
+                        "default: by the split's size, 1 per 1,000 examples up to 64)")
     parser.add_argument("--num_workers", type=int, default=1,
-                        help="tasks cached at once, each in its own process")
+                        help="worker processes of Beam's DirectRunner (short for "
+                        "--direct_num_workers N --direct_running_mode multi_processing)")
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks and Beam/seqio logs; stop at the first failure")
     args, beam_args = parser.parse_known_args(argv)
-    for arg in beam_args:
+    for i, arg in enumerate(beam_args):
         key = arg.split("=", 1)[0]
         near = difflib.get_close_matches(key, OUR_FLAGS, n=1, cutoff=0.8)
-        if not arg.startswith("--") or near:
+        # A Beam option's value may follow it: --direct_num_workers 2.
+        is_value = (not arg.startswith("-") and i > 0 and beam_args[i - 1].startswith("--")
+                    and "=" not in beam_args[i - 1])
+        if not (arg.startswith("--") or is_value) or near:
             hint = f" (did you mean {near[0]}?)" if near else ""
             parser.error(f"unrecognized argument {arg}{hint}")
     return args, beam_args
@@ -381,26 +430,36 @@ def run_job(argv: Sequence[str]) -> int:
             _restore_logs(saved_logs)
 
 
+def beam_options(beam_args: Sequence[str], num_workers: int) -> List[str]:
+    """Beam pipeline options: the user's, plus DirectRunner's multi-process mode for
+    ``--num_workers N`` (unless a runner or those options are given)."""
+    given = {arg.split("=", 1)[0] for arg in beam_args}
+    if num_workers <= 1 or given & {"--runner", "--direct_num_workers", "--direct_running_mode"}:
+        return list(beam_args)
+    return [*beam_args, f"--direct_num_workers={num_workers}",
+            "--direct_running_mode=multi_processing"]
+
+
 def _run(args, beam_args) -> int:
     cache_dir = os.path.abspath(os.path.expanduser(args.cache_dir))
-    setup = dict(task_modules=args.task_modules, tfds_data_dir=args.tfds_data_dir,
-                 vocab_path=args.vocab_path, model_name_or_path=args.model_name_or_path)
-    tfds_data_dir = setup_registry(**setup)
+    tfds_data_dir = setup_registry(task_modules=args.task_modules,
+                                   tfds_data_dir=args.tfds_data_dir, vocab_path=args.vocab_path,
+                                   model_name_or_path=args.model_name_or_path)
     names = resolve_tasks(args.tasks)
     splits = [s.strip() for s in args.splits.split(",") if s.strip()] if args.splits else None
-    # Beam workers import these before unpickling tasks (paths cannot be imported there).
+    # Beam workers import these before reading tasks (paths cannot be imported there).
     modules = ["caches.beam_registry"] + [m.strip() for m in (args.task_modules or "").split(",")
                               if m.strip() and not m.strip().endswith(".py") and os.sep not in m]
-    print(f"caching {len(names)} task(s) into {cache_dir}"
+    print(f"caching {len(names)} task(s) into {cache_dir} in one Beam job"
           + ("" if args.overwrite else " (cached ones skipped; --overwrite rebuilds them)"),
           flush=True)
     width = max(len(n) for n in names)
-    start, done = time.time(), []
-    for result in cache_tasks(
-            names, cache_dir, num_workers=args.num_workers, setup=setup, debug=args.debug,
-            splits=splits, overwrite=args.overwrite, min_shards=args.min_shards,
-            pipeline_args=beam_args, modules_to_import=modules, tfds_data_dir=tfds_data_dir):
-        done.append(result)
+    start = time.time()
+    done = cache_tasks(names, cache_dir, debug=args.debug, splits=splits,
+                       overwrite=args.overwrite, min_shards=args.min_shards,
+                       pipeline_args=beam_options(beam_args, args.num_workers),
+                       modules_to_import=modules, tfds_data_dir=tfds_data_dir)
+    for result in done:
         print(_format(result, width), flush=True)
     by = {s: [r for r in done if r.status == s] for s in ("cached", "skipped", "failed")}
     print(f"done in {time.time() - start:.1f}s: {len(by['cached'])} cached "

@@ -171,18 +171,26 @@ def sample_fn(mixture):
     return getattr(mixture, "_sample_fn", tf.data.Dataset.sample_from_datasets)
 
 
-def task_with_splits(task, splits):
-    """A shallow copy of a TFDS-backed ``task`` whose source offers only ``splits``.
+def precache_examples(reader, shard):
+    """seqio's own cache-job reading of one source shard: the source read with
+    ``shuffle=False`` and the steps before the cache placeholder, seeded per shard as
+    seqio seeds them. ``reader`` is a ``seqio.beam_utils.PreprocessTask``."""
+    return reader._emit_examples(shard)  # noqa: SLF001
 
-    Each kept split maps to the TFDS split it already mapped to (or to itself).
-    """
-    import copy
-    source = copy.copy(task.source)
-    mapping = source._splits if isinstance(source._splits, dict) else {}  # noqa: SLF001
-    source._splits = {s: mapping.get(s, s) for s in splits}  # noqa: SLF001
-    view = copy.copy(task)
-    view._source = source  # noqa: SLF001
-    return view
+
+def token_counter(output_features):
+    """seqio's per-example token counter of its cache stats (``process(example)`` yields
+    ``("<feature>_tokens", n)``, EOS and padding left out)."""
+    from seqio import beam_utils
+    counter = beam_utils._CountTokens(output_features)  # noqa: SLF001
+    counter.setup()
+    return counter
+
+
+def split_info(example, num_shards: int) -> dict:
+    """seqio's ``info.<split>.json`` content (features' dtypes and shapes) from one example."""
+    from seqio import beam_utils
+    return beam_utils.GetInfo(num_shards)._info_dict([example])  # noqa: SLF001
 
 
 def tfds_data_dir_override():

@@ -1,6 +1,6 @@
 """Offline caching of prompt-applied tasks (caches.cache_tasks, tasks.cache_dirs).
 
-One module fixture runs the real command (seqio's own Beam job, DirectRunner) for a
+One module fixture runs the real command (one Beam job, DirectRunner) for a
 zero-shot FLAN task, its one-shot variant and a T5-style task; the tests read that
 cache back with seqio's own reader, compare it with on-the-fly processing, break copies
 of it, and rebuild. seqio's global cache dirs and its per-task memo of where a cache
@@ -175,24 +175,62 @@ def test_interrupted_cache_is_refused_then_rebuilt(built, tmp_path):
     assert cache_dirs.register_cache_dir(broken) == sorted([RTE0, SG_RTE])
 
 
-def test_crash_mid_build_leaves_nothing_in_place(built, tmp_path, monkeypatch, capsys):
+def _crash_in(monkeypatch, task_name, error):
+    """seqio's reading of ``task_name`` raises ``error`` after two examples."""
     from seqio import beam_utils
     real = beam_utils.PreprocessTask._emit_examples
 
     def crash_after_two(self, shard):
         for i, ex in enumerate(real(self, shard)):
-            if i == 2:
-                raise RuntimeError("simulated worker crash")
+            if i == 2 and self._task.name == task_name:
+                raise error
             yield ex
 
     monkeypatch.setattr(beam_utils.PreprocessTask, "_emit_examples", crash_after_two)
+
+
+def test_crash_mid_build_leaves_nothing_in_place(built, tmp_path, monkeypatch, capsys):
+    """One job for two tasks; one crashes: the job publishes nothing, then each task is
+    tried in a job of its own, so the other one is cached and the broken one is not."""
+    _crash_in(monkeypatch, RTE0, RuntimeError("simulated worker crash"))
     cache_dir = str(tmp_path / "cache")
-    assert _main("--tasks", RTE0, "--cache_dir", cache_dir) == 1
+    assert _main("--tasks", f"{RTE0},{SG_RTE}", "--cache_dir", cache_dir) == 1
     out, err = capsys.readouterr()
-    assert "FAILED" in out and "simulated worker crash" in out and RTE0 in err
-    assert os.listdir(cache_dir) == []  # no task folder, no staging left behind
-    cache_dirs.register_cache_dir(cache_dir)  # an empty folder is fine, just not cached
-    assert not cache_dirs.is_cached(RTE0)
+    assert "the job of 2 tasks failed" in out and "simulated worker crash" in out
+    assert "FAILED" in out and RTE0 in err and SG_RTE not in err
+    assert os.listdir(cache_dir) == [SG_RTE]  # no broken task folder, no staging left
+    cache_dirs.register_cache_dir(cache_dir)
+    assert cache_dirs.is_cached(SG_RTE) and not cache_dirs.is_cached(RTE0)
+
+
+def test_interrupted_job_puts_no_task_in_place(built, tmp_path, monkeypatch, capsys):
+    """Ctrl-C while the second of two tasks is read: neither is published, nothing is
+    left, and the command says so (exit 130)."""
+    _crash_in(monkeypatch, SG_RTE, KeyboardInterrupt())
+    cache_dir = str(tmp_path / "cache")
+    assert _main("--tasks", f"{RTE0},{SG_RTE}", "--cache_dir", cache_dir) == 130
+    assert "partial cache is never put in place" in capsys.readouterr().err
+    assert os.listdir(cache_dir) == []
+
+
+@pytest.mark.parametrize("examples, source_shards, min_shards, want", [
+    (40, 1, None, 1), (1_000, 1, None, 1), (1_001, 1, None, 2), (392_702, 1, None, 64),
+    (10_000_000, 1, None, 500), (10**9, 1, None, 1_024), (None, 1, None, 64),
+    (40, 1, 2, 2), (40, 8, 2, 8),  # --min_shards: seqio's rule
+])
+def test_shard_count_follows_the_split_size(examples, source_shards, min_shards, want):
+    assert cache_tasks.shard_count(examples, source_shards, min_shards) == want
+
+
+def test_num_workers_is_beams_multi_process_direct_runner():
+    assert cache_tasks.beam_options([], 1) == []
+    assert cache_tasks.beam_options(["--x=1"], 3) == [
+        "--x=1", "--direct_num_workers=3", "--direct_running_mode=multi_processing"]
+    for given in (["--runner=FlinkRunner"], ["--direct_num_workers", "2"]):
+        assert cache_tasks.beam_options(given, 3) == given  # the user's options win
+    args, beam = cache_tasks.parse_args(["--tasks", "x", "--direct_num_workers", "2",
+                                         "--direct_running_mode=multi_processing"])
+    assert beam == ["--direct_num_workers", "2", "--direct_running_mode=multi_processing"]
 
 
 def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys):
@@ -255,16 +293,16 @@ def test_task_selection(demo_assets, capsys):
 
 
 @pytest.mark.slow
-def test_mixture_cached_by_the_cli_in_parallel(demo_assets, tmp_path):
-    """A mixture (ft_translation_mix.t5: 2 tasks) through the command line, 2 worker
-    processes: each caches one task."""
+def test_mixture_cached_by_the_cli_on_two_worker_processes(demo_assets, tmp_path):
+    """A mixture (ft_translation_mix.t5: 2 tasks) through the command line, one job on
+    Beam's DirectRunner with 2 worker processes (the options any Beam runner takes)."""
     import mixtures
     mixtures.register_all()  # every built-in task and mixture
     name = mixture_name("ft_translation_mix", "t5")
     cache_dir = str(tmp_path / "cache")
     proc = subprocess.run(
         [sys.executable, "-m", "caches.cache_tasks", "--tasks", name, "--cache_dir",
-         cache_dir, "--num_workers", "2", "--min_shards", "2"],
+         cache_dir, "--direct_num_workers", "2", "--direct_running_mode", "multi_processing"],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
     members = [t.name for t in seqio.get_mixture_or_task(name).tasks]
@@ -277,3 +315,6 @@ def test_mixture_cached_by_the_cli_in_parallel(demo_assets, tmp_path):
     ds = seqio.get_mixture_or_task(name).get_dataset(
         {"inputs": 512, "targets": 32}, split="validation", use_cached=True, shuffle=False)
     assert len(list(ds.take(8).as_numpy_iterator())) == 8
+    for member in members:  # small splits: one file each (by size, no --min_shards)
+        with open(seqio.get_cached_info_path(os.path.join(cache_dir, member), "validation")) as f:
+            assert json.load(f)["num_shards"] == 1
