@@ -5,8 +5,9 @@ grows with the graph (about 6 s per task). Here each (task, split, source shard)
 element: read and preprocessed by seqio's ``PreprocessTask`` code, keyed by (task,
 split, output shard), grouped, written as one tfrecord file each
 (``seqio.dict_to_tfexample``), and counted per (task, split) into ``info.<split>.json``
-and ``stats.<split>.json``. An example goes to the shard its bytes hash to and a
-shard's records are sorted, so a rebuild writes the same files. See docs/caching.md.
+and ``stats.<split>.json`` (with each file's records). An example goes to the shard its
+bytes hash to and a shard's records are sorted: a rebuild writes the same files.
+See docs/caching.md.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class _Serialize(beam.DoFn):
 
 class _WriteShard(beam.DoFn):
     """Writes one output shard (its records sorted); a shard nothing hashed to is written
-    empty, as seqio's own job does."""
+    empty, as seqio's own job does. Yields ((task, split), (shard, records written))."""
 
     def __init__(self, jobs: Dict[Key, SplitJob]):
         self._jobs = jobs
@@ -79,10 +80,12 @@ class _WriteShard(beam.DoFn):
         path = (f"{seqio.get_cached_tfrecord_prefix(job.task_dir, split)}"
                 f"-{shard:05d}-of-{job.num_shards:05d}")
         tmp = path + ".incomplete"
+        records = sorted(r for r in records if r is not None)
         with tf.io.TFRecordWriter(tmp) as writer:
-            for record in sorted(r for r in records if r is not None):
+            for record in records:
                 writer.write(record)
         tf.io.gfile.rename(tmp, path, overwrite=True)
+        yield (name, split), (shard, len(records))
 
 
 class _Count(beam.DoFn):
@@ -138,12 +141,14 @@ class _WriteJson(beam.DoFn):
     def process(self, item):
         key, grouped = item
         job = self._jobs[key]
-        samples, stats = grouped["sample"], grouped["stats"]
+        samples, stats, shards = grouped["sample"], grouped["stats"], grouped["shards"]
         if not samples or not stats:
             return
         info = seqio_compat.split_info(samples[0][0], job.num_shards)
+        # Records per file, in file order: ranks read whole files of their share by them.
+        stats = dict(stats[0], examples_per_shard=[n for _, n in sorted(shards)])
         for path, value in ((seqio.get_cached_info_path(job.task_dir, job.split), info),
-                            (seqio.get_cached_stats_path(job.task_dir, job.split), stats[0])):
+                            (seqio.get_cached_stats_path(job.task_dir, job.split), stats)):
             with tf.io.gfile.GFile(path, "w") as f:
                 f.write(json.dumps(value, sort_keys=True, indent=2))
 
@@ -169,15 +174,15 @@ def build_pipeline(pipeline: beam.Pipeline, jobs: Sequence[SplitJob], *,
     records = examples | "serialize" >> beam.ParDo(
         _Serialize({key: job.num_shards for key, job in by_key.items()}))
     every_shard = pipeline | "every_shard" >> beam.Create(shard_keys)
-    _ = ((records, every_shard)
-         | "with_empty_shards" >> beam.Flatten()
-         | "group_shards" >> beam.GroupByKey()
-         | "write_shards" >> beam.ParDo(_WriteShard(by_key)))
+    written = ((records, every_shard)
+               | "with_empty_shards" >> beam.Flatten()
+               | "group_shards" >> beam.GroupByKey()
+               | "write_shards" >> beam.ParDo(_WriteShard(by_key)))
     stats = (examples
              | "count" >> beam.ParDo(_Count({key: dict(job.task.output_features)
                                              for key, job in by_key.items()}))
              | "sum_counts" >> beam.CombinePerKey(_MergeCounts()))
     sample = examples | "sample" >> beam.combiners.Sample.FixedSizePerKey(1)
-    _ = ({"sample": sample, "stats": stats}
+    _ = ({"sample": sample, "stats": stats, "shards": written}
          | "join" >> beam.CoGroupByKey()
          | "write_json" >> beam.ParDo(_WriteJson(by_key)))

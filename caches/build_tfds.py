@@ -51,8 +51,10 @@ def _one_line(err: BaseException, limit: int = 300) -> str:
     return f"{type(err).__name__}: {text}"
 
 
-def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool) -> dict[str, int]:
-    """Generates one dataset into data_dir with TFDS's builder; split -> examples."""
+def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool,
+               num_shards: Optional[int] = None) -> dict[str, int]:
+    """Generates one dataset into data_dir with TFDS's builder; split -> examples.
+    ``num_shards``: files per split (default: TFDS's choice, by size)."""
     import tensorflow_datasets as tfds
 
     full = tfds_name(name)
@@ -62,6 +64,7 @@ def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool) -> dict[str,
         # We decided to build already; this mode also clears a half-written version
         # folder that has no dataset_info.json.
         download_mode=tfds.download.GenerateMode.REUSE_CACHE_IF_EXISTS,
+        num_shards=num_shards,
         manual_dir=(os.path.join(os.path.abspath(raw_dir), MANUAL_DIRS[name])
                     if name in MANUAL_DIRS else None))
     # TFDS prints banners to stdout; keep them only when debugging.
@@ -87,7 +90,7 @@ def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool) -> dict[str,
 def build_tfds(raw_dir: str, data_dir: str,
                datasets: Union[None, str, Iterable[str]] = None,
                overwrite: bool = False, *, verbose: bool = True,
-               debug: bool = False) -> list[str]:
+               debug: bool = False, num_shards: Optional[int] = None) -> list[str]:
     """Prepares ``datasets`` (default: ALL_DATASETS) in data_dir from raw_dir's files.
 
     Datasets already prepared are skipped unless ``overwrite``. Every raw file of every
@@ -118,7 +121,7 @@ def build_tfds(raw_dir: str, data_dir: str,
                 print(f"{step} already prepared, skipped", flush=True)
             continue
         t0 = time.time()
-        counts = _build_one(name, raw_dir, data_dir, debug)
+        counts = _build_one(name, raw_dir, data_dir, debug, num_shards)
         built.append(tfds_name(name))
         if verbose:
             splits = ", ".join(f"{s} {c}" for s, c in counts.items())
@@ -150,6 +153,9 @@ def _run(argv: list[str], debug: bool) -> int:
                              "(optionally with :version); default: all")
     parser.add_argument("--overwrite", action="store_true",
                         help="rebuild datasets that are already prepared")
+    parser.add_argument("--num_shards", type=int, default=None,
+                        help="files per split (default: TFDS's choice by size); with a "
+                             "file per data-parallel rank, each rank reads only its files")
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks and TFDS's own output")
     parser.add_argument("--list", action="store_true",
@@ -168,7 +174,7 @@ def _run(argv: list[str], debug: bool) -> int:
         absl_logging.set_verbosity(absl_logging.ERROR)
     try:
         build_tfds(args.raw_dir, args.data_dir, args.datasets,
-                   overwrite=args.overwrite, debug=debug)
+                   overwrite=args.overwrite, debug=debug, num_shards=args.num_shards)
     except KeyboardInterrupt:
         print("interrupted: datasets not finished were left unprepared", file=sys.stderr)
         return 130

@@ -133,16 +133,21 @@ def forget_cache_lookup(task) -> None:
     task._stats = {}  # noqa: SLF001
 
 
-def cached_source(task, split: str):
-    """seqio's source over the task's cache files of ``split``, listing them sorted.
+def cached_source(task, split: str, files=None):
+    """seqio's source over the task's cache files of ``split``, listing them sorted
+    (or only ``files``, a sorted subset: one rank's share).
 
     seqio lists cache files with glob, in the file system's order; sorted, a cache
     reads the same wherever it is copied.
     """
     source = task._get_cached_source(  # noqa: SLF001
         split, cache_placeholder(task).file_shuffle_buffer_size)
-    listed = source.list_shards
-    source.list_shards = lambda split_name: sorted(listed(split_name))
+    if files is not None:
+        chosen = list(files)
+        source.list_shards = lambda split_name: list(chosen)
+    else:
+        listed = source.list_shards
+        source.list_shards = lambda split_name: sorted(listed(split_name))
     return source
 
 
@@ -191,6 +196,15 @@ def split_info(example, num_shards: int) -> dict:
     """seqio's ``info.<split>.json`` content (features' dtypes and shapes) from one example."""
     from seqio import beam_utils
     return beam_utils.GetInfo(num_shards)._info_dict([example])  # noqa: SLF001
+
+
+def tfds_file_examples(source, split: str):
+    """Examples in each file of a ``seqio.TfdsDataSource`` split, in TFDS's file order
+    (TFDS records them), or None when TFDS cannot tell."""
+    try:
+        return tuple(int(f.take) for f in source.tfds_dataset.files(split))  # read per file
+    except Exception:  # noqa: BLE001  (no file table: example-level shards)
+        return None
 
 
 def tfds_data_dir_override():

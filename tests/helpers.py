@@ -27,10 +27,11 @@ from trainer.config import LABEL_PAD, StreamConfig
 from trainer.stream import build_stream
 
 
-def build_demo_group(tmp_path_factory, label: str, names) -> str:
+def build_demo_group(tmp_path_factory, label: str, names, num_shards=None) -> str:
     """``names`` built from the demo raw files into a fresh data dir (its path)."""
     out = str(tmp_path_factory.mktemp(f"tfds_{label}"))
-    built = bt.build_tfds(str(paths.DEMO_RAW_DIR), out, list(names), verbose=False)
+    built = bt.build_tfds(str(paths.DEMO_RAW_DIR), out, list(names), verbose=False,
+                          num_shards=num_shards)
     assert built == [bt.tfds_name(name) for name in names]
     return out
 

@@ -146,6 +146,44 @@ def test_few_shot_exemplars_do_not_depend_on_the_zero_shot_cache(built):
     assert _examples(RTE0_ONE, "validation", use_cached=False) == before
 
 
+def _file_texts(path) -> list:
+    """The ``inputs_pretokenized`` of every record of one cache file, sorted."""
+    import tensorflow as tf
+    return sorted(tf.train.Example.FromString(record.numpy()).features
+                  .feature["inputs_pretokenized"].bytes_list.value[0].decode()
+                  for record in tf.data.TFRecordDataset(path))
+
+
+def test_ranks_read_whole_files_of_their_share(built):
+    """The cache records each file's records; with a file per rank, a rank reads only its
+    own files, the same examples in the same order directly and through seqio's
+    pipelines, and its count is known without reading."""
+    from helpers import examples
+    from trainer import data
+    from trainer.config import StreamConfig
+    cache_dirs.register_cache_dir(built)
+    task = seqio.get_mixture_or_task(RTE0)
+    stats = task.get_cached_stats("train")
+    prefix = seqio.get_cached_tfrecord_prefix(os.path.join(built, RTE0), "train")
+    files = [f"{prefix}-{i:05d}-of-00002" for i in range(2)]
+    by_file = [_file_texts(path) for path in files]
+    assert stats["examples_per_shard"] == [len(t) for t in by_file]
+    assert sum(stats["examples_per_shard"]) == stats["examples"]
+    for kwargs in ({"shuffle": False}, {"seed": 3}, {"seed": 3, "num_epochs": 2}):
+        parts = []
+        for i in range(2):
+            shard = seqio.ShardInfo(i, 2)
+            _, direct = examples(RTE0, "train", shard, **kwargs)
+            _, general = examples(RTE0, "train", shard, direct=False, **kwargs)
+            assert direct == general
+            parts.append(sorted(bytes(ex["inputs_pretokenized"]).decode() for ex in direct))
+            plan = data.plan_split(StreamConfig(RTE0, "train", shard, use_cached=True,
+                                                **dict({"num_epochs": 1}, **kwargs)))
+            assert plan.known_size() == len(direct)
+        epochs = kwargs.get("num_epochs", 1)
+        assert sorted(parts) == sorted(sorted(t * epochs) for t in by_file)
+
+
 def test_missing_cache_dir_names_path_and_command(tmp_path):
     missing = str(tmp_path / "nope")
     with pytest.raises(cache_dirs.CacheDirError) as err:

@@ -133,3 +133,19 @@ def test_post_cache_exemplars_keep_the_general_path(cached_tasks, caplog):
         assert got and all(CACHE_MARK in t for t in got)  # after the exemplars
     finally:
         seqio.MixtureRegistry.remove("test_stream_shots")
+
+
+def test_rank_files_balance_whole_files_or_fall_back():
+    from trainer import cached as cached_read
+    files, counts = [f"f{i}" for i in range(5)], [50, 40, 30, 20, 10]
+    shares = [cached_read.rank_files(files, counts, seqio.ShardInfo(i, 2)) for i in range(2)]
+    # Largest first to the rank with the fewest records (ties: the lower rank).
+    assert shares[0] == cached_read.RankFiles(("f0", "f3", "f4"), 80)
+    assert shares[1] == cached_read.RankFiles(("f1", "f2"), 70)
+    for files_, counts_, shard in [
+            (files, counts, None), (files, counts, seqio.ShardInfo(0, 1)),  # one rank
+            (files[:2], counts[:2], seqio.ShardInfo(0, 3)),  # fewer files than ranks
+            (files, None, seqio.ShardInfo(0, 2)),  # counts not recorded
+            (["a", "b", "c"], [100, 1, 1], seqio.ShardInfo(0, 2)),  # 1.96x a rank's share
+            (["a", "b", "c"], [5, 0, 0], seqio.ShardInfo(1, 2))]:  # a rank would read nothing
+        assert cached_read.rank_files(files_, counts_, shard) is None

@@ -1,7 +1,7 @@
 """``trainer.data.get_split`` and ``plan_split``: what one rank reads of a split.
 
 Shards are disjoint, balanced and together the split (tasks, mixtures, a multi-file
-source, a seqio cache); caches are used only when every task has one; train repeats and
+source, a seqio cache; a TFDS split of a file per rank by whole files); caches are used only when every task has one; train repeats and
 shuffles by seed; eval reads once in order; max_samples over all shards; a split is
 resolved once per stream, and a cached pass is counted without reading it.
 """
@@ -112,6 +112,45 @@ def test_few_files_still_shard_by_example(multi_file_task):
         check_partition(full, shards(multi_file_task, "train", n, shuffle=False))
     check_partition(texts(multi_file_task, "train", seed=1),
                     shards(multi_file_task, "train", 2, seed=1))
+
+
+@pytest.fixture
+def two_file_tfds_task(tmp_path_factory):
+    """rte_type_0 over a TFDS build of super_glue/rte written as two files a split."""
+    from helpers import build_demo_group
+    from tasks.sources import LocalTfdsDataSource
+    data_dir = build_demo_group(tmp_path_factory, "two_files", ["super_glue/rte"],
+                                num_shards=2)
+    base = seqio.get_mixture_or_task(FLAN_RTE)
+    name = "test_rte_two_files"
+    seqio.TaskRegistry.add(name, source=LocalTfdsDataSource("super_glue/rte:1.0.2",
+                                                            tfds_data_dir=data_dir),
+                           preprocessors=base.preprocessors,
+                           output_features=base.output_features)
+    yield name
+    seqio.TaskRegistry.remove(name)
+
+
+def test_tfds_files_split_among_ranks(two_file_tfds_task):
+    """Uncached, a TFDS split with a file per rank is sharded by TFDS by whole files (each
+    rank preprocesses only its share), not every N-th example."""
+    from common import seqio_compat
+    task = seqio.get_mixture_or_task(two_file_tfds_task)
+    counts = seqio_compat.tfds_file_examples(task.source, "train")
+    assert len(counts) == 2 and all(counts)
+    full = texts(two_file_tfds_task, "train", shuffle=False)
+    parts = shards(two_file_tfds_task, "train", 2, shuffle=False)
+    assert [len(p) for p in parts] == list(counts)
+    assert collections.Counter(parts[0] + parts[1]) == collections.Counter(full)
+    assert parts[0] != full[0::2]  # not the example-level shard
+    # What a rank reads is one file: TFDS's own per-file read.
+    for index, part in enumerate(parts):
+        ds = task.source.get_dataset("train", shuffle=False,
+                                     shard_info=seqio.ShardInfo(index, 2))
+        assert len(list(ds.as_numpy_iterator())) == len(part)
+    # Shuffled and seeded, still disjoint and complete.
+    seeded = shards(two_file_tfds_task, "train", 2, seed=4)
+    assert collections.Counter(seeded[0] + seeded[1]) == collections.Counter(full)
 
 
 # ------------------------------------------------------------------ caches

@@ -39,6 +39,7 @@ class CachedTask:
     files: Tuple[str, ...]  # sorted
     num_examples: int
     file_shuffle_buffer_size: Optional[int]  # the cache placeholder's (None: all files)
+    file_examples: Optional[Tuple[int, ...]] = None  # records per file, when recorded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +50,59 @@ class CachedPlan:
     features: Mapping[str, Tuple[str, Tuple[Optional[int], ...]]]  # name -> (dtype, shape)
     eos: Mapping[str, int]  # feature -> EOS id appended after parsing
 
+
+
+# File-level shards only when no rank gets more than this times its even share.
+MAX_FILE_SHARD_IMBALANCE = 1.5
+
+
+@dataclasses.dataclass(frozen=True)
+class RankFiles:
+    """The whole files one rank reads of a split, and how many records they hold."""
+
+    files: Tuple[str, ...]  # sorted
+    examples: int
+
+
+def file_examples(task: "seqio.Task", split: str,
+                  files: Sequence[str]) -> Optional[Tuple[int, ...]]:
+    """Records per cache file (``files`` sorted), as ``caches.cache_tasks`` records them in
+    ``stats.<split>.json``; None for a cache that does not (seqio's own job)."""
+    counts = task.get_cached_stats(split).get("examples_per_shard")
+    if not counts or len(counts) != len(files):
+        return None
+    return tuple(int(n) for n in counts)
+
+
+def balanced(loads: Sequence[int]) -> bool:
+    """Whether records per rank are fit for file-level shards: every rank reads some, none
+    over ``MAX_FILE_SHARD_IMBALANCE`` times its even share."""
+    return min(loads) > 0 and max(loads) * len(loads) <= MAX_FILE_SHARD_IMBALANCE * sum(loads)
+
+
+def rank_files(files: Sequence[str], counts: Optional[Sequence[int]],
+               shard: Optional["seqio.ShardInfo"]) -> Optional[RankFiles]:
+    """This rank's share of a split as whole files, or None for example-level shards.
+
+    Files go, largest first, to the rank holding the fewest records so far (ties: the
+    lower rank, the earlier file): disjoint, complete, the same on every rank and run.
+    None when there is one rank, fewer files than ranks, no per-file counts, or when a
+    rank would read nothing or over ``MAX_FILE_SHARD_IMBALANCE`` times its share.
+    """
+    if shard is None or shard.num_shards <= 1 or counts is None:
+        return None
+    n = shard.num_shards
+    if len(files) < n:
+        return None
+    loads, owner = [0] * n, {}
+    for i in sorted(range(len(files)), key=lambda i: (-counts[i], i)):
+        rank = min(range(n), key=lambda r: (loads[r], r))
+        loads[rank] += counts[i]
+        owner[i] = rank
+    if not balanced(loads):
+        return None
+    return RankFiles(tuple(f for i, f in enumerate(files) if owner[i] == shard.index),
+                     loads[shard.index])
 
 
 def sample_mixture(mixture: "seqio.Mixture", datasets: Sequence[tf.data.Dataset],
@@ -159,7 +213,8 @@ def plan_cached(members: Sequence["seqio.Task"], split: str,
             return None, f"{task.name} has no cache files for {split!r}"
     tasks = tuple(
         CachedTask(task, task_files, int(task.get_cached_stats(split)["examples"]),
-                   seqio_compat.cache_placeholder(task).file_shuffle_buffer_size)
+                   seqio_compat.cache_placeholder(task).file_shuffle_buffer_size,
+                   file_examples(task, split, task_files))
         for task, task_files in zip(members, files))
     return CachedPlan(tasks, features, eos), ""
 
@@ -258,27 +313,37 @@ def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle
     ``mixture`` mixes the tasks as ``trainer.data`` does (its rates, sample function and
     seed); None reads the plan's single task.
     """
-    sharded = shard is not None and shard.num_shards > 1
-    # As the general path: ranks share the file order, so unseeded shards read files unshuffled.
-    shuffle_files = shuffle and (seed is not None or not sharded)
+    # Each task: this rank's whole files, or all files and an example-level shard.
+    # Memory or streaming depends on the whole split's size, as in the general path.
+    views, strided = [], []
+    for task in plan.tasks:
+        mine = rank_files(task.files, task.file_examples, shard)
+        views.append(task if mine is None else dataclasses.replace(task, files=mine.files))
+        strided.append(mine is None and shard is not None and shard.num_shards > 1)
+    # As the general path: ranks that stride one read order share it, so unseeded they
+    # read files unshuffled.
+    shuffle_files = [shuffle and (seed is not None or not s) for s in strided]
     small = [i for i, t in enumerate(plan.tasks)
              if t.num_examples and t.num_examples < MEMORY_CACHE_MAX_EXAMPLES]
-    in_memory = dict(zip(small, read_records_in_memory(
-        _file_orders([plan.tasks[i] for i in small], shuffle_files, seed))))
+    in_memory = {}
+    for flag in (False, True):
+        group = [i for i in small if shuffle_files[i] == flag]
+        in_memory.update(zip(group, read_records_in_memory(
+            _file_orders([views[i] for i in group], flag, seed))))
     datasets = []
-    for i, task in enumerate(plan.tasks):
+    for i, task in enumerate(views):
         if i in in_memory:  # read once, kept in memory (seqio's ds.cache())
             records = in_memory[i]
-            if sharded:  # example-level shard of the read order, as Dataset.shard
+            if strided[i]:  # example-level shard of the read order, as Dataset.shard
                 records = records[shard.index::shard.num_shards]
             ds = tf.data.Dataset.from_tensor_slices(records)
         else:  # streamed, files reshuffled each epoch, exactly as seqio's source
             files = tf.data.Dataset.from_tensor_slices(list(task.files))
-            if shuffle_files:
+            if shuffle_files[i]:
                 files = files.shuffle(task.file_shuffle_buffer_size or len(task.files),
                                       seed=seed)
             ds = _interleave_files(files)
-            if sharded:
+            if strided[i]:
                 ds = ds.shard(shard.num_shards, shard.index)
         if num_epochs != 1:
             ds = ds.repeat(num_epochs)

@@ -2,7 +2,8 @@
 
 ``cfg`` is a ``trainer.config.StreamConfig``. ``plan_split(cfg)`` resolves once what does
 not change between passes (provider, member tasks, cache use, the direct-read plan);
-``SplitPlan.dataset()`` builds the pipeline: example-level shards, epochs, seeded
+``SplitPlan.dataset()`` builds the pipeline: shards (whole cache files when the cache
+counts each file's records, else example-level), epochs, seeded
 shuffling, seqio 0.0.8's mixing, full-length features with their text. seqio internals
 come through ``common.seqio_compat``. See docs/data-streams.md.
 """
@@ -119,12 +120,39 @@ def _postcache(task: "seqio.Task", ds: tf.data.Dataset, sequence_length, seed):
         return seqio_compat.run_steps(task, ds, steps, sequence_length)
 
 
+def _rank_files(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"],
+                source=None) -> Optional[cached_read.RankFiles]:
+    """This rank's whole cache files (``trainer.cached.rank_files``), or None."""
+    if shard is None or shard.num_shards <= 1:
+        return None
+    files = (source or seqio_compat.cached_source(task, split)).list_shards(split)
+    return cached_read.rank_files(files, cached_read.file_examples(task, split, files), shard)
+
+
+def _tfds_file_shards(source, split: str, shard: "seqio.ShardInfo") -> bool:
+    """Whether TFDS shards ``split`` by files for this rank: TFDS gives rank ``r`` files
+    ``r, r + N, ...`` (seqio passes the shard as a ``tf.distribute.InputContext``), taken
+    when that share is balanced (``trainer.cached.balanced``)."""
+    if not isinstance(source, seqio.TfdsDataSource):
+        return False
+    counts = seqio_compat.tfds_file_examples(source, split)
+    if not counts or len(counts) < shard.num_shards:
+        return False
+    return cached_read.balanced([sum(counts[r::shard.num_shards])
+                                 for r in range(shard.num_shards)])
+
+
 def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.data.Dataset:
-    """seqio 0.0.8's ``Task.get_dataset`` with example-level sharding and no trimming."""
+    """seqio 0.0.8's ``Task.get_dataset`` without trimming. Shards: whole cache files
+    (``trainer.cached.rank_files``) or whole TFDS files (``_tfds_file_shards``) where
+    the split has a balanced file per rank, else every N-th example."""
     split, shard, seed, shuffle = cfg.split, cfg.shard, cfg.seed, cfg.shuffled
     if use_cached:
         source = seqio_compat.cached_source(task, split)
         num_examples = task.get_cached_stats(split)["examples"]
+        mine = _rank_files(task, split, shard, source)
+        if mine is not None:  # this rank's whole files, read as an unsharded split
+            source, shard = seqio_compat.cached_source(task, split, files=mine.files), None
     else:
         if task.requires_caching:
             raise ValueError(f"task {task.name} requires a seqio cache for split {split!r} "
@@ -133,7 +161,7 @@ def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.da
         num_examples = task.num_input_examples(split)
 
     sharded = shard is not None and shard.num_shards > 1
-    if sharded and source.supports_arbitrary_sharding:
+    if sharded and (source.supports_arbitrary_sharding or _tfds_file_shards(source, split, shard)):
         ds = source.get_dataset(split=split, shuffle=shuffle, seed=seed, shard_info=shard)
     else:
         # Every rank must read the records in the *same* order for the strided shard to
@@ -230,8 +258,12 @@ class SplitPlan:
         """
         if not self.cached or self.cfg.num_epochs is None:
             return None
-        total = sum(shard_count(int(t.get_cached_stats(self.cfg.split)["examples"]),
-                                self.cfg.shard) for t in self.members)
+        split, shard = self.cfg.split, self.cfg.shard
+        total = 0
+        for task in self.members:
+            mine = _rank_files(task, split, shard)
+            total += (mine.examples if mine is not None else
+                      shard_count(int(task.get_cached_stats(split)["examples"]), shard))
         if self.cfg.max_samples is not None:
             total = min(total, shard_count(int(self.cfg.max_samples), self.cfg.shard))
         return total * int(self.cfg.num_epochs)
