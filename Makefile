@@ -50,11 +50,11 @@ demo: setup
 # Demo assets first (one builder, not one per test worker), then 2 test workers.
 PYTEST_WORKERS ?= 2
 test: demo-assets
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --durations=15 tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 tests
 
 # The suite without the tests marked slow (not what CI runs).
 test-fast: demo-assets
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not slow" tests
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow" tests
 
 clean-caches:
 	rm -rf caches/built

@@ -93,7 +93,38 @@ def cached_tasks(tmp_path):
     forget()
 
 
+@pytest.fixture
+def user_registrations(monkeypatch):
+    """For tests that run user task modules in this process: every built-in task is
+    registered; afterwards the tasks, mixtures and prompt datasets registered since, and
+    the settings run.py and the CLIs make process-wide, are forgotten (test workers
+    share the registry)."""
+    import seqio
+
+    import mixtures
+    from helpers import reset_run_state
+    from tasks import prompts
+    mixtures.register_all()
+    monkeypatch.delenv("TFDS_DATA_DIR", raising=False)
+    tasks_before = set(seqio.TaskRegistry.names())
+    mixtures_before = set(seqio.MixtureRegistry.names())
+    datasets_before = set(prompts.DATASET_TEMPLATES)
+    yield
+    for dataset in set(prompts.DATASET_TEMPLATES) - datasets_before:
+        prompts.unregister_dataset(dataset)
+    for name in set(seqio.MixtureRegistry.names()) - mixtures_before:
+        seqio.MixtureRegistry.remove(name)
+    for name in set(seqio.TaskRegistry.names()) - tasks_before:
+        seqio.TaskRegistry.remove(name)
+    reset_run_state()
+
+
 def pytest_collection_modifyitems(config, items):
-    """Long tests first: two workers then finish together instead of one waiting out a
-    long test collected last. Test outcomes do not depend on order."""
-    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
+    """Long work first: slow tests, then modules run whole by one worker (``xdist_group``),
+    then the rest; with ``--dist loadgroup`` a worker takes the next unit when it is
+    free, so the two finish together. Test outcomes do not depend on order."""
+    def rank(item):
+        if item.get_closest_marker("slow"):
+            return 0
+        return 1 if item.get_closest_marker("xdist_group") else 2
+    items.sort(key=rank)

@@ -38,6 +38,10 @@ import run
 from caches import build_tfds
 from helpers import reset_run_state
 
+# One test worker runs the whole module (its cache fixture is built once); `make test` schedules
+# with --dist loadgroup.
+pytestmark = pytest.mark.xdist_group("test_bad_input")
+
 # Small everything; a row that gets as far as training stops after one step.
 TINY = ["--max_source_length", "64", "--max_target_length", "8",
         "--per_device_train_batch_size", "2", "--per_device_eval_batch_size", "2",
@@ -303,7 +307,7 @@ CASES = [
          ["super_glue_axb_v102 has no split 'train'", "--do_train needs one"]),
     Case("tp_not_dividing_world", run_args("--dataset_name", "rte_type_0", "--do_train",
                                            "--tensor_parallel_size", "2"),
-         ["--tensor_parallel_size"]),
+         ["--tensor_parallel_size 2 does not divide the world size 1"]),
     Case("deepspeed_batch_disagrees",
          with_setup(_deepspeed_config, "--dataset_name", "rte_type_0", "--do_train",
                     "--deepspeed", "{tmp}/ds.json"),

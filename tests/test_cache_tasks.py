@@ -23,6 +23,10 @@ import seqio
 
 from caches import cache_tasks
 
+# One test worker runs the whole module (its cache fixture is built once); `make test` schedules
+# with --dist loadgroup.
+pytestmark = pytest.mark.xdist_group("test_cache_tasks")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTE0 = zero_shot_name("rte", 0)
 RTE0_ONE = shot_name("rte", 0, Shot.ONE)

@@ -2,12 +2,14 @@
 
 * killed and pre-empted: a run gets SIGKILL once ``checkpoint-3`` is published; a run
   resumed with ``--resume_from_checkpoint latest`` gets SIGTERM after its first step,
-  saves a checkpoint at the step it reached and exits 143; the same command again
-  resumes from that checkpoint and ends with the per-step losses and final weights of an
-  uninterrupted run (dropout on, so the RNG states count): per-step losses, eval losses
-  and final weights; one process (on a ``--task_modules`` user task, evaluated every 3
-  steps; the saved folder loads), and two ranks under torchrun (gloo), where SIGKILL
-  takes the launcher and both workers and SIGTERM goes to the launcher, which forwards it;
+  saves a checkpoint at the step it reached and stops (exit 143 for one process); the
+  same command again resumes from that checkpoint and ends with the per-step losses,
+  eval losses and final weights of an uninterrupted run (dropout on, so the RNG states
+  count). Two ranks under torchrun (gloo), launched and killed for real: SIGKILL takes
+  the launcher and both workers, SIGTERM goes to the launcher, which forwards it. One
+  process, in this process (a ``--task_modules`` user task, evaluated every 3 steps):
+  the straight run's checkpoint-3 stands for the killed run, a real SIGTERM for the
+  scheduler's;
 * a crash while saving (one save step raises, in process) leaves ``tmp-checkpoint-2``
   that nothing takes for a checkpoint: ``latest`` is ``checkpoint-1``, and the resumed
   run publishes a complete ``checkpoint-2`` over an older half-written one;
@@ -16,7 +18,7 @@
   a collective.
 
 Every launch is a subprocess in its own session, its output in a file, killed with its
-workers on timeout (OMP_NUM_THREADS=1).
+workers on timeout (OMP_NUM_THREADS=1); in-process runs use one torch thread too.
 """
 
 from __future__ import annotations
@@ -160,12 +162,12 @@ def run_to_end(args: str, log, nproc: int) -> str:
 
 # --- killed, then pre-empted, then finished ---------------------------------------------
 
-def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int, extra: str = "",
-                                                      base_args: str = ARGS) -> None:
+def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int,
+                                                      extra: str = "") -> None:
     from trainer import checkpoints
     straight, faulty = base / "straight", base / "faulty"
-    run_to_end(f"{base_args} {extra} --output_dir {straight}", base / "straight.log", nproc)
-    args = f"{base_args} {extra} --output_dir {faulty}"
+    run_to_end(f"{ARGS} {extra} --output_dir {straight}", base / "straight.log", nproc)
+    args = f"{ARGS} {extra} --output_dir {faulty}"
 
     # 1. SIGKILL as soon as checkpoint-3 is there (published whole, or not at all).
     killed = Launch(args, base / "killed.log", nproc)
@@ -207,25 +209,79 @@ def check_killed_and_preempted_run_is_the_straight_run(base, nproc: int, extra: 
         assert (last / ("rng_state.pth" if nproc == 1 else f"rng_state_{rank}.pth")).is_file()
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(5 * TIMEOUT_S)
-def test_killed_then_preempted_run_of_a_user_task_ends_as_the_straight_run(tmp_path):
-    """One process, on a ``--task_modules`` user task, evaluated every 3 steps (the eval
-    losses match too); what was trained on is the user's task, and the saved folder loads."""
+def test_resumed_then_preempted_run_of_a_user_task_ends_as_the_straight_run(
+        tmp_path, monkeypatch, capsys, user_registrations):
+    """One process (run.main here, so the imports are paid once), on a ``--task_modules``
+    user task evaluated every 3 steps: the straight run's ``checkpoint-3`` (a run killed
+    once it was published) resumed with ``--resume_from_checkpoint latest`` gets a real
+    SIGTERM after its first step, saves that step and returns 143 with one ``stopped:``
+    line; the same command again ends with the straight run's losses, eval losses and
+    weights. The user's task is what was trained on; the saved folder loads."""
+    import shutil
+
+    import run
+    import torch
+    from helpers import reset_run_state
+    from trainer import checkpoints
+    from trainer.hf import StreamTrainer
+
     module = tmp_path / "my_tasks.py"
     module.write_text(USER_MODULE)
-    check_killed_and_preempted_run_is_the_straight_run(
-        tmp_path, nproc=1, base_args=ARGS.replace("rte_type_0", "my_rte_type_0"),
-        extra=(f"--task_modules {module} --do_eval --eval_strategy steps --eval_steps 3 "
-               "--max_eval_samples 3 --per_device_eval_batch_size 2"))
-    faulty = tmp_path / "faulty"
-    assert {3, 6, 9} <= set(eval_losses(faulty))
+    straight, faulty = tmp_path / "straight", tmp_path / "faulty"
+    args = (f"{ARGS.replace('rte_type_0', 'my_rte_type_0')} --task_modules {module} --do_eval "
+            "--eval_strategy steps --eval_steps 3 --max_eval_samples 3 "
+            "--per_device_eval_batch_size 2")
+
+    def main(extra: str) -> int:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # as the launched runs (OMP_NUM_THREADS=1)
+        try:
+            return run.main(shlex.split(f"{args} {extra}"))
+        finally:
+            torch.set_num_threads(threads)
+            reset_run_state()
+
+    assert main(f"--output_dir {straight}") == 0
+    os.makedirs(faulty)
+    shutil.copytree(straight / "checkpoint-3", faulty / "checkpoint-3")
+
+    real_log, sent = StreamTrainer.log, []
+
+    def log_then_sigterm(self, logs, *a, **kw):  # the scheduler's SIGTERM, mid-run
+        real_log(self, logs, *a, **kw)
+        if "loss" in logs and not sent:
+            sent.append(self.state.global_step)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(StreamTrainer, "log", log_then_sigterm)
+    capsys.readouterr()
+    code = main(f"--output_dir {faulty} --resume_from_checkpoint latest")
+    stopped = [line for line in capsys.readouterr().err.splitlines() if line.startswith("stopped:")]
+    # Step 4's loss is logged after its step ended: the signal stops the run after step 5.
+    assert code == checkpoints.EXIT_PREEMPTED and sent == [4], (code, sent)
+    assert len(stopped) == 1 and f"at step 5 of {MAX_STEPS}" in stopped[0], stopped
+    saved = str(faulty / "checkpoint-5")
+    assert checkpoints.find_latest_checkpoint(str(faulty)) == saved
+    assert not (faulty / "model.safetensors").exists()  # the run did not pass for finished
+    monkeypatch.undo()
+
+    assert main(f"--output_dir {faulty}") == 0  # the same command again: resumes
+    want, got = train_losses(straight), train_losses(faulty)
+    assert sorted(want) == sorted(got) == list(range(1, MAX_STEPS + 1))
+    assert max(abs(want[s] - got[s]) for s in want) <= TOLERANCE, (want, got)
+    want_eval, got_eval = eval_losses(straight), eval_losses(faulty)
+    assert {3, 6, 9} <= set(got_eval) and sorted(got_eval) == sorted(want_eval)
+    assert max(abs(want_eval[s] - got_eval[s]) for s in want_eval) <= TOLERANCE
+    assert max_weight_diff(straight, faulty) <= TOLERANCE
+    assert not [name for name in os.listdir(faulty) if name.startswith("tmp-")]
     # 10 steps x 2 micro-batches x 2 examples of the user's task.
-    with open(faulty / f"checkpoint-{MAX_STEPS}" / "stream_state_rank0.json",
-              encoding="utf-8") as f:
+    last = faulty / f"checkpoint-{MAX_STEPS}"
+    with open(last / "stream_state_rank0.json", encoding="utf-8") as f:
         state = json.load(f)
     assert state["dataset"] == "my_rte_type_0" and state["num_ranks"] == 1
     assert state["stream"]["examples"] == 40 and state["stream"]["position"] == 40
+    assert (last / "rng_state.pth").is_file()
     losses = train_losses(faulty)
     assert losses[MAX_STEPS] < losses[1]
     check_saved_model(faulty, eval_samples=3)

@@ -26,16 +26,9 @@ tasks.register_prompt_task(
 
 
 @pytest.fixture
-def cli(capsys, monkeypatch):
-    """``python -m tasks ARGS`` in this process: (exit code, stdout, stderr). Forgets what
-    the user modules registered and the settings the command made (the registry is shared)."""
-    from tasks import cache_dirs, sources, vocab
+def cli(capsys, user_registrations):
+    """``python -m tasks ARGS`` in this process: (exit code, stdout, stderr)."""
     from tasks.__main__ import main
-    import mixtures
-    mixtures.register_all()  # the built-in ones stay: only the user modules' are forgotten
-    monkeypatch.delenv("TFDS_DATA_DIR", raising=False)
-    tasks_before = set(seqio.TaskRegistry.names())
-    mixtures_before = set(seqio.MixtureRegistry.names())
 
     def run(*args):
         capsys.readouterr()
@@ -43,16 +36,7 @@ def cli(capsys, monkeypatch):
         out, err = capsys.readouterr()
         return code, out, err
 
-    yield run
-    for dataset in [d for d in prompts.DATASET_TEMPLATES if d.startswith("my_")]:
-        prompts.unregister_dataset(dataset)
-    for name in set(seqio.MixtureRegistry.names()) - mixtures_before:
-        seqio.MixtureRegistry.remove(name)
-    for name in set(seqio.TaskRegistry.names()) - tasks_before:
-        seqio.TaskRegistry.remove(name)
-    sources.set_tfds_data_dir(None)
-    cache_dirs.reset_cache_dirs()
-    vocab.configure_vocabulary(None, None)
+    return run
 
 
 def test_user_module_tasks_listed_with_shot_variants(tmp_path, demo_assets, cli):

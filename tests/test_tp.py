@@ -25,6 +25,10 @@ from transformers import T5Config, T5ForConditionalGeneration
 
 from trainer.parallel import sharded, tp
 
+# One test worker runs the whole module (its torchrun fixtures run once); `make test` schedules
+# with --dist loadgroup.
+pytestmark = pytest.mark.xdist_group("test_tp")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKER = os.path.join(ROOT, "tests", "dist_tp_worker.py")
 LAUNCH_TIMEOUT_S = 300

@@ -21,6 +21,10 @@ from helpers import run_torchrun
 
 from trainer.parallel import zero
 
+# One test worker runs the whole module (its torchrun fixture runs once); `make test` schedules
+# with --dist loadgroup.
+pytestmark = pytest.mark.xdist_group("test_zero")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKER = os.path.join(ROOT, "tests", "dist_zero_worker.py")
 MODES = ("ddp", "zero1", "zero2", "zero3", "zero3_offload")
