@@ -7,9 +7,11 @@ the nearest registered names; a wrong style suffix lists the styles.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from typing import List, Optional
 
@@ -64,6 +66,14 @@ def get_provider(name: str):
                            "(list them with `python -m tasks list`)")
 
 
+def _file_module_name(path: str) -> str:
+    """A module name of its own for a task file: two ``my_tasks.py`` in different
+    folders are two modules, and neither can shadow an installed module."""
+    stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
+    digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:10]
+    return f"_task_module_{stem}_{digest}"
+
+
 def load_task_modules(spec: Optional[str]) -> List[str]:
     """Imports comma-separated module names or ``.py`` paths that register tasks.
 
@@ -76,8 +86,8 @@ def load_task_modules(spec: Optional[str]) -> List[str]:
                 path = os.path.abspath(item)
                 if not os.path.isfile(path):
                     raise FileNotFoundError(f"no such file {path}")
-                module_name = os.path.splitext(os.path.basename(path))[0]
-                if module_name in sys.modules:
+                module_name = _file_module_name(path)
+                if module_name in sys.modules:  # this file, loaded already
                     loaded.append(module_name)
                     continue
                 mod_spec = importlib.util.spec_from_file_location(module_name, path)

@@ -25,7 +25,8 @@ POOL_SIZE = 256
 MAX_MULTI_SHOT = 16
 EXEMPLAR_SEPARATOR = "\n\n\n"
 POOL_SPLITS = ("train", "validation", "test")
-_settings = {"seed": 0}
+DEFAULT_FEWSHOT_SEED = 0
+_settings = {"seed": DEFAULT_FEWSHOT_SEED}
 
 
 class FewShotLengthError(UserError, ValueError):

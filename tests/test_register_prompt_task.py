@@ -233,3 +233,22 @@ def test_registering_needs_no_prepared_data(unit_datasets, tmp_path):
         assert prompts.DATASET_DEFINITIONS["unit_nodata"]["source"].endswith("splits=all")
     finally:
         sources.set_tfds_data_dir(None)
+
+
+def test_task_files_of_one_name_in_two_folders_are_two_modules(tmp_path, user_registrations):
+    """A second ``my_tasks.py`` elsewhere is loaded too, and a task file cannot shadow an
+    installed module of its name."""
+    names = []
+    for folder, dataset in (("a", "my_rte_a"), ("b", "my_rte_b")):
+        path = tmp_path / folder / "my_tasks.py"
+        path.parent.mkdir()
+        path.write_text(USER_MODULE.format(name=dataset, placeholder="hypothesis"))
+        names += lookup.load_task_modules(str(path))
+    assert len(set(names)) == 2 and "my_tasks" not in names
+    assert "my_rte_a_type_0" in seqio.TaskRegistry.names()
+    assert "my_rte_b_type_0" in seqio.TaskRegistry.names()
+    json_file = tmp_path / "json.py"
+    json_file.write_text("import tasks\n")
+    lookup.load_task_modules(str(json_file))
+    import json
+    assert hasattr(json, "dumps")  # the standard library's, still
