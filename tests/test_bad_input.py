@@ -447,7 +447,7 @@ def _main(case: Case, argv: list) -> int:
     "case", [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)]
                           if c.xfail else []) for c in CASES])
 def test_bad_input_is_one_clear_line(case, shared, clean_env, no_network, tmp_path, monkeypatch,
-                                     capsys):
+                                     capsys, user_registrations):
     argv = case.setup(Ctx(tmp_path, shared, monkeypatch))
     before = _files(tmp_path)
     capsys.readouterr()
