@@ -269,3 +269,12 @@ def test_zero3_saves_a_folder_from_pretrained_loads(run, mode):
     for key, value in gathered.items():
         assert torch.equal(loaded[key], value), key
     assert any(not torch.equal(init[key], value) for key, value in gathered.items())  # trained weights
+
+
+def test_cpu_deepspeed_builds_no_shared_memory_op():
+    """On CPU, DeepSpeed would compile its shared-memory all-reduce (a minute or more)
+    when it starts; the project marks it unavailable, so nothing is built."""
+    import importlib
+    ds_torch = importlib.import_module("deepspeed.comm.torch")  # not deepspeed.comm's torch
+    zero.skip_shared_memory_op()
+    assert ds_torch.build_shm_op() is None

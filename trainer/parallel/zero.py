@@ -150,6 +150,17 @@ def build_deepspeed_config(source, *, max_grad_norm: float, per_device_train_bat
     return config
 
 
+SHM_COMM_OP = "deepspeed_shm_comm"
+
+
+def skip_shared_memory_op() -> None:
+    """DeepSpeed's CPU backend compiles its shared-memory all-reduce (a C++ op, a minute
+    or more, needing a compiler) when it starts, in every fresh environment; on CPU the
+    collectives go through gloo anyway, so the op is marked unavailable and not built."""
+    import deepspeed.ops
+    deepspeed.ops.__compatible_ops__[SHM_COMM_OP] = False
+
+
 def init_cpu_deepspeed_state(backend: str = "gloo", timeout_s: float = 1800) -> None:
     """Set up accelerate's shared state for DeepSpeed on CPU under torchrun, with ``backend``.
 
@@ -161,6 +172,7 @@ def init_cpu_deepspeed_state(backend: str = "gloo", timeout_s: float = 1800) -> 
     """
     from accelerate.state import AcceleratorState, PartialState
     from accelerate.utils import DistributedType
+    skip_shared_memory_op()
     AcceleratorState._reset_state(reset_partial_state=True)
     previous = os.environ.get("ACCELERATE_USE_DEEPSPEED")
     os.environ["ACCELERATE_USE_DEEPSPEED"] = "true"  # what HF sets around its own PartialState
