@@ -112,7 +112,7 @@ def build_rows() -> List[List[str]]:
     # dataset (FLAN name, or T5 source) -> mixtures holding one of its tasks.
     t5_by_source: Dict[str, List[str]] = collections.defaultdict(list)
     for name in sorted(seqio.TaskRegistry.names()):
-        if name not in prompts.PROMPT_TASKS:
+        if name not in prompts.PROMPT_TASKS and name not in prompts.DATASET_TASKS:
             t5_by_source[_task_tfds_name(seqio.get_mixture_or_task(name))].append(name)
     mixtures_of: Dict[str, set] = collections.defaultdict(set)
     for mix in sorted(seqio.MixtureRegistry.names()):

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import types
+from typing import Optional
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -196,6 +197,17 @@ def split_info(example, num_shards: int) -> dict:
     """seqio's ``info.<split>.json`` content (features' dtypes and shapes) from one example."""
     from seqio import beam_utils
     return beam_utils.GetInfo(num_shards)._info_dict([example])  # noqa: SLF001
+
+
+def take_map_seed() -> Optional[int]:
+    """The next seed of seqio's ``map_seed_manager`` stream, consumed as
+    ``seqio.map_over_dataset(num_seeds=1)`` consumes it; None when no seed is set."""
+    utils = _seqio().utils
+    seed = utils._NEXT_MAP_SEED  # noqa: SLF001
+    if seed is None:
+        return None
+    utils._NEXT_MAP_SEED = seed + 2  # noqa: SLF001
+    return int(seed)
 
 
 def tfds_file_examples(source, split: str):

@@ -19,7 +19,7 @@ from tasks import lookup, prompts, sources
 def _style(name: str, seqio) -> str:
     if name in seqio.MixtureRegistry.names():
         return "mixture"
-    return "flan" if name in prompts.PROMPT_TASKS else "t5"
+    return "flan" if name in prompts.PROMPT_TASKS or name in prompts.DATASET_TASKS else "t5"
 
 
 def _splits(provider) -> str:
@@ -39,6 +39,10 @@ def cmd_list(args, seqio) -> int:
         style = _style(name, seqio)
         if style == "mixture":
             detail = f"{len(provider.tasks)} tasks"
+        elif name in prompts.DATASET_TASKS:
+            dataset, shot = prompts.DATASET_TASKS[name]
+            detail = (f"a template per example of {prompts.DATASET_TEMPLATES[dataset]}, "
+                      f"{shot.name.lower()}-shot")
         elif style == "flan":
             info = prompts.PROMPT_TASKS[name]
             detail = (f"template {info.template_idx + 1}/"

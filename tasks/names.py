@@ -1,7 +1,8 @@
 """Task and mixture names: built and parsed in one place.
 
 Mixtures, tests and the CLI call these functions; nobody types a task name by hand:
-``<dataset>_type_<i>`` (+ ``_one_shot`` / ``_multi_shot``), T5's own names, and
+``<dataset>_type_<i>`` and ``<dataset>_10templates`` (+ ``_one_shot`` /
+``_multi_shot``), T5's own names, and
 ``<family>.<style>`` for mixtures.
 
 See docs/tasks.md, "Task and mixture names"."""
@@ -62,6 +63,16 @@ def zero_shot_name(dataset: str, template_idx: int) -> str:
 def shot_name(dataset: str, template_idx: int, shot: Shot) -> str:
     """``shot_name("rte", 3, Shot.ONE) == "rte_type_3_one_shot"``."""
     return zero_shot_name(dataset, template_idx) + shot.value
+
+
+# FLAN's per-dataset task: each example rendered with one of the dataset's templates.
+DATASET_TASK_SUFFIX = "_10templates"
+
+
+def dataset_task_name(dataset: str, shot: Shot = Shot.ZERO) -> str:
+    """``dataset_task_name("rte", Shot.ONE) == "rte_10templates_one_shot"`` (FLAN's
+    name, whatever the number of templates)."""
+    return f"{dataset}{DATASET_TASK_SUFFIX}{shot.value}"
 
 
 class FlanName(NamedTuple):

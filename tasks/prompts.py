@@ -1,8 +1,9 @@
 """Registering prompt tasks: one call gives a dataset all its templates and shot variants.
 
 ``register_prompt_task`` is both the public API for users' own tasks and the loop body
-of the built-in FLAN-style tasks (``tasks/flan``): ``d_type_i`` for each template, its
-one- and multi-shot variants, and placeholders checked against the source's fields.
+of the built-in FLAN-style tasks (``tasks/flan``): ``d_type_i`` for each template,
+FLAN's per-dataset ``d_10templates`` (a template per example), their one- and
+multi-shot variants, and placeholders checked against the source's fields.
 
 See README.md, "Registering a new prompt task" (an example) and docs/tasks.md,
 "Registering prompt tasks"."""
@@ -13,13 +14,13 @@ import dataclasses
 import functools
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from common import seqio_compat  # noqa: F401  (before seqio)
+from common import seqio_compat  # before seqio
 from tasks import metrics as metrics_lib
 from tasks import registration
 from tasks import shots as shots_lib
 from tasks import templating
 from tasks import vocab
-from tasks.names import Shot, shot_name, zero_shot_name
+from tasks.names import Shot, dataset_task_name, shot_name, zero_shot_name
 
 import seqio
 import tensorflow as tf
@@ -113,6 +114,60 @@ def apply_template(dataset: tf.data.Dataset, *, formatter: Formatter,
         return out
 
     return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
+                  options: Optional[Sequence[str]] = None) -> tf.data.Dataset:
+    """The formatter's string fields of each example, with its ``options`` (per example,
+    else the fixed ones): what a per-dataset task caches before choosing a template.
+
+    ``{"premise": "A.", "label": 0}`` with options ``["yes", "no"]`` ->
+    ``{"premise": "A.", "label": "0", "answer": "yes", "options": ["yes", "no"]}``.
+    """
+    def fn(ex):
+        fields = dict(formatter(ex))
+        if "options" not in fields and options:
+            fields["options"] = tf.constant(list(options))
+        return fields
+
+    return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def render_any_template(dataset: tf.data.Dataset, *,
+                        templates: Sequence[Tuple[str, str]]) -> tf.data.Dataset:
+    """Renders each example with one of ``templates`` (a per-dataset task's step).
+
+    Positions in the stream are dealt in blocks of ``len(templates)``, each block a
+    permutation drawn from (seed, block): every template is used once per block, so an
+    epoch of at least ``2 * len(templates) - 1`` examples draws every template, and as
+    the trainer repeats the split before this step, each epoch draws anew. The seed is
+    the next of seqio's ``map_seed_manager`` (the stream's seed), 0 when none is set, so
+    the same config renders the same text every time. ``options`` is kept for the
+    templates that ask for the answer among them (empty for the others).
+    """
+    k = len(templates)
+    seed = seqio_compat.take_map_seed()
+    base = tf.constant(0 if seed is None else seed, tf.int64)
+    classification = [templating.is_classification(t) for t in templates]
+
+    def fn(position, ex):
+        block = position // k
+        order = tf.argsort(tf.random.stateless_uniform([k], seed=tf.stack([base, block])))
+        index = tf.gather(order, position % k)
+        fields = {key: value for key, value in ex.items() if key != "options"}
+        opts = ex.get("options")
+        if opts is not None:
+            fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
+        out = {"inputs": tf.gather(tf.stack([templating.render(t[0], fields)
+                                             for t in templates]), index),
+               "targets": tf.gather(tf.stack([templating.render(t[1], fields)
+                                              for t in templates]), index)}
+        if opts is not None and any(classification):
+            out["options"] = tf.cond(tf.gather(tf.constant(classification), index),
+                                     lambda: opts, lambda: tf.zeros([0], tf.string))
+        return out
+
+    return dataset.enumerate().map(fn, num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def filter_examples(dataset: tf.data.Dataset, *,
@@ -219,9 +274,12 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                                   definition, origin)
     if verdict == "same":
         names = [shot_name(dataset, i, shot) for i in range(len(templates)) for shot in shots]
+        names += [dataset_task_name(dataset, shot) for shot in shots]
     else:
         names = _add_template_tasks(dataset, source, templates, formatter, options, features,
                                     metric_fns, postprocess_fn, example_filter, shots, origin)
+        names += _add_dataset_tasks(dataset, source, templates, formatter, options, features,
+                                    example_filter, shots, origin)
         DATASET_TEMPLATES[dataset] = len(templates)
         DATASET_DEFINITIONS[dataset] = definition
     for j in joins:
@@ -266,11 +324,46 @@ def _add_template_tasks(dataset, source, templates, formatter, options, features
     return names
 
 
+# Per-dataset tasks: name -> (dataset, shot).
+DATASET_TASKS: Dict[str, Tuple[str, Shot]] = {}
+
+
+def _add_dataset_tasks(dataset, source, templates, formatter, options, features,
+                       example_filter, shots, origin) -> List[str]:
+    """``<dataset>_10templates`` and its shot variants (FLAN's per-dataset tasks): each
+    example rendered with one of every template (``render_any_template``), for training
+    (no metrics: evaluation reads the per-template tasks)."""
+    base = [
+        *([functools.partial(filter_examples, predicate=example_filter)]
+          if example_filter is not None else []),
+        functools.partial(format_fields, formatter=formatter, options=options),
+        seqio.CacheDatasetPlaceholder(),
+        functools.partial(render_any_template, templates=tuple(templates)),
+        seqio.preprocessors.tokenize,
+    ]
+    zero = dataset_task_name(dataset)
+    names = []
+    for shot in shots:
+        name = dataset_task_name(dataset, shot)
+        steps = list(base)
+        if shot is not Shot.ZERO:
+            steps.append(functools.partial(shots_lib.prepend_exemplars, zero_shot_task=zero,
+                                           shot=shot))
+        steps.append(seqio.preprocessors.append_eos_after_trim)
+        registration.add_task(seqio.Task(name, source=source, preprocessors=steps,
+                                         output_features=features), origin)
+        DATASET_TASKS[name] = (dataset, shot)
+        names.append(name)
+    return names
+
+
 def unregister_dataset(dataset: str) -> None:
     """Removes a prompt dataset's tasks and memberships (tests, notebooks)."""
     names = [n for n, info in PROMPT_TASKS.items() if info.dataset == dataset]
+    names += [n for n, (d, _) in DATASET_TASKS.items() if d == dataset]
     for name in names:
-        PROMPT_TASKS.pop(name)
+        PROMPT_TASKS.pop(name, None)
+        DATASET_TASKS.pop(name, None)
         if name in seqio.TaskRegistry.names():
             seqio.TaskRegistry.remove(name)
     registration.leave(names)

@@ -56,9 +56,12 @@ def first_examples(name, split=None, n=2, lengths=LENGTHS):
 
 
 def test_registry_is_complete():
-    """Every registered task is a FLAN dataset's or a T5 package's: all covered below."""
+    """Every registered task is a FLAN dataset's (per template: covered below; per
+    dataset: tests/test_dataset_tasks.py) or a T5 package's."""
     flan = {n for n, info in prompts.PROMPT_TASKS.items() if info.dataset in FLAN_CONFIGS}
-    assert set(TASK_NAMES) == flan | set(T5_NAMES)
+    per_dataset = {n for n, (d, _) in prompts.DATASET_TASKS.items() if d in FLAN_CONFIGS}
+    assert len(per_dataset) == 3 * len(FLAN_CONFIGS)
+    assert set(TASK_NAMES) == flan | per_dataset | set(T5_NAMES)
     for cfg in flan_datasets.DATASETS:
         for i in range(prompts.DATASET_TEMPLATES[cfg.name]):
             assert f"{cfg.name}_type_{i}_one_shot" in flan

@@ -1,0 +1,85 @@
+"""FLAN's per-dataset tasks ``<dataset>_10templates``: a template per example.
+
+Read as the trainer reads them (the split repeated before the template step): every
+template is drawn in an epoch, each rendering is exactly the per-template task's text
+for that example, each epoch draws anew, a seed fixes the draw, options stay with the
+templates that ask for the answer, and the shot variants prepend exemplars.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+import mixtures
+
+mixtures.register_all()  # every built-in task and mixture
+
+import seqio
+
+from helpers import get_split
+from tasks import prompts, shots
+from tasks.flan import datasets as flan_datasets
+from tasks.names import Shot, dataset_task_name, zero_shot_name
+
+DATASET = "rte"
+K = prompts.DATASET_TEMPLATES[DATASET]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _assets(demo_assets):
+    yield
+
+
+def read(name, **kwargs):
+    ds = get_split(name, "train", shuffle=False, **kwargs)
+    return [(ex["inputs_pretokenized"].decode(), ex["targets_pretokenized"].decode(),
+             [o.decode() for o in ex.get("options", [])]) for ex in ds.as_numpy_iterator()]
+
+
+def test_every_flan_dataset_has_its_per_dataset_task_and_shot_variants():
+    for cfg in flan_datasets.DATASETS:
+        for shot in (Shot.ZERO, Shot.ONE, Shot.MULTI):
+            name = dataset_task_name(cfg.name, shot)
+            task = seqio.get_mixture_or_task(name)
+            assert prompts.DATASET_TASKS[name] == (cfg.name, shot)
+            steps = [s for s in task.preprocessors if getattr(s, "func", None) is
+                     prompts.render_any_template]
+            assert len(steps) == 1, name
+            assert list(steps[0].keywords["templates"]) == [
+                prompts.PROMPT_TASKS[zero_shot_name(cfg.name, i)].template
+                for i in range(prompts.DATASET_TEMPLATES[cfg.name])]
+            assert not task.metric_fns  # training only: evaluation reads the template tasks
+
+
+def test_every_template_each_epoch_the_template_tasks_text_and_a_new_draw():
+    per_template = [read(zero_shot_name(DATASET, i), num_epochs=1) for i in range(K)]
+    n = len(per_template[0])
+    assert n >= 2 * K - 1  # long enough for every template to be drawn in an epoch
+    name = dataset_task_name(DATASET)
+    stream = read(name, seed=3, num_epochs=2)
+    assert len(stream) == 2 * n
+    drawn = []
+    for position, (inputs, targets, options) in enumerate(stream):
+        j = position % n  # the source example (unshuffled: same order every epoch)
+        matches = [i for i in range(K) if per_template[i][j][:2] == (inputs, targets)]
+        assert matches, (position, inputs)
+        i = matches[0]
+        drawn.append(i)
+        template = prompts.PROMPT_TASKS[zero_shot_name(DATASET, i)]
+        assert options == (list(template.options or ()) if template.classification else [])
+    first, second = drawn[:n], drawn[n:]
+    assert set(first) == set(second) == set(range(K))
+    assert max(collections.Counter(first).values()) <= n // K + 1  # dealt evenly
+    assert first != second  # each epoch draws anew
+    assert read(name, seed=3, num_epochs=2) == stream  # a seed fixes the draw
+    assert read(name, seed=4, num_epochs=2) != stream
+
+
+def test_shot_variants_prepend_exemplars():
+    for shot, most in ((Shot.ONE, 1), (Shot.MULTI, shots.MAX_MULTI_SHOT)):
+        examples = read(dataset_task_name(DATASET, shot), seed=1, num_epochs=1)[:4]
+        assert examples
+        for inputs, targets, _ in examples:
+            assert 1 <= shots.count_exemplars(inputs) <= most and targets
