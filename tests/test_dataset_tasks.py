@@ -24,7 +24,6 @@ from tasks.flan import datasets as flan_datasets
 from tasks.names import Shot, dataset_task_name, zero_shot_name
 
 DATASET = "rte"
-K = prompts.DATASET_TEMPLATES[DATASET]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -53,25 +52,28 @@ def test_every_flan_dataset_has_its_per_dataset_task_and_shot_variants():
             assert not task.metric_fns  # training only: evaluation reads the template tasks
 
 
-def test_every_template_each_epoch_the_template_tasks_text_and_a_new_draw():
-    per_template = [read(zero_shot_name(DATASET, i), num_epochs=1) for i in range(K)]
+@pytest.mark.parametrize("dataset", ["rte", "copa"])  # fixed options; options per example
+def test_every_template_each_epoch_the_template_tasks_text_and_a_new_draw(dataset):
+    k = prompts.DATASET_TEMPLATES[dataset]
+    per_template = [read(zero_shot_name(dataset, i), num_epochs=1) for i in range(k)]
     n = len(per_template[0])
-    assert n >= 2 * K - 1  # long enough for every template to be drawn in an epoch
-    name = dataset_task_name(DATASET)
+    assert n >= 2 * k - 1  # long enough for every template to be drawn in an epoch
+    name = dataset_task_name(dataset)
     stream = read(name, seed=3, num_epochs=2)
     assert len(stream) == 2 * n
     drawn = []
     for position, (inputs, targets, options) in enumerate(stream):
         j = position % n  # the source example (unshuffled: same order every epoch)
-        matches = [i for i in range(K) if per_template[i][j][:2] == (inputs, targets)]
+        matches = [i for i in range(k) if per_template[i][j][:2] == (inputs, targets)]
         assert matches, (position, inputs)
         i = matches[0]
         drawn.append(i)
-        template = prompts.PROMPT_TASKS[zero_shot_name(DATASET, i)]
-        assert options == (list(template.options or ()) if template.classification else [])
+        # The options the template task carries for this example (none when it does not
+        # ask for the answer among them).
+        assert options == per_template[i][j][2]
     first, second = drawn[:n], drawn[n:]
-    assert set(first) == set(second) == set(range(K))
-    assert max(collections.Counter(first).values()) <= n // K + 1  # dealt evenly
+    assert set(first) == set(second) == set(range(k))
+    assert max(collections.Counter(first).values()) <= n // k + 1  # dealt evenly
     assert first != second  # each epoch draws anew
     assert read(name, seed=3, num_epochs=2) == stream  # a seed fixes the draw
     assert read(name, seed=4, num_epochs=2) != stream

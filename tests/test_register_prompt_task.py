@@ -109,7 +109,8 @@ def unit_datasets():
 
 def test_register_in_process_with_explicit_fields(unit_datasets):
     names = _register("unit_rte")
-    assert names == ["unit_rte_type_0", "unit_rte_type_0_one_shot"]
+    assert names == ["unit_rte_type_0", "unit_rte_type_0_one_shot",
+                     "unit_rte_10templates", "unit_rte_10templates_one_shot"]
     info = prompts.PROMPT_TASKS["unit_rte_type_0"]
     assert info.classification and info.options == ("yes", "no")
     tasks_before = [seqio.get_mixture_or_task(n) for n in names]
