@@ -260,8 +260,12 @@ class SplitPlan:
             return None
         split, shard = self.cfg.split, self.cfg.shard
         total = 0
-        for task in self.members:
-            mine = _rank_files(task, split, shard)
+        for i, task in enumerate(self.members):
+            if self.direct is not None:  # its plan listed the files already: no glob again
+                planned = self.direct.tasks[i]
+                mine = cached_read.rank_files(planned.files, planned.file_examples, shard)
+            else:
+                mine = _rank_files(task, split, shard)
             total += (mine.examples if mine is not None else
                       shard_count(int(task.get_cached_stats(split)["examples"]), shard))
         if self.cfg.max_samples is not None:
