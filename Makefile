@@ -19,14 +19,23 @@ export TOKENIZERS_PARALLELISM ?= false
 
 setup: $(STAMP)
 
-# torch first (a CPU wheel pinned to 2.13.0; an unpinned torch, pulled in by another
-# package, would fetch a multi-GB CUDA build), then the rest, then the --no-deps set.
+# torch is chosen by pip, which reads this machine's pip configuration: a CPU wheel
+# pinned to 2.13.0 (an unpinned torch, pulled in by another package, would fetch a
+# multi-GB CUDA build). uv installs that wheel with requirements.txt, then the --no-deps
+# set: the same packages pip would install, byte code compiled, in ~30 s instead of
+# ~100 s. Where uv can't install, pip does.
+UV_VERSION := 0.13.9
+INSTALL := $(PY) -m uv pip install -q --python $(PY) --compile-bytecode
+WHEELS := $(VENV)/torch-wheel
 $(STAMP): requirements.txt requirements-nodeps.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip setuptools wheel
-	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -r requirements.txt
-	$(PIP) install -q --no-deps -r requirements-nodeps.txt
+	$(PIP) install -q uv==$(UV_VERSION)
+	rm -rf $(WHEELS) && $(PIP) download -q --no-deps torch==2.13.0 -d $(WHEELS)
+	$(INSTALL) $(WHEELS)/torch-*.whl -r requirements.txt \
+	  || { $(PIP) install -q torch==2.13.0 && $(PIP) install -q -r requirements.txt; }
+	$(INSTALL) --no-deps -r requirements-nodeps.txt \
+	  || $(PIP) install -q --no-deps -r requirements-nodeps.txt
+	rm -rf $(WHEELS)
 	@touch $@
 
 demo-assets: setup
