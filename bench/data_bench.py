@@ -1,6 +1,6 @@
 """Data-stream benchmark: examples/s and tokens/s delivered to the torch batch, three ways.
 
-    python bench/data_bench.py                      # glue_mix.flan train, defaults below
+    python bench/data_bench.py                      # glue_mix.flan's 85 template tasks
     python bench/data_bench.py --num_examples 50000 --repeats 5 --profile
 
 The same ``N`` examples of a mixture's train split (the epoch repeated as often as
@@ -13,8 +13,10 @@ needed) become padded ``torch.long`` batches (``batch_size`` 32, ``max_source_le
   once (``--cache_dir``, default ``bench/results/seqio-cache``; built here when missing,
   not timed, its build time printed and kept in ``<cache_dir>/bench-build.json``).
   ``get_split`` reads the cache files directly (``trainer.cached``) when every task's
-  only post-cache step is EOS, as for ``glue_mix.flan``; the report says which read it
-  took. ``--seqio_cache_read`` times seqio's per-task pipelines instead (the same
+  only post-cache step is EOS, as for the per-template tasks of the default
+  ``glue_mix.flan:per_template`` (``glue_mix.flan`` itself holds per-dataset tasks,
+  which render a template per example after the cache: the general path); the report
+  says which read it took. ``--seqio_cache_read`` times seqio's per-task pipelines instead (the same
   examples in the same order), for comparison.
 * **baseline**: what a user would write without the project: the TFDS examples as
   ``datasets.Dataset.from_list`` tables, the same prompts rendered in plain Python
@@ -71,7 +73,7 @@ import tasks  # noqa: E402,F401  (seqio compat fix first)
 import mixtures  # noqa: E402
 mixtures.register_all()  # every built-in task and mixture
 from caches import cache_tasks  # noqa: E402
-from tasks import cache_dirs, paths, prompts  # noqa: E402
+from tasks import cache_dirs, lookup, paths, prompts  # noqa: E402
 from tasks.flan import datasets as flan_datasets  # noqa: E402
 from tasks.flan import templates as flan_templates  # noqa: E402
 from tasks.templating import OPTIONS_HEADER  # noqa: E402
@@ -93,6 +95,7 @@ WAYS = ("uncached", "cached", "baseline")
 TARGETS = {"cached/uncached": 5.0, "cached/baseline": 1.0}
 TINY_TASKS = "rte_type_0,cola_type_0"
 BENCH_MIXTURE = "data_bench_mix"  # registered when --tasks names tasks, not a mixture
+PER_TEMPLATE = "per_template"  # --tasks MIXTURE:per_template
 
 
 @dataclasses.dataclass
@@ -132,14 +135,21 @@ class Run:
 
 
 def resolve_provider(spec: str) -> Tuple[str, List[str]]:
-    """(mixture name, its task names) for a mixture or comma-separated tasks/regexes.
+    """(mixture name, its task names) for a mixture, ``MIXTURE:per_template`` (the
+    per-template tasks its per-dataset members draw from) or comma-separated
+    tasks/regexes.
 
     Tasks that are not one registered mixture form ``BENCH_MIXTURE`` with the same
     rates as the FLAN mixtures (train examples, capped).
     """
     if spec in seqio.MixtureRegistry.names():
         return spec, [t.name for t in seqio.get_mixture_or_task(spec).tasks]
-    names = cache_tasks.resolve_tasks(spec)
+    base, _, flavour = spec.partition(":")
+    if flavour == PER_TEMPLATE:
+        names = [n for t in lookup.get_provider(base).tasks
+                 for n in (prompts.template_tasks(t.name) or [t.name])]
+    else:
+        names = cache_tasks.resolve_tasks(spec)
     if BENCH_MIXTURE in seqio.MixtureRegistry.names():
         seqio.MixtureRegistry.remove(BENCH_MIXTURE)
     seqio.MixtureRegistry.add(BENCH_MIXTURE, names, default_rate=functools.partial(
@@ -157,7 +167,8 @@ def ensure_cache(spec: str, names: Sequence[str], cache_dir: str, num_workers: i
     missing = [n for n in names if n not in cached]
     record_path = os.path.join(cache_dir, BUILD_RECORD)
     if missing:
-        argv = ["--tasks", spec if len(missing) == len(names) else ",".join(missing),
+        whole = len(missing) == len(names) and PER_TEMPLATE not in spec
+        argv = ["--tasks", spec if whole else ",".join(missing),
                 "--cache_dir", cache_dir, "--num_workers", str(num_workers),
                 "--splits", "train"]
         if min_shards is not None:
@@ -518,8 +529,10 @@ def parse_args(argv: Optional[Sequence[str]] = None):
         prog="python bench/data_bench.py",
         description="examples/s and tokens/s into torch batches: uncached stream, cached "
                     "stream, HF datasets + T5TokenizerFast baseline")
-    parser.add_argument("--tasks", default="glue_mix.flan",
-                        help="a mixture, or comma-separated task names/regexes (FLAN style)")
+    parser.add_argument("--tasks", default=f"glue_mix.flan:{PER_TEMPLATE}",
+                        help="a mixture, MIXTURE:per_template (the template tasks its "
+                             "per-dataset members draw from), or comma-separated task "
+                             "names/regexes (FLAN style)")
     parser.add_argument("--num_examples", type=int, default=20_000,
                         help="examples each way delivers per run (epochs repeat as needed)")
     parser.add_argument("--repeats", type=int, default=3, help="timed rounds (medians)")

@@ -42,10 +42,19 @@ class PredictError(UserError, ValueError):
     """A prediction request that cannot be carried out (one line, with the fix)."""
 
 
+def _scored_view(task: seqio.Task) -> List[seqio.Task]:
+    """A per-dataset task (a template per example, for training) is scored template by
+    template: its answer templates' tasks (``prompts.template_tasks``)."""
+    names = prompts.template_tasks(task.name, scored_only=True)
+    return [task] if names is None else [seqio.get_mixture_or_task(n) for n in names]
+
+
 def eval_tasks(provider_name, split: str) -> List[seqio.Task]:
     """The tasks to predict: a task itself; a mixture's tasks with metrics and ``split``.
 
-    A list gives each named task (or ``seqio.Task``) and each listed mixture's tasks.
+    A per-dataset task (``rte_10templates``, alone or in a mixture) stands for its
+    answer templates' tasks (``rte_type_0``, ...). A list gives each named task (or
+    ``seqio.Task``) and each listed mixture's tasks.
     """
     if isinstance(provider_name, (list, tuple)):
         found: Dict[str, seqio.Task] = {}
@@ -54,18 +63,21 @@ def eval_tasks(provider_name, split: str) -> List[seqio.Task]:
                 found.setdefault(task.name, task)
         return list(found.values())
     provider = data.get_provider(provider_name)
-    if isinstance(provider, seqio.Task):
+    if isinstance(provider, seqio.Task) and prompts.template_tasks(provider.name) is None:
         if split not in provider.splits:
             raise PredictError(f"task {provider.name} has no {split!r} split; it has "
                                f"{', '.join(provider.splits)}")
         return [provider]
-    chosen = [t for t in provider.tasks if t.metric_fns and split in t.splits]
-    skipped = [t.name for t in provider.tasks if t not in chosen]
+    members = [provider] if isinstance(provider, seqio.Task) else provider.tasks
+    candidates = list({t.name: t for m in members for t in _scored_view(m)}.values())
+    chosen = [t for t in candidates if t.metric_fns and split in t.splits]
+    skipped = [t.name for t in candidates if t not in chosen]
     if skipped:
         logger.info("%s: %d task(s) without metrics or a %r split are not predicted: %s",
                     provider.name, len(skipped), split, ", ".join(skipped))
     if not chosen:
-        raise PredictError(f"mixture {provider.name} has no task with metric functions and "
+        kind = "task" if isinstance(provider, seqio.Task) else "mixture"
+        raise PredictError(f"{kind} {provider.name} has no task with metric functions and "
                            f"a {split!r} split")
     return chosen
 

@@ -40,9 +40,10 @@ def cmd_list(args, seqio) -> int:
         if style == "mixture":
             detail = f"{len(provider.tasks)} tasks"
         elif name in prompts.DATASET_TASKS:
-            dataset, shot = prompts.DATASET_TASKS[name]
-            detail = (f"a template per example of {prompts.DATASET_TEMPLATES[dataset]}, "
-                      f"{shot.name.lower()}-shot")
+            info = prompts.DATASET_TASKS[name]
+            kind = "" if info.every_template else " answer"
+            detail = (f"a template per example of {len(info.template_indices)}{kind} "
+                      f"templates, {info.shot.name.lower()}-shot")
         elif style == "flan":
             info = prompts.PROMPT_TASKS[name]
             detail = (f"template {info.template_idx + 1}/"

@@ -1,8 +1,8 @@
 """Task and mixture names: built and parsed in one place.
 
 Mixtures, tests and the CLI call these functions; nobody types a task name by hand:
-``<dataset>_type_<i>`` and ``<dataset>_10templates`` (+ ``_one_shot`` /
-``_multi_shot``), T5's own names, and
+``<dataset>_type_<i>``, ``<dataset>_10templates`` and ``<dataset>_all_templates``
+(+ ``_one_shot`` / ``_multi_shot``), T5's own names, and
 ``<family>.<style>`` for mixtures.
 
 See docs/tasks.md, "Task and mixture names"."""
@@ -65,14 +65,19 @@ def shot_name(dataset: str, template_idx: int, shot: Shot) -> str:
     return zero_shot_name(dataset, template_idx) + shot.value
 
 
-# FLAN's per-dataset task: each example rendered with one of the dataset's templates.
+# FLAN's per-dataset tasks: each example rendered with one of the dataset's answer
+# templates (``_10templates``), or with one of all its templates, reversed included.
 DATASET_TASK_SUFFIX = "_10templates"
+ALL_TEMPLATES_SUFFIX = "_all_templates"
 
 
-def dataset_task_name(dataset: str, shot: Shot = Shot.ZERO) -> str:
+def dataset_task_name(dataset: str, shot: Shot = Shot.ZERO,
+                      every_template: bool = False) -> str:
     """``dataset_task_name("rte", Shot.ONE) == "rte_10templates_one_shot"`` (FLAN's
-    name, whatever the number of templates)."""
-    return f"{dataset}{DATASET_TASK_SUFFIX}{shot.value}"
+    name, whatever the number of templates); with ``every_template``,
+    ``"rte_all_templates_one_shot"``."""
+    suffix = ALL_TEMPLATES_SUFFIX if every_template else DATASET_TASK_SUFFIX
+    return f"{dataset}{suffix}{shot.value}"
 
 
 class FlanName(NamedTuple):

@@ -2,8 +2,10 @@
 
 ``register_prompt_task`` is both the public API for users' own tasks and the loop body
 of the built-in FLAN-style tasks (``tasks/flan``): ``d_type_i`` for each template,
-FLAN's per-dataset ``d_10templates`` (a template per example), their one- and
-multi-shot variants, and placeholders checked against the source's fields.
+FLAN's per-dataset ``d_10templates`` (one of the answer templates per example) and
+``d_all_templates`` (one of all, reversed included), their one- and multi-shot variants,
+and placeholders checked against the source's fields. Mixture families join the
+per-dataset tasks; evaluation scores their templates one by one.
 
 See README.md, "Registering a new prompt task" (an example) and docs/tasks.md,
 "Registering prompt tasks"."""
@@ -45,7 +47,7 @@ class PromptTaskInfo:
 
     @property
     def reversed(self) -> bool:
-        return not self.classification and self.template[1] != "{answer}"
+        return not self.classification and not templating.asks_answer(self.template)
 
     @property
     def zero_shot_name(self) -> str:
@@ -226,9 +228,10 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
       postprocess_fn: applied to decoded predictions and targets (default: strip).
       example_filter: source example -> scalar tf.bool; examples where it is False are
         dropped before templating (e.g. Sentiment140's neutral test tweets).
-      mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan``, every
-        template, zero-shot); a ``tasks.registration.Join`` picks answer templates
-        only or other shot variants. ``mixtures.register_all()`` builds them.
+      mixtures: mixture families to join (``["my_mix"]`` -> ``my_mix.flan`` holds
+        ``<dataset>_all_templates``: every template, zero-shot); a
+        ``tasks.registration.Join`` picks answer templates only (``_10templates``) or
+        other shot variants. ``mixtures.register_all()`` builds them.
       shots: which shot variants to register.
       origin: where the definition comes from, for errors (default: the caller's
         ``file:line``).
@@ -274,7 +277,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                                   definition, origin)
     if verdict == "same":
         names = [shot_name(dataset, i, shot) for i in range(len(templates)) for shot in shots]
-        names += [dataset_task_name(dataset, shot) for shot in shots]
+        names += [n for n, info in DATASET_TASKS.items() if info.dataset == dataset]
     else:
         names = _add_template_tasks(dataset, source, templates, formatter, options, features,
                                     metric_fns, postprocess_fn, example_filter, shots, origin)
@@ -283,7 +286,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         DATASET_TEMPLATES[dataset] = len(templates)
         DATASET_DEFINITIONS[dataset] = definition
     for j in joins:
-        registration.join(j.family, "flan", prompt_task_names(
+        registration.join(j.family, "flan", dataset_task_names(
             [dataset], shots=j.shots, answer_only=j.answer_only))
     return names
 
@@ -295,7 +298,7 @@ def _add_template_tasks(dataset, source, templates, formatter, options, features
     names = []
     for i, template in enumerate(templates):
         classification = templating.is_classification(template)
-        asks_answer = template[1] == "{" + templating.ANSWER_FIELD + "}"
+        asks_answer = templating.asks_answer(template)
         base = [
             *([functools.partial(filter_examples, predicate=example_filter)]
               if example_filter is not None else []),
@@ -324,43 +327,62 @@ def _add_template_tasks(dataset, source, templates, formatter, options, features
     return names
 
 
-# Per-dataset tasks: name -> (dataset, shot).
-DATASET_TASKS: Dict[str, Tuple[str, Shot]] = {}
+@dataclasses.dataclass(frozen=True)
+class DatasetTaskInfo:
+    """A per-dataset task: which dataset, shot and templates (indices) it renders with."""
+
+    name: str
+    dataset: str
+    shot: Shot
+    template_indices: Tuple[int, ...]
+    every_template: bool  # reversed templates included (``_all_templates``)
+
+
+DATASET_TASKS: Dict[str, DatasetTaskInfo] = {}
 
 
 def _add_dataset_tasks(dataset, source, templates, formatter, options, features,
                        example_filter, shots, origin) -> List[str]:
-    """``<dataset>_10templates`` and its shot variants (FLAN's per-dataset tasks): each
-    example rendered with one of every template (``render_any_template``), for training
-    (no metrics: evaluation reads the per-template tasks)."""
-    base = [
+    """FLAN's per-dataset tasks and their shot variants: ``<dataset>_10templates`` renders
+    each example with one of the answer templates, ``<dataset>_all_templates`` (when
+    some template is reversed) with one of all templates (``render_any_template``).
+    For training: no metrics, evaluation scores the per-template tasks
+    (``template_tasks(name, scored_only=True)``). Both cache the same formatted fields."""
+    answer = tuple(i for i, t in enumerate(templates) if templating.asks_answer(t))
+    every = tuple(range(len(templates)))
+    flavours = [(False, answer or every)]
+    if answer and answer != every:
+        flavours.append((True, every))
+    pre_cache = [
         *([functools.partial(filter_examples, predicate=example_filter)]
           if example_filter is not None else []),
         functools.partial(format_fields, formatter=formatter, options=options),
         seqio.CacheDatasetPlaceholder(),
-        functools.partial(render_any_template, templates=tuple(templates)),
-        seqio.preprocessors.tokenize,
     ]
-    zero = dataset_task_name(dataset)
     names = []
-    for shot in shots:
-        name = dataset_task_name(dataset, shot)
-        steps = list(base)
-        if shot is not Shot.ZERO:
-            steps.append(functools.partial(shots_lib.prepend_exemplars, zero_shot_task=zero,
-                                           shot=shot))
-        steps.append(seqio.preprocessors.append_eos_after_trim)
-        registration.add_task(seqio.Task(name, source=source, preprocessors=steps,
-                                         output_features=features), origin)
-        DATASET_TASKS[name] = (dataset, shot)
-        names.append(name)
+    for every_template, indices in flavours:
+        render = functools.partial(render_any_template,
+                                   templates=tuple(templates[i] for i in indices))
+        zero = dataset_task_name(dataset, every_template=every_template)
+        for shot in shots:
+            name = dataset_task_name(dataset, shot, every_template=every_template)
+            steps = [*pre_cache, render, seqio.preprocessors.tokenize]
+            if shot is not Shot.ZERO:
+                steps.append(functools.partial(shots_lib.prepend_exemplars,
+                                               zero_shot_task=zero, shot=shot))
+            steps.append(seqio.preprocessors.append_eos_after_trim)
+            registration.add_task(seqio.Task(name, source=source, preprocessors=steps,
+                                             output_features=features), origin)
+            DATASET_TASKS[name] = DatasetTaskInfo(name, dataset, shot, indices,
+                                                  every_template)
+            names.append(name)
     return names
 
 
 def unregister_dataset(dataset: str) -> None:
     """Removes a prompt dataset's tasks and memberships (tests, notebooks)."""
     names = [n for n, info in PROMPT_TASKS.items() if info.dataset == dataset]
-    names += [n for n, (d, _) in DATASET_TASKS.items() if d == dataset]
+    names += [n for n, info in DATASET_TASKS.items() if info.dataset == dataset]
     for name in names:
         PROMPT_TASKS.pop(name, None)
         DATASET_TASKS.pop(name, None)
@@ -382,7 +404,34 @@ def prompt_task_names(datasets: Iterable[str], shots: Sequence[Shot] = (Shot.ZER
         for i in range(DATASET_TEMPLATES[d]):
             for shot in shots:
                 info = PROMPT_TASKS[shot_name(d, i, shot)]
-                if answer_only and info.template[1] != "{answer}":
+                if answer_only and not templating.asks_answer(info.template):
                     continue
                 out.append(info.name)
     return out
+
+
+def dataset_task_names(datasets: Iterable[str], shots: Sequence[Shot] = (Shot.ZERO,),
+                       answer_only: bool = False) -> List[str]:
+    """The per-dataset tasks that mixture families join: ``<d>_10templates`` with
+    ``answer_only``, else ``<d>_all_templates`` (``_10templates`` when no template of
+    ``d`` is reversed), for the given shots."""
+    out = []
+    for d in datasets:
+        for shot in shots:
+            name = dataset_task_name(d, shot, every_template=not answer_only)
+            out.append(name if name in DATASET_TASKS else dataset_task_name(d, shot))
+    return out
+
+
+def template_tasks(name: str, scored_only: bool = False) -> Optional[List[str]]:
+    """The per-template tasks a per-dataset task draws from, same shot
+    (``rte_10templates_one_shot`` -> ``rte_type_0_one_shot``, ...); ``scored_only``
+    keeps those with metrics (answer templates): what evaluating it means. None for any
+    other name."""
+    info = DATASET_TASKS.get(name)
+    if info is None:
+        return None
+    names = [shot_name(info.dataset, i, info.shot) for i in info.template_indices]
+    if scored_only:
+        names = [n for n in names if templating.asks_answer(PROMPT_TASKS[n].template)]
+    return names

@@ -57,6 +57,12 @@ def check_templates(task: str, templates: Sequence[tuple], fields: Iterable[str]
                         f"{{{name}}}{hint}; known fields: {', '.join(known)}")
 
 
+def asks_answer(template: tuple) -> bool:
+    """True when the target is the answer itself (``"{answer}"``); False for a reversed
+    template (the answer is in the input, the target another field)."""
+    return template[1] == "{" + ANSWER_FIELD + "}"
+
+
 def is_classification(template: tuple) -> bool:
     """True when the template lists answer options and asks for the answer."""
     return OPTIONS_FIELD in placeholders(template[0])

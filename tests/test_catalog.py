@@ -2,7 +2,7 @@
 
 import pytest
 
-from caches import build_tfds, catalog
+from caches import build_tfds, catalog, real_sizes
 from tasks import paths
 
 FAMILIES = ("glue_mix", "sglue_mix", "sglue_prompted_mix", "sglue_noisy_prompted_mix",
@@ -44,7 +44,18 @@ def test_every_dataset_row_is_complete(table):
         assert cells[0] == f"`{cfg.name}`" and cells[1] == f"`{cfg.tfds_name}`"
         # Every source is one caches.build_tfds can build offline.
         assert cfg.tfds_name.partition(":")[0] in build_tfds.RAW_FILES, cfg.tfds_name
-        assert cells[3].endswith("reversed)") and cells[4], row
+        assert cells[3].endswith("reversed)") and cells[5], row
+        # The real dataset's train examples and the FLAN rate they give (min(n, 3000)).
+        n = real_sizes.train_examples(cfg.tfds_name)
+        assert cells[4] == ("no train split" if n is None else f"{n:,} → {min(n, 3000):,}")
+        assert cfg.tfds_name.partition(":")[0] in real_sizes.SPLITS, cfg.tfds_name
+
+
+def test_real_sizes_are_the_catalog_counts():
+    assert real_sizes.train_examples("glue/mnli:2.0.0") == 392_702
+    assert real_sizes.train_examples("super_glue/boolq") == 9_427
+    assert real_sizes.train_examples("wsc273:1.0.0") is None  # test split only
+    assert real_sizes.train_examples("no_such_dataset") is None
 
 
 def test_every_mixture_family_is_registered(table):

@@ -1,4 +1,5 @@
-"""FLAN's per-dataset tasks ``<dataset>_10templates``: a template per example.
+"""FLAN's per-dataset tasks ``<dataset>_10templates`` (answer templates) and
+``<dataset>_all_templates`` (every template): a template per example.
 
 Read as the trainer reads them (the split repeated before the template step): every
 template is drawn in an epoch, each rendering is exactly the per-template task's text
@@ -21,7 +22,7 @@ import seqio
 from helpers import get_split
 from tasks import prompts, shots
 from tasks.flan import datasets as flan_datasets
-from tasks.names import Shot, dataset_task_name, zero_shot_name
+from tasks.names import Shot, dataset_task_name, shot_name, zero_shot_name
 
 DATASET = "rte"
 
@@ -37,28 +38,47 @@ def read(name, **kwargs):
              [o.decode() for o in ex.get("options", [])]) for ex in ds.as_numpy_iterator()]
 
 
-def test_every_flan_dataset_has_its_per_dataset_task_and_shot_variants():
-    for cfg in flan_datasets.DATASETS:
-        for shot in (Shot.ZERO, Shot.ONE, Shot.MULTI):
-            name = dataset_task_name(cfg.name, shot)
-            task = seqio.get_mixture_or_task(name)
-            assert prompts.DATASET_TASKS[name] == (cfg.name, shot)
-            steps = [s for s in task.preprocessors if getattr(s, "func", None) is
-                     prompts.render_any_template]
-            assert len(steps) == 1, name
-            assert list(steps[0].keywords["templates"]) == [
-                prompts.PROMPT_TASKS[zero_shot_name(cfg.name, i)].template
-                for i in range(prompts.DATASET_TEMPLATES[cfg.name])]
-            assert not task.metric_fns  # training only: evaluation reads the template tasks
-
-
-@pytest.mark.parametrize("dataset", ["rte", "copa"])  # fixed options; options per example
-def test_every_template_each_epoch_the_template_tasks_text_and_a_new_draw(dataset):
+def template_indices(dataset, every_template):
+    """The templates a per-dataset task draws from: all, or those asking for the answer."""
     k = prompts.DATASET_TEMPLATES[dataset]
-    per_template = [read(zero_shot_name(dataset, i), num_epochs=1) for i in range(k)]
+    return [i for i in range(k) if every_template or
+            prompts.PROMPT_TASKS[zero_shot_name(dataset, i)].template[1] == "{answer}"]
+
+
+def test_every_flan_dataset_has_its_per_dataset_tasks_and_shot_variants():
+    for cfg in flan_datasets.DATASETS:
+        for every_template in (False, True):
+            for shot in (Shot.ZERO, Shot.ONE, Shot.MULTI):
+                name = dataset_task_name(cfg.name, shot, every_template=every_template)
+                task = seqio.get_mixture_or_task(name)
+                info = prompts.DATASET_TASKS[name]
+                indices = template_indices(cfg.name, every_template)
+                assert (info.dataset, info.shot, info.every_template) == (
+                    cfg.name, shot, every_template)
+                assert list(info.template_indices) == indices
+                steps = [s for s in task.preprocessors if getattr(s, "func", None) is
+                         prompts.render_any_template]
+                assert len(steps) == 1, name
+                assert list(steps[0].keywords["templates"]) == [
+                    prompts.PROMPT_TASKS[zero_shot_name(cfg.name, i)].template
+                    for i in indices]
+                assert not task.metric_fns  # for training: evaluation scores each template
+                assert prompts.template_tasks(name) == [shot_name(cfg.name, i, shot)
+                                                        for i in indices]
+                assert prompts.template_tasks(name, scored_only=True) == [
+                    shot_name(cfg.name, i, shot) for i in template_indices(cfg.name, False)]
+
+
+# Fixed options, every template; options per example, the answer templates.
+@pytest.mark.parametrize("dataset,every_template", [("rte", True), ("copa", False)])
+def test_every_template_each_epoch_the_template_tasks_text_and_a_new_draw(dataset,
+                                                                          every_template):
+    indices = template_indices(dataset, every_template)
+    k = len(indices)
+    per_template = [read(zero_shot_name(dataset, i), num_epochs=1) for i in indices]
     n = len(per_template[0])
     assert n >= 2 * k - 1  # long enough for every template to be drawn in an epoch
-    name = dataset_task_name(dataset)
+    name = dataset_task_name(dataset, every_template=every_template)
     stream = read(name, seed=3, num_epochs=2)
     assert len(stream) == 2 * n
     drawn = []

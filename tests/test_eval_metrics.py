@@ -17,12 +17,14 @@ import mixtures
 mixtures.register_all()  # every built-in task and mixture
 
 import numpy as np
+import seqio
 import sklearn.metrics
 
 from eval import leaderboard, official, report, score
 from eval.__main__ import main as eval_main
 from trainer.stream import truncate_ids
 from eval.records import merge_shards, predictions_path, write_jsonl
+from tasks import prompts
 from tasks.names import Shot
 
 
@@ -201,6 +203,18 @@ def test_shot_tasks_expand_templates_and_skip_reversed():
     assert names == ["rte_type_0", "rte_type_0_multi_shot", "super_glue_cb_v102"]
     mix = report.shot_tasks(["sglue_prompted_mix.flan"], [Shot.ONE], templates=[1])
     assert len(mix) == 8 and all(n.endswith("_type_1_one_shot") for n in mix)
+
+
+def test_per_dataset_tasks_are_scored_template_by_template():
+    """A per-dataset task (alone or as a mixture member) stands for its answer
+    templates' tasks: the shot table keeps a row per dataset, mean and best template."""
+    from eval import predict
+    rte = [t.name for t in predict.eval_tasks("rte_10templates", "validation")]
+    every = [t.name for t in predict.eval_tasks("rte_all_templates", "validation")]
+    assert rte == every == prompts.template_tasks("rte_10templates", scored_only=True)
+    assert len(rte) == 8 and all(seqio.get_mixture_or_task(n).metric_fns for n in rte)
+    names = report.shot_tasks(["glue_mix.flan"], [Shot.ZERO, Shot.ONE], templates=[0])
+    assert len(names) == 20 and "rte_type_0_one_shot" in names and "cola_type_0" in names
 
 
 def test_results_mean_best_and_average(tmp_path):

@@ -206,7 +206,8 @@ def test_templates_mixtures_and_metrics():
         mixture = seqio.get_mixture_or_task(mixture_name(family, "flan"))
         # Every template, reversed ones included, zero-shot.
         assert sorted(t.name for t in mixture.tasks) == sorted(
-            prompts.prompt_task_names(datasets_in("sglue_mix") + datasets))
+            prompts.dataset_task_names(datasets_in("sglue_mix") + datasets))
+        assert all(prompts.DATASET_TASKS[t.name].every_template for t in mixture.tasks)
     for cfg in coref.DATASETS:
         assert cfg.options is None
         assert not [f for f in cfg.families if f.startswith("ft_")]

@@ -21,10 +21,10 @@ import tasks.summarization as summarization
 from caches import build_tfds as bt
 from caches import raw_summarization as raw
 from caches.raw_formats import RawDataError
-from tasks import metrics, paths, sources, t5_style
+from tasks import metrics, paths, prompts, sources, t5_style
 from tasks.flan import datasets_summarization as ds
 from tasks.flan import templates_summarization as tpl
-from tasks.names import mixture_name, zero_shot_name
+from tasks.names import dataset_task_name, mixture_name, zero_shot_name
 
 import seqio
 import tensorflow as tf
@@ -263,7 +263,9 @@ def test_t5_mixture_first_example(data_dir):
 
 
 def test_flan_mixture_holds_every_template():
-    # Reading it opens 40 tasks: tests/test_registry.py does that (marked slow).
     mixture = seqio.get_mixture_or_task(mixture_name(ds.SUMMARIZATION_MIX, "flan"))
-    expected = {zero_shot_name(n, i) for n in NAMES for i in range(len(tpl.PATTERNS[n]))}
-    assert {t.name for t in mixture.tasks} == expected
+    assert {t.name for t in mixture.tasks} == {dataset_task_name(n, every_template=True)
+                                               for n in NAMES}
+    for task in mixture.tasks:
+        info = prompts.DATASET_TASKS[task.name]
+        assert len(info.template_indices) == len(tpl.PATTERNS[info.dataset])

@@ -49,6 +49,8 @@ def test_user_module_tasks_listed_with_shot_variants(tmp_path, demo_assets, cli)
         for suffix in ("", "_one_shot", "_multi_shot"):
             assert f"my_rte_type_{i}{suffix}" in names
     assert "my_mix.flan" in names
+    # Two templates, one reversed: the family holds every template, one per example.
+    assert "my_rte_all_templates" in names and "my_rte_10templates_one_shot" in names
     # ... and the user task renders real examples from the demo data (the module loaded
     # again registers the same definitions: a no-op).
     code, out, err = cli("show", "my_rte_type_0_one_shot", "-n", "1", "--task_modules",
@@ -109,6 +111,7 @@ def unit_datasets():
 
 def test_register_in_process_with_explicit_fields(unit_datasets):
     names = _register("unit_rte")
+    # One answer template: _10templates only (_all_templates would be the same task).
     assert names == ["unit_rte_type_0", "unit_rte_type_0_one_shot",
                      "unit_rte_10templates", "unit_rte_10templates_one_shot"]
     info = prompts.PROMPT_TASKS["unit_rte_type_0"]
@@ -161,21 +164,23 @@ def test_user_family_grows_and_is_rebuilt(unit_datasets):
     _register("unit_a", mixtures=["unit_mix"])
     assert "unit_mix.flan" in mixtures.register_all()
     mix = seqio.get_mixture_or_task("unit_mix.flan")
-    assert [t.name for t in mix.tasks] == ["unit_a_type_0"]
+    # One template: the per-dataset task of its one (answer) template.
+    assert [t.name for t in mix.tasks] == ["unit_a_10templates"]
     # Another module joins the family: registering again rebuilds the mixture.
     _register("unit_b", templates=[("{premise} {options_}", "{answer}"),
                                    ("Write: {premise}", "{hypothesis}")],
               mixtures=[registration.Join("unit_mix", answer_only=True)])
     mixtures.register_all()
     mix = seqio.get_mixture_or_task("unit_mix.flan")
-    assert sorted(t.name for t in mix.tasks) == ["unit_a_type_0", "unit_b_type_0"]
+    assert sorted(t.name for t in mix.tasks) == ["unit_a_10templates", "unit_b_10templates"]
+    assert prompts.DATASET_TASKS["unit_b_10templates"].template_indices == (0,)
     assert mixtures.register_all().count("unit_mix.flan") == 1
     # A family that loses a member (a dataset unregistered) is dropped and rebuilt.
     prompts.unregister_dataset("unit_b")
     assert "unit_mix.flan" not in seqio.MixtureRegistry.names()
     mixtures.register_all()
     assert [t.name for t in seqio.get_mixture_or_task("unit_mix.flan").tasks] == [
-        "unit_a_type_0"]
+        "unit_a_10templates"]
     prompts.unregister_dataset("unit_a")
     assert "unit_mix.flan" not in mixtures.register_all()
 

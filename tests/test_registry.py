@@ -19,8 +19,8 @@ import tensorflow as tf
 from tasks import lookup, prompts, registration, shots, t5_style
 from tasks.flan import datasets as flan_datasets
 from tasks.flan.templates import PATTERNS
-from tasks.names import (PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, Shot, mixture_name,
-                         shot_name, squad_t5_name, zero_shot_name)
+from tasks.names import (PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, Shot, dataset_task_name,
+                         mixture_name, shot_name, squad_t5_name, zero_shot_name)
 from tasks.sources import LocalTfdsDataSource
 
 MIXTURE_NAMES = mixtures.register_all()
@@ -59,8 +59,10 @@ def test_registry_is_complete():
     """Every registered task is a FLAN dataset's (per template: covered below; per
     dataset: tests/test_dataset_tasks.py) or a T5 package's."""
     flan = {n for n, info in prompts.PROMPT_TASKS.items() if info.dataset in FLAN_CONFIGS}
-    per_dataset = {n for n, (d, _) in prompts.DATASET_TASKS.items() if d in FLAN_CONFIGS}
-    assert len(per_dataset) == 3 * len(FLAN_CONFIGS)
+    per_dataset = {n for n, info in prompts.DATASET_TASKS.items()
+                   if info.dataset in FLAN_CONFIGS}
+    # _10templates and _all_templates (every FLAN dataset has a reversed template), 3 shots.
+    assert len(per_dataset) == 2 * 3 * len(FLAN_CONFIGS)
     assert set(TASK_NAMES) == flan | per_dataset | set(T5_NAMES)
     for cfg in flan_datasets.DATASETS:
         for i in range(prompts.DATASET_TEMPLATES[cfg.name]):
@@ -244,25 +246,39 @@ def test_mixture_members_and_rates(name):
 
 
 def test_benchmark_families_relate_as_documented():
+    """The .flan families hold one task per dataset (and shot): the answer templates'
+    ``_10templates`` for the ``*_mix`` ones, every template's ``_all_templates`` for the
+    prompted ones."""
     def members(name):
         return {t.name for t in seqio.get_mixture_or_task(name).tasks}
     answer = members("sglue_mix.flan")
+    sglue = {prompts.DATASET_TASKS[n].dataset for n in answer}
+    assert len(sglue) == 8 and answer == {dataset_task_name(d) for d in sglue}
     every = members("sglue_prompted_mix.flan")
-    assert answer < every
-    assert all(prompts.PROMPT_TASKS[n].template[1] == "{answer}" for n in answer)
-    assert {n for n in every if prompts.PROMPT_TASKS[n].template[1] == "{answer}"} == answer
+    assert every == {dataset_task_name(d, every_template=True) for d in sglue}
+    for name in answer:
+        info = prompts.DATASET_TASKS[name]
+        assert info.template_indices == tuple(
+            i for i, t in enumerate(PATTERNS[FLAN_CONFIGS[info.dataset].template_key])
+            if t[1] == "{answer}")
+    for name in every:
+        info = prompts.DATASET_TASKS[name]
+        assert len(info.template_indices) == prompts.DATASET_TEMPLATES[info.dataset]
     noisy = members("sglue_noisy_prompted_mix.flan")
-    assert noisy == {shot_name(prompts.PROMPT_TASKS[n].dataset,
-                               prompts.PROMPT_TASKS[n].template_idx, s)
-                     for n in answer for s in Shot}
+    assert noisy == {dataset_task_name(d, s) for d in sglue for s in Shot}
     dpr, dpr_wsc = members("sglue_dpr_prompted_mix.flan"), members(
         "sglue_dpr_wsc_prompted_mix.flan")
     assert every < dpr < dpr_wsc
-    assert set(prompts.prompt_task_names(["dpr"])) == dpr - every
-    assert set(prompts.prompt_task_names(["wsc273"])) == dpr_wsc - dpr
+    assert dpr - every == {dataset_task_name("dpr", every_template=True)}
+    assert dpr_wsc - dpr == {dataset_task_name("wsc273", every_template=True)}
     glue = members("glue_mix.flan")
-    assert set(prompts.prompt_task_names(["rte"], answer_only=True)) <= glue
-    assert not glue & set(prompts.prompt_task_names(["cb"]))
+    assert dataset_task_name("rte") in glue and len(glue) == 10
+    assert not {n for n in glue if prompts.DATASET_TASKS[n].dataset == "cb"}
+
+
+def flan_info(name):
+    """A FLAN task's info (per template or per dataset): ``.dataset`` and ``.shot``."""
+    return prompts.PROMPT_TASKS.get(name) or prompts.DATASET_TASKS.get(name)
 
 
 def mixing_sample(mixture):
@@ -270,9 +286,8 @@ def mixing_sample(mixture):
     a mixture holds is read) plus every T5-style member: the members a mixture test
     builds pipelines for. Each member's own pipeline is covered per dataset above; here
     what is checked is that seqio mixes them."""
-    t5 = [t for t in mixture.tasks if t.name not in prompts.PROMPT_TASKS]
-    flan = [(prompts.PROMPT_TASKS[t.name], t) for t in mixture.tasks
-            if t.name in prompts.PROMPT_TASKS]
+    t5 = [t for t in mixture.tasks if flan_info(t.name) is None]
+    flan = [(flan_info(t.name), t) for t in mixture.tasks if flan_info(t.name)]
     shot_order = list(dict.fromkeys(info.shot for info, _ in flan))
     datasets = list(dict.fromkeys(info.dataset for info, _ in flan))
     chosen = list(t5)
@@ -313,9 +328,9 @@ def test_mixing_sample_reads_every_shot_setting():
     """The sample of the noisy mixture holds one task per dataset and all three shots."""
     mixture = seqio.get_mixture_or_task("sglue_noisy_prompted_mix.flan")
     sample = mixing_sample(mixture)
-    datasets = {prompts.PROMPT_TASKS[t.name].dataset for t in mixture.tasks}
+    datasets = {flan_info(t.name).dataset for t in mixture.tasks}
     assert len(sample) == len(datasets)
-    assert {prompts.PROMPT_TASKS[t.name].shot for t in sample} == set(Shot)
+    assert {flan_info(t.name).shot for t in sample} == set(Shot)
 
 
 def test_few_shot_is_deterministic_and_seeded():
@@ -379,7 +394,8 @@ def test_ft_mixtures_hold_every_template_of_their_datasets():
     for family in ft_families:
         mixture = seqio.get_mixture_or_task(mixture_name(family, "flan"))
         assert sorted(t.name for t in mixture.tasks) == sorted(
-            prompts.prompt_task_names(flan_datasets.datasets_in(family)))
+            dataset_task_name(d, every_template=True)
+            for d in flan_datasets.datasets_in(family))
     sentiment = flan_datasets.datasets_in(SENTIMENT_MIX)
     paraphrase = flan_datasets.datasets_in(PARAPHRASE_MIX)
     assert len(sentiment) == 4 and "sst2" in sentiment

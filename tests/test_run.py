@@ -169,8 +169,8 @@ USER_COMMAND = """
 def test_mission_command_runs_on_two_ranks(tmp_path, demo_assets):
     """The README's full command with older spellings, demo values, and a small task.
 
-    glue_mix.flan itself (85 tasks) takes minutes to set up per rank uncached on two
-    cores; ``make demo`` trains on it.
+    A one-template task keeps the two-rank launch short; ``make demo`` trains on
+    glue_mix.flan itself.
     """
     values = {
         "glue_mix.flan": "rte_type_0", "/models/t5-base": str(demo_assets.DEMO_MODEL_DIR),
