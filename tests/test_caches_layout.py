@@ -18,7 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHES = ROOT / "caches"
 DEMO = CACHES / "demo"
 # Modules every demo generator may use; they never import a generator or the CLI.
-DEMO_SHARED = {"shared", "pools", "tables", "sentences", "parse"}
+DEMO_SHARED = {"shared", "scale", "pools", "tables", "sentences", "parse"}
 MAX_LINES = 500
 
 

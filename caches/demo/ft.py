@@ -19,7 +19,8 @@ import tarfile
 
 from caches.demo.pools import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
                                SURNAMES, TOWNS)
-from caches.demo.shared import draw_splits, seeded_rng, write_tsv
+from caches.demo.scale import draw_splits
+from caches.demo.shared import seeded_rng, write_tsv
 
 # Fixed archive metadata: 2011-06-26, the upstream IMDB archive's release.
 _TAR_MTIME = 1309046400

@@ -14,8 +14,9 @@ from caches.demo.pools import COMPANIES, DAYS, PROJECTS, TEAMS, TOWNS
 from caches.demo.sentences import (GAME_QUESTIONS, GAME_SENTENCES, TOWN_QUESTIONS,
                                    TOWN_SENTENCES, nli_pair, random_event, random_game,
                                    random_town, rte_example, winograd_items)
-from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, draw_splits, seeded_rng,
-                                split_groups, write_tsv)
+from caches.demo.scale import draw_splits
+from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng, split_groups,
+                                write_tsv)
 from caches.demo.tables import WINOGRAD_SCHEMAS
 
 

@@ -14,7 +14,8 @@ from caches.demo.parse import binary_parse, parse, tokenize
 from caches.demo.pools import (GAME_FACTS, GAME_GOALS, PEOPLE, PRODUCTS, RIVERS, SEASONS,
                                TOWNS, TOWN_FACTS)
 from caches.demo.sentences import nli_pair
-from caches.demo.shared import draw_splits, seeded_rng, write_jsonl, write_tsv
+from caches.demo.scale import draw_splits
+from caches.demo.shared import seeded_rng, write_jsonl, write_tsv
 
 N_TRAIN, N_VAL, N_TEST = 40, 10, 10
 # Pairs per split without a gold label (SNLI's "-"), part of the counts above.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import pathlib
 import random
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 
 SEED = "seqio-lite-demo-v1"
@@ -29,12 +29,18 @@ def cap(text: str) -> str:
 
 
 def _draw(rng: random.Random, n: int, labels: Sequence, make: Callable,
-          seen: set) -> list:
+          seen: Optional[set]) -> list:
     """``n`` new (label, example) pairs, labels dealt round-robin, then shuffled.
 
     ``make(rng, label)`` builds one random example; ``seen`` (shared by the splits of a
-    dataset) rejects repeats so no example appears in two splits.
+    dataset) rejects repeats so no example appears in two splits; None allows repeats
+    (the full scale: more examples than the word pools can make distinct).
     """
+    if seen is None:
+        out = [(labels[i % len(labels)], make(rng, labels[i % len(labels)]))
+               for i in range(n)]
+        rng.shuffle(out)
+        return out
     out = []
     for _ in range(n * 200):  # combinatorial pools are large: this never runs dry
         if len(out) == n:
@@ -53,9 +59,12 @@ def _draw(rng: random.Random, n: int, labels: Sequence, make: Callable,
 
 
 def draw_splits(name: str, labels: Sequence, make: Callable,
-                 sizes: Sequence[int] = (N_TRAIN, N_VAL, N_TEST)) -> list[list]:
-    """Disjoint, label-balanced draws for each split size."""
-    rng, seen = seeded_rng(name), set()
+                 sizes: Sequence[int] = (N_TRAIN, N_VAL, N_TEST),
+                 unique: bool = True) -> list[list]:
+    """Disjoint, label-balanced draws for each split size (``unique=False``: repeats
+    allowed). Generators call ``caches.demo.scale.draw_splits``, which applies the
+    full scale's sizes and lengths first."""
+    rng, seen = seeded_rng(name), (set() if unique else None)
     return [_draw(rng, n, labels, make, seen) for n in sizes]
 
 

@@ -14,7 +14,8 @@ import random
 
 from caches.demo.pools import (COMPANIES, DAYS, FESTIVALS, PEOPLE, PRODUCTS, PROJECTS,
                                RIVERS, SURNAMES, TEAMS, TOWNS)
-from caches.demo.shared import draw_splits, seeded_rng
+from caches.demo.scale import draw_splits
+from caches.demo.shared import seeded_rng
 
 SIZES = (40, 10, 10)  # train, validation, test
 CNN_SIZES = (16, 4, 4)  # a few dozen stories in all

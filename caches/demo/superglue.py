@@ -16,8 +16,10 @@ from caches.demo.pools import (DAYS, DRINKS, EVENTS, JOBS, PEOPLE, PETS, PLANS, 
 from caches.demo.sentences import (game_passage, game_question, nli_pair, random_event,
                                    random_game, random_town, rte_example, town_passage,
                                    town_question, winograd_items)
-from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, draw_splits, seeded_rng,
-                                split_groups, write_jsonl)
+from caches.demo import scale
+from caches.demo.scale import draw_splits
+from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng, split_groups,
+                                write_jsonl)
 from caches.demo.tables import (COPA_EVENTS, WIC_SENSES, WINOGENDER_SCHEMAS,
                                 WINOGRAD_SCHEMAS)
 
@@ -241,12 +243,16 @@ def write_multirc(root: pathlib.Path, passages=(3, 1, 1), n_questions=4,
                   n_answers=3) -> None:
     """MultiRC: passage -> questions -> answers, with file-wide running idx values."""
     rng = seeded_rng("super_glue/MultiRC")
+    passages, length = scale.scaled_units("super_glue/MultiRC", passages,
+                                          n_questions * n_answers)
     for split, n_passages in zip(_SG_SPLITS, passages):
         rows, q_idx, a_idx = [], 0, 0
         for p_idx in range(n_passages):
             facts, questions = _story(rng)
-            text = "".join(f"<b>Sent {i}: </b>{s.format(**facts)}<br>"
-                           for i, s in enumerate(_STORY, 1))
+            sentences = [s.format(**facts) for s in _STORY]
+            if length:  # the full scale: real paragraph lengths
+                sentences += scale.padding(rng, len(" ".join(sentences).split()), *length)
+            text = "".join(f"<b>Sent {i}: </b>{s}<br>" for i, s in enumerate(sentences, 1))
             q_rows = []
             for question, options in rng.sample(questions, n_questions):
                 right = [o for o in options if o[1]]
@@ -273,10 +279,15 @@ def write_multirc(root: pathlib.Path, passages=(3, 1, 1), n_questions=4,
 def write_record(root: pathlib.Path, passages=(10, 3, 3), n_queries=4) -> None:
     """ReCoRD: entity spans have INCLUSIVE ends; answers are every mention of the entity."""
     rng = seeded_rng("super_glue/ReCoRD")
+    passages, length = scale.scaled_units("super_glue/ReCoRD", passages, n_queries)
     for split, n_passages in zip(_SG_SPLITS, passages):
         rows, q_idx = [], 0
         for p_idx in range(n_passages):
             fill, text = _news(rng)
+            if length:  # the full scale: real article lengths, before the highlights
+                article, _, highlights = text.partition("\n@highlight")
+                extra = scale.padding(rng, len(article.split()), *length)
+                text = " ".join([article, *extra]) + "\n@highlight" + highlights
             mentions = {key: fill[key] + (" River" if key == "R" else "")
                         for key in ("W", "L", "O", "T", "T2", "E", "R")}
             spans = sorted(s for m in mentions.values() for s in _spans(text, m))

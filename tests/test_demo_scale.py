@@ -1,0 +1,102 @@
+"""The real-size generator (``python -m caches.demo --scale full``): real split sizes,
+real text lengths, the same raw layouts (TFDS's builders read them), clear errors."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+
+import pytest
+
+from caches import build_tfds, real_sizes
+from caches.demo import cli as demo_cli
+from caches.demo import scale
+
+GROWN = "super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record"
+CAP = 300
+
+
+@pytest.fixture(scope="module")
+def full_tree(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full")
+    assert demo_cli.main(["--scale", "full", "--out", str(out), "--datasets", GROWN,
+                          "--max_examples", str(CAP)]) == 0
+    return out
+
+
+def rows(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_split_sizes_are_the_real_ones_capped(full_tree):
+    sg = full_tree / "super_glue"
+    # BoolQ: every split over the cap; CB under it: its real sizes.
+    assert [len(rows(sg / "BoolQ" / f"{s}.jsonl")) for s in ("train", "val", "test")] == [
+        CAP] * 3
+    cb = real_sizes.SPLITS["super_glue/cb"]
+    assert [len(rows(sg / "CB" / f"{s}.jsonl")) for s in ("train", "val", "test")] == [
+        cb["train"], cb["validation"], cb["test"]]
+    # MultiRC counts answers (12 a passage), ReCoRD queries (4 a passage).
+    answers = sum(len(q["answers"]) for r in rows(sg / "MultiRC" / "train.jsonl")
+                  for q in r["passage"]["questions"])
+    queries = sum(len(r["qas"]) for r in rows(sg / "ReCoRD" / "train.jsonl"))
+    assert CAP <= answers < CAP + 12 and CAP <= queries < CAP + 4
+    # A dataset not asked for keeps its demo size.
+    assert len(rows(sg / "COPA" / "train.jsonl")) < 100
+
+
+def test_passage_lengths_follow_the_real_distribution(full_tree):
+    sg = full_tree / "super_glue"
+    lengths = [len(r["passage"].split()) for r in rows(sg / "BoolQ" / "train.jsonl")]
+    median, spread = scale.FULL["super_glue/BoolQ"].lengths["passage"]
+    assert abs(statistics.median(lengths) - median) < 0.2 * median
+    # A long tail, as in the real data: the 90th percentile well above the median.
+    assert statistics.quantiles(lengths, n=10)[-1] > 1.5 * median
+    paragraphs = [len(r["passage"]["text"].split())
+                  for r in rows(sg / "MultiRC" / "train.jsonl")]
+    assert statistics.median(paragraphs) > 200
+
+
+def test_record_spans_still_point_at_their_entities(full_tree):
+    for row in rows(full_tree / "super_glue" / "ReCoRD" / "train.jsonl")[:20]:
+        text = row["passage"]["text"]
+        for qa in row["qas"]:
+            for answer in qa["answers"]:
+                assert text[answer["start"]:answer["end"] + 1] == answer["text"]
+
+
+def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
+    import tensorflow_datasets as tfds
+    data_dir = tmp_path / "tfds"
+    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
+                            "--datasets", "super_glue/boolq"]) == 0
+    builder = tfds.builder("super_glue/boolq", data_dir=str(data_dir))
+    assert builder.info.splits["train"].num_examples == CAP
+
+
+def test_demo_scale_is_unchanged_by_the_full_scale_code():
+    """Outside ``scaled``, draws are the demo's (the committed tree stays byte-identical:
+    tests/test_demo_data.py)."""
+    make = lambda rng, label: {"passage": f"Draw {rng.random()}."}  # noqa: E731
+    assert scale.CURRENT.name == "demo"
+    assert len(scale.draw_splits("super_glue/BoolQ", [True], make, (3, 1, 1))[0]) == 3
+    with scale.scaled(scale.Scale("full", max_examples=7)):
+        drawn = scale.draw_splits("super_glue/BoolQ", [True], make, (3, 1, 1))
+    assert [len(d) for d in drawn] == [7, 7, 7]
+    assert scale.CURRENT.name == "demo"
+    rng = random.Random(0)
+    assert len(" ".join(scale.filler(rng, 50)).split()) >= 50
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--scale", "full"], "--scale full needs --out DIR"),
+    (["--scale", "full", "--out", "x", "--datasets", "glue/mnly"],
+     "no real-size plan for glue/mnly; choose from"),
+    (["--scale", "full", "--out", "x", "--max_examples", "0"], "at least 1"),
+    (["--max_examples", "5"], "apply to --scale full only"),
+])
+def test_bad_requests_are_one_line(argv, message, capsys):
+    assert demo_cli.main(argv) != 0
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1, err
