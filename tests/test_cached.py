@@ -22,6 +22,7 @@ import seqio
 from helpers import (CACHE_MARK, EOS, FLAN_RTE, FLAN_RTE_ONE, LENGTHS, MRPC, RTE,
                      check_partition, examples, flat, get_split, shards, stream_of, take, texts)
 from trainer import data
+from trainer.config import StreamConfig
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -77,7 +78,15 @@ def test_direct_cache_read_shards_partition(cached_mixture, split, kwargs):
     for n in (2, 3):
         task_parts = {t: shards(t, split, n, **kwargs) for t in (MRPC, RTE, FLAN_RTE)}
         for task, parts in task_parts.items():
-            check_partition(texts(task, split, **kwargs), parts)
+            whole = texts(task, split, **kwargs)
+            check_partition(whole, parts)
+            # What each rank reads from storage: its whole files (exactly its shard), or
+            # under example-level shards the whole split.
+            reads = [data.plan_split(StreamConfig(task, split, shard=seqio.ShardInfo(i, n),
+                                                  **kwargs)).records_read()
+                     for i in range(n)]
+            assert {total for _, total in reads} == {len(whole)}
+            assert ([r for r, _ in reads] in ([len(p) for p in parts], [len(whole)] * n))
         parts = shards(cached_mixture, split, n, **kwargs)
         assert sum(map(collections.Counter, parts), collections.Counter()) == \
             collections.Counter(full)

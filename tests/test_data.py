@@ -148,6 +148,13 @@ def test_tfds_files_split_among_ranks(two_file_tfds_task):
         ds = task.source.get_dataset("train", shuffle=False,
                                      shard_info=seqio.ShardInfo(index, 2))
         assert len(list(ds.as_numpy_iterator())) == len(part)
+    # records_read says so: each rank reads its file's records, not the whole split.
+    for index, part in enumerate(parts):
+        plan = data.plan_split(StreamConfig(two_file_tfds_task, "train",
+                                            shard=seqio.ShardInfo(index, 2)))
+        assert plan.records_read() == (counts[index], len(full))
+    assert data.plan_split(StreamConfig(two_file_tfds_task, "train")
+                           ).records_read() == (len(full), len(full))
     # Shuffled and seeded, still disjoint and complete.
     seeded = shards(two_file_tfds_task, "train", 2, seed=4)
     assert collections.Counter(seeded[0] + seeded[1]) == collections.Counter(full)

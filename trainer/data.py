@@ -250,6 +250,29 @@ class SplitPlan:
             ds = ds.take(shard_count(int(cfg.max_samples), cfg.shard))
         return ds
 
+    def records_read(self) -> Tuple[int, int]:
+        """``(records this rank reads from storage in one pass, records in the split)``:
+        its whole files under file-level shards (cache files or TFDS files, as
+        ``get_split`` picks them), the whole split under example-level shards (every rank
+        reads it all and keeps every N-th example)."""
+        split, shard = self.cfg.split, self.cfg.shard
+        sharded = shard is not None and shard.num_shards > 1
+        read = total = 0
+        for task in self.members:
+            if self.cached:
+                n = int(task.get_cached_stats(split)["examples"])
+                mine = _rank_files(task, split, shard)
+                read += mine.examples if mine is not None else n
+            else:
+                n = task.num_input_examples(split)
+                if sharded and _tfds_file_shards(task.source, split, shard):
+                    counts = seqio_compat.tfds_file_examples(task.source, split)
+                    read += sum(counts[shard.index::shard.num_shards])
+                else:
+                    read += n
+            total += n
+        return read, total
+
     def known_size(self) -> Optional[int]:
         """Examples in one pass of this rank's shard when the caches record it, else None.
 
