@@ -1,4 +1,5 @@
-"""bench/data_bench.py runs end to end in its tiny mode and prints the ratio lines.
+"""bench/data_bench.py and bench/scale_bench.py run end to end in their tiny modes and
+print their ratio lines.
 
 No timing is asserted (the machine may be shared): only that the three ways deliver
 the same number of examples, that the baseline renders and tokenises as seqio does,
@@ -45,3 +46,30 @@ def test_data_bench_tiny(demo_assets, tmp_path, capsys, user_registrations):
     assert re.search(r"^cached/baseline: [\d.]+x tokens/s \(target >= 1x", text, re.M), text
     written = out.read_text()
     assert "cached/uncached:" in written and "cached/baseline:" in written
+
+
+@pytest.mark.slow
+def test_scale_bench_tiny(demo_assets, tmp_path, capsys, user_registrations):
+    """bench/scale_bench.py --tiny: every stream row, the cache builds, the two-rank
+    reads and the ratio lines (in this process, on the demo data)."""
+    out = tmp_path / "scale_bench.txt"
+    bench = _module("scale_bench")
+    capsys.readouterr()
+    code = bench.main(["--tiny", "--work_dir", str(tmp_path / "work"), "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0, text[-3000:]
+    for family in ("per-dataset", "per-template"):
+        for way in ("uncached", "cached"):
+            assert re.search(rf"^single {family} {way} +[\d.]+ +[\d.]+ +[\d,]+ +[\d,]+$",
+                             text, re.M), text
+    assert re.search(r"^cache build, 1 task: [\d.]+ s$", text, re.M), text
+    # Two ranks: each reads a share of the split's records and delivers half of it.
+    reads = re.findall(r"rank (\d): read (\d+) of (\d+) records \([\d.]+x its share, "
+                       r"delivered (\d+)\)", text)
+    assert len(reads) == 4, text
+    for rank, read, total, delivered in reads:
+        assert int(delivered) <= int(read) <= int(total)
+    assert sum(int(d) for _, _, _, d in reads[:2]) == int(reads[0][2])
+    assert re.search(r"^records read per rank / share \(worst\): [\d.]+x \(target <= 1.5x",
+                     text, re.M), text
+    assert (tmp_path / "scale_bench.json").exists() and "cache build" in out.read_text()
