@@ -65,6 +65,8 @@ FULL: dict[str, Plan] = {
     # Drawn per passage (``scaled_units``): sizes count examples, lengths the passage.
     "super_glue/MultiRC": Plan("super_glue/multirc", _SG, {"passage": (260, 0.35)}),
     "super_glue/ReCoRD": Plan("super_glue/record", _SG, {"passage": (170, 0.4)}),
+    "samsum": Plan("samsum", _SG, {"dialogue": (85, 0.6)}),
+    "aeslc": Plan("aeslc", _SG, {"body": (75, 0.7)}),
     "xsum": Plan("xsum", _SG, {"body": (350, 0.5)}),
     "cnn_dailymail": Plan("cnn_dailymail", _SG, {"paragraphs": (630, 0.45)}),
 }
