@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import argparse
 import contextlib
 import io
+import re
 import sys
 import tempfile
 import time
@@ -82,9 +83,18 @@ def _build_one(name: str, raw_dir: str, data_dir: str, debug: bool,
     except OfflineUrlError as err:
         raise BuildError(f"{full}: {err}") from err
     except Exception as err:  # noqa: BLE001 - any TFDS failure becomes one line
+        fewer = _SMALL_SPLIT.search(str(err))
+        if num_shards and fewer and int(fewer[1]) < num_shards:
+            # A split smaller than --num_shards (TFDS refuses empty files): every split
+            # of this dataset gets as many files as its smallest split has examples.
+            return _build_one(name, raw_dir, data_dir, debug, max(1, int(fewer[1])))
         raise BuildError(f"{full}: TFDS failed to generate it from {raw_dir}: "
                          f"{_one_line(err)}") from err
     return {split: info.num_examples for split, info in builder.info.splits.items()}
+
+
+# TFDS's refusal to write a split into more files than it has examples.
+_SMALL_SPLIT = re.compile(r"num_examples \((\d+)\) < number_of_shards")
 
 
 def build_tfds(raw_dir: str, data_dir: str,

@@ -549,3 +549,13 @@ def test_every_dataset_is_built_from_demo_raw(demo_assets):
         builder = tfds.builder(bt.tfds_name(name), data_dir=data_dir)
         assert {s: i.num_examples for s, i in builder.info.splits.items()} == (
             expected_counts(name, str(paths.DEMO_RAW_DIR)))
+
+
+def test_num_shards_above_a_split_size_uses_the_smallest_split(tmp_path_factory):
+    """--num_shards 4 where HellaSwag's demo has splits of 2 examples: TFDS refuses empty
+    files, so every split of that dataset gets 2 files, not an error."""
+    from helpers import build_demo_group
+    data_dir = build_demo_group(tmp_path_factory, "shards", ["hellaswag"], num_shards=4)
+    files = os.listdir(os.path.join(data_dir, "hellaswag", bt.VERSIONS["hellaswag"]))
+    assert "hellaswag-train.tfrecord-00001-of-00002" in files
+    assert not [f for f in files if f.endswith("-of-00004")]
