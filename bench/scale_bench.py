@@ -248,7 +248,11 @@ def parse_args(argv=None):
     parser.add_argument("--batch_size", type=int, default=32)
     parser.add_argument("--cache_workers", type=int, default=1)
     parser.add_argument("--sizes", default=",".join(SIZES))
+    parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--no_cache", action="store_true", help="uncached streams only")
+    parser.add_argument("--reuse_caches", action="store_true",
+                        help="read the caches an earlier run left in --work_dir (cache "
+                             "build times are then not measured)")
     parser.add_argument("--in_process", action="store_true",
                         help="no fresh process per stream (peak RSS is then the run's)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="report file ('' for none)")
@@ -284,7 +288,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     say(f"scale_bench: data {args.tfds_data_dir or os.environ.get('TFDS_DATA_DIR') or 'demo'}; "
         + "; ".join(f"{s}: {len(v)} datasets" for s, v in per_dataset.items()))
     caches: Dict[str, float] = {}
-    if not args.no_cache:
+    if args.reuse_caches:
+        say(f"caches: reused from {args.cache_dir} (build times not measured)")
+        setup(args)
+    elif not args.no_cache:
         every = per_dataset.get("all") or per_dataset[sizes[-1]]
         caches["1 task"] = build_cache(per_dataset["single"], os.path.join(work, "c1"), args)
         say(f"cache build, 1 task: {caches['1 task']:.1f} s")
@@ -297,7 +304,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         setup(args)  # the new caches
     rows: Dict[str, dict] = {}
     for size in sizes:
-        for family in FAMILIES:
+        for family in [f for f in args.families.split(",") if f]:
             names = per_dataset[size]
             if family == "per-template":
                 names = template_tasks(names)

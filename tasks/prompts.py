@@ -102,6 +102,7 @@ def apply_template(dataset: tf.data.Dataset, *, formatter: Formatter,
     """
     classification = templating.is_classification(template)
 
+    @tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite to pay per task
     def fn(ex):
         fields = dict(formatter(ex))
         opts = fields.pop("options", None)
@@ -126,6 +127,7 @@ def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
     ``{"premise": "A.", "label": 0}`` with options ``["yes", "no"]`` ->
     ``{"premise": "A.", "label": "0", "answer": "yes", "options": ["yes", "no"]}``.
     """
+    @tf.autograph.experimental.do_not_convert
     def fn(ex):
         fields = dict(formatter(ex))
         if "options" not in fields and options:
@@ -152,6 +154,7 @@ def render_any_template(dataset: tf.data.Dataset, *,
     base = tf.constant(0 if seed is None else seed, tf.int64)
     classification = [templating.is_classification(t) for t in templates]
 
+    @tf.autograph.experimental.do_not_convert
     def fn(position, ex):
         block = position // k
         order = tf.argsort(tf.random.stateless_uniform([k], seed=tf.stack([base, block])))
@@ -160,10 +163,14 @@ def render_any_template(dataset: tf.data.Dataset, *,
         opts = ex.get("options")
         if opts is not None:
             fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
-        out = {"inputs": tf.gather(tf.stack([templating.render(t[0], fields)
-                                             for t in templates]), index),
-               "targets": tf.gather(tf.stack([templating.render(t[1], fields)
-                                              for t in templates]), index)}
+        def rendered(template):
+            return lambda: tf.stack([templating.render(template[0], fields),
+                                     templating.render(template[1], fields)])
+
+        # Only the drawn template is rendered (a passage is not copied k times).
+        inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
+                                                    [rendered(t) for t in templates]))
+        out = {"inputs": inputs, "targets": targets}
         if opts is not None and any(classification):
             out["options"] = tf.cond(tf.gather(tf.constant(classification), index),
                                      lambda: opts, lambda: tf.zeros([0], tf.string))

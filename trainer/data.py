@@ -172,15 +172,17 @@ def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.da
             ds = ds.shard(shard.num_shards, shard.index)
     if num_examples and num_examples < MEMORY_CACHE_MAX_EXAMPLES:
         ds = ds.cache()
-    if not use_cached:
-        ds = task.preprocess_precache(ds, seed=seed)
-    # Repeat before the (possibly random) post-cache steps, so each epoch samples anew.
+    # Repeat, then shuffle the records as read (source text or cached fields), before the
+    # steps that cost (templates, tokenizing, exemplars): the shuffle buffer fills with
+    # cheap records and only the examples delivered are preprocessed, which is what keeps
+    # a mixture of many tasks (a buffer each) fast. Each epoch samples anew.
     ds = ds.repeat(cfg.num_epochs)
-    ds = _postcache(task, ds, cfg.sequence_length, seed)
-    ds = seqio_compat.validate_features(task, ds)
     if shuffle:
         ds = ds.shuffle(seqio_compat.shuffle_buffer_size(task), seed=seed)
-    return ds
+    if not use_cached:
+        ds = task.preprocess_precache(ds, seed=seed)
+    ds = _postcache(task, ds, cfg.sequence_length, seed)
+    return seqio_compat.validate_features(task, ds)
 
 
 def check_compatible_features(mixture: "seqio.Mixture") -> None:
