@@ -120,12 +120,15 @@ def measure_stream(spec: dict, args) -> dict:
     batches = iter(stream)
     first_examples = len(next(batches)["input_ids"])
     first = time.perf_counter() - start
-    examples = first_examples
+    examples, tokens = first_examples, 0
     while examples < spec["n"]:
-        examples += len(next(batches)["input_ids"])
-    seconds = time.perf_counter() - start - first
+        batch = next(batches)
+        examples += len(batch["input_ids"])
+        # Non-pad input and target tokens (EOS included), as data_bench counts them.
+        tokens += int((batch["input_ids"] != 0).sum()) + int((batch["labels"] >= 0).sum())
+    seconds = max(time.perf_counter() - start - first, 1e-9)
     return {"build_s": built, "first_s": first, "examples": examples,
-            "eps": (examples - first_examples) / max(seconds, 1e-9),
+            "eps": (examples - first_examples) / seconds, "tps": tokens / seconds,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -189,10 +192,11 @@ def ratio_line(name: str, value: float, target: str, met: bool) -> str:
 
 def report(rows: Dict[str, dict], caches: Dict[str, float], reads: Dict[str, list],
            args) -> List[str]:
-    lines = [f"{'stream':38} {'build s':>8} {'first s':>8} {'examples/s':>11} {'peak RSS MB':>12}"]
+    lines = [f"{'stream':38} {'build s':>8} {'first s':>8} {'examples/s':>11} "
+             f"{'tokens/s':>10} {'peak RSS MB':>12}"]
     for label, r in rows.items():
         lines.append(f"{label:38} {r['build_s']:8.2f} {r['first_s']:8.2f} {r['eps']:11,.0f} "
-                     f"{r['rss_mb']:12,.0f}")
+                     f"{r.get('tps', 0):10,.0f} {r['rss_mb']:12,.0f}")
     lines.append("")
     for label, seconds in caches.items():
         lines.append(f"cache build, {label}: {seconds:.1f} s")
@@ -209,7 +213,8 @@ def report(rows: Dict[str, dict], caches: Dict[str, float], reads: Dict[str, lis
         if single and every:
             rate = every["eps"] / single["eps"]
             lines.append(ratio_line(f"all/single examples/s, {way}", rate,
-                                    f"target >= {MIN_RATE_RATIO}x", rate >= MIN_RATE_RATIO))
+                                    f"target >= {MIN_RATE_RATIO}x", rate >= MIN_RATE_RATIO)
+                         + f"; tokens/s {every['tps'] / max(single['tps'], 1e-9):.2f}x")
             first = every["first_s"] / single["first_s"]
             lines.append(ratio_line(f"all/single first batch, {way}", first,
                                     f"target <= {MAX_FIRST_BATCH_RATIO}x",
@@ -321,7 +326,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 r = rows[label]
                 say(f"{label} ({len(names)} tasks, {r['examples']:,} examples): build "
                     f"{r['build_s']:.1f} s, first batch {r['first_s']:.1f} s, "
-                    f"{r['eps']:,.0f} examples/s, peak RSS {r['rss_mb']:,.0f} MB")
+                    f"{r['eps']:,.0f} examples/s, {r['tps']:,.0f} tokens/s, "
+                    f"peak RSS {r['rss_mb']:,.0f} MB")
     reads = {f"{args.single} uncached": rank_reads(per_dataset["single"], False, args)}
     if not args.no_cache:
         reads[f"{args.single} cached"] = rank_reads(per_dataset["single"], True, args)

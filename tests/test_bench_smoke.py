@@ -60,7 +60,7 @@ def test_scale_bench_tiny(demo_assets, tmp_path, capsys, user_registrations):
     assert code == 0, text[-3000:]
     for family in ("per-dataset", "per-template"):
         for way in ("uncached", "cached"):
-            assert re.search(rf"^single {family} {way} +[\d.]+ +[\d.]+ +[\d,]+ +[\d,]+$",
+            assert re.search(rf"^single {family} {way} +[\d.]+ +[\d.]+ +[\d,]+ +[\d,]+ +[\d,]+$",
                              text, re.M), text
     assert re.search(r"^cache build, 1 task: [\d.]+ s$", text, re.M), text
     # Two ranks: each reads a share of the split's records and delivers half of it.
