@@ -73,14 +73,13 @@ def setup(args) -> None:
 def dataset_tasks(size: str, single: str) -> List[str]:
     """The per-dataset tasks of a mixture size."""
     import seqio
-    from tasks import prompts
     from tasks.flan import datasets as flan_datasets
+    from tasks.names import dataset_task_name
     if size == "single":
         return [single]
     if size == "ten":
         return [t.name for t in seqio.get_mixture_or_task("glue_mix.flan").tasks]
-    names = [prompts.dataset_task_names([cfg.name], answer_only=True)[0]
-             for cfg in flan_datasets.DATASETS]
+    names = [dataset_task_name(cfg.name) for cfg in flan_datasets.DATASETS]
     return [n for n in names if "train" in seqio.get_mixture_or_task(n).splits]
 
 
@@ -310,14 +309,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows: Dict[str, dict] = {}
     for size in sizes:
         for family in [f for f in args.families.split(",") if f]:
-            names = per_dataset[size]
+            family_names = per_dataset[size]
             if family == "per-template":
-                names = template_tasks(names)
+                family_names = template_tasks(family_names)
             for cached in ((False,) if args.no_cache else (False, True)):
                 if cached and family == "per-template" and size != "single":
                     continue
-                if cached and family == "per-template":
-                    names = names[:1]
+                # Cached per-template: the one template task the cache job added.
+                names = family_names[:1] if cached and family == "per-template" else family_names
                 n = (args.per_template_all_examples
                      if family == "per-template" and size == "all" else args.num_examples)
                 label = f"{size} {family} {'cached' if cached else 'uncached'}"

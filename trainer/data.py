@@ -129,17 +129,18 @@ def _rank_files(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo
     return cached_read.rank_files(files, cached_read.file_examples(task, split, files), shard)
 
 
-def _tfds_file_shards(source, split: str, shard: "seqio.ShardInfo") -> bool:
-    """Whether TFDS shards ``split`` by files for this rank: TFDS gives rank ``r`` files
-    ``r, r + N, ...`` (seqio passes the shard as a ``tf.distribute.InputContext``), taken
-    when that share is balanced (``trainer.cached.balanced``)."""
+def _tfds_file_shards(source, split: str, shard: "seqio.ShardInfo") -> Optional[int]:
+    """The records of this rank's TFDS files when TFDS shards ``split`` by files, else
+    None: TFDS gives rank ``r`` files ``r, r + N, ...`` (seqio passes the shard as a
+    ``tf.distribute.InputContext``), taken when that share is balanced
+    (``trainer.cached.balanced``)."""
     if not isinstance(source, seqio.TfdsDataSource):
-        return False
+        return None
     counts = seqio_compat.tfds_file_examples(source, split)
     if not counts or len(counts) < shard.num_shards:
-        return False
-    return cached_read.balanced([sum(counts[r::shard.num_shards])
-                                 for r in range(shard.num_shards)])
+        return None
+    loads = [sum(counts[r::shard.num_shards]) for r in range(shard.num_shards)]
+    return loads[shard.index] if cached_read.balanced(loads) else None
 
 
 def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.data.Dataset:
@@ -161,7 +162,8 @@ def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.da
         num_examples = task.num_input_examples(split)
 
     sharded = shard is not None and shard.num_shards > 1
-    if sharded and (source.supports_arbitrary_sharding or _tfds_file_shards(source, split, shard)):
+    if sharded and (source.supports_arbitrary_sharding or
+                    _tfds_file_shards(source, split, shard) is not None):
         ds = source.get_dataset(split=split, shuffle=shuffle, seed=seed, shard_info=shard)
     else:
         # Every rank must read the records in the *same* order for the strided shard to
@@ -260,20 +262,25 @@ class SplitPlan:
         split, shard = self.cfg.split, self.cfg.shard
         sharded = shard is not None and shard.num_shards > 1
         read = total = 0
-        for task in self.members:
+        for i, task in enumerate(self.members):
             if self.cached:
                 n = int(task.get_cached_stats(split)["examples"])
-                mine = _rank_files(task, split, shard)
-                read += mine.examples if mine is not None else n
+                files = self._cached_rank_files(i)
+                mine = None if files is None else files.examples
             else:
                 n = task.num_input_examples(split)
-                if sharded and _tfds_file_shards(task.source, split, shard):
-                    counts = seqio_compat.tfds_file_examples(task.source, split)
-                    read += sum(counts[shard.index::shard.num_shards])
-                else:
-                    read += n
+                mine = _tfds_file_shards(task.source, split, shard) if sharded else None
+            read += n if mine is None else mine
             total += n
         return read, total
+
+    def _cached_rank_files(self, i: int) -> Optional[cached_read.RankFiles]:
+        """Member ``i``'s whole cache files for this rank (from the direct plan's file
+        lists when there is one: no glob again), or None for example-level shards."""
+        if self.direct is not None:
+            planned = self.direct.tasks[i]
+            return cached_read.rank_files(planned.files, planned.file_examples, self.cfg.shard)
+        return _rank_files(self.members[i], self.cfg.split, self.cfg.shard)
 
     def known_size(self) -> Optional[int]:
         """Examples in one pass of this rank's shard when the caches record it, else None.
@@ -286,11 +293,7 @@ class SplitPlan:
         split, shard = self.cfg.split, self.cfg.shard
         total = 0
         for i, task in enumerate(self.members):
-            if self.direct is not None:  # its plan listed the files already: no glob again
-                planned = self.direct.tasks[i]
-                mine = cached_read.rank_files(planned.files, planned.file_examples, shard)
-            else:
-                mine = _rank_files(task, split, shard)
+            mine = self._cached_rank_files(i)
             total += (mine.examples if mine is not None else
                       shard_count(int(task.get_cached_stats(split)["examples"]), shard))
         if self.cfg.max_samples is not None:

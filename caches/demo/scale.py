@@ -134,6 +134,13 @@ def target_words(rng: random.Random, median: int, spread: float) -> int:
     return int(min(max(value, median / 5), median * 8))
 
 
+def padding(rng: random.Random, have: int, median: int, spread: float) -> list[str]:
+    """Filler sentences that bring a text of ``have`` words to a drawn length (none
+    when it is already as long)."""
+    missing = target_words(rng, median, spread) - have
+    return filler(rng, missing) if missing > 0 else []
+
+
 def _grow(value, rng: random.Random, median: int, spread: float):
     """``value`` (a text, or a list of paragraphs) padded to a drawn length."""
     if isinstance(value, list):
@@ -144,8 +151,7 @@ def _grow(value, rng: random.Random, median: int, spread: float):
             value.append(paragraph)
             missing -= len(paragraph.split())
         return value
-    missing = target_words(rng, median, spread) - len(value.split())
-    return value if missing <= 0 else value + " " + " ".join(filler(rng, missing))
+    return " ".join([value, *padding(rng, len(value.split()), median, spread)])
 
 
 def lengthen(make: Callable, lengths: Mapping) -> Callable:
@@ -164,11 +170,13 @@ def lengthen(make: Callable, lengths: Mapping) -> Callable:
     return full
 
 
-def padding(rng: random.Random, have: int, median: int, spread: float) -> list[str]:
-    """Filler sentences that bring a text of ``have`` words to a drawn length (none
-    when it is already as long)."""
-    missing = target_words(rng, median, spread) - have
-    return filler(rng, missing) if missing > 0 else []
+def _current_plan(draw_name: str, num_splits: int) -> Optional[Plan]:
+    """``CURRENT.plan(draw_name)``, checked against the splits the generator draws."""
+    plan = CURRENT.plan(draw_name)
+    if plan is not None and len(plan.splits) != num_splits:
+        raise ValueError(f"{draw_name}: the full-scale plan lists {len(plan.splits)} "
+                         f"splits, the generator draws {num_splits}")
+    return plan
 
 
 def scaled_units(draw_name: str, units: Sequence[int], examples_per_unit: int
@@ -176,12 +184,9 @@ def scaled_units(draw_name: str, units: Sequence[int], examples_per_unit: int
     """For generators that draw passages of several examples each (MultiRC, ReCoRD):
     ``(passages per split, (median, spread) of a passage or None)`` at the current
     scale; the demo's ``units`` and None when it has no full-scale plan."""
-    plan = CURRENT.plan(draw_name)
+    plan = _current_plan(draw_name, len(units))
     if plan is None:
         return tuple(units), None
-    if len(plan.splits) != len(units):
-        raise ValueError(f"{draw_name}: the full-scale plan lists {len(plan.splits)} "
-                         f"splits, the generator draws {len(units)}")
     sizes = CURRENT.sizes(plan)
     return (tuple(math.ceil(n / examples_per_unit) for n in sizes),
             plan.lengths.get("passage"))
@@ -192,11 +197,8 @@ def draw_splits(name: str, labels: Sequence, make: Callable,
                 ) -> list[list]:
     """``shared.draw_splits`` at the current scale: the demo's disjoint draws, or at
     the full scale the real sizes and lengths (repeats allowed)."""
-    plan = CURRENT.plan(name)
+    plan = _current_plan(name, len(sizes))
     if plan is None:
         return shared.draw_splits(name, labels, make, sizes)
-    if len(plan.splits) != len(sizes):
-        raise ValueError(f"{name}: the full-scale plan lists {len(plan.splits)} "
-                         f"splits, the generator draws {len(sizes)}")
     return shared.draw_splits(name, labels, lengthen(make, plan.lengths),
                               CURRENT.sizes(plan), unique=False)
