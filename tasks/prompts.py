@@ -163,13 +163,24 @@ def render_any_template(dataset: tf.data.Dataset, *,
         opts = ex.get("options")
         if opts is not None:
             fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
-        def rendered(template):
-            return lambda: tf.stack([templating.render(template[0], fields),
-                                     templating.render(template[1], fields)])
+        names = sorted(fields)
+        if all(fields[n].dtype == tf.string and fields[n].shape.rank == 0 for n in names):
+            # The drawn template's pieces gathered from a table: a few ops to trace and
+            # run per task, however many templates.
+            values = tf.stack([fields[n] for n in names])
+            index = tf.cast(index, tf.int32)
+            inputs = templating.render_row(
+                templating.render_table([t[0] for t in templates], names), index, values)
+            targets = templating.render_row(
+                templating.render_table([t[1] for t in templates], names), index, values)
+        else:
+            def rendered(template):
+                return lambda: tf.stack([templating.render(template[0], fields),
+                                         templating.render(template[1], fields)])
 
-        # Only the drawn template is rendered (a passage is not copied k times).
-        inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
-                                                    [rendered(t) for t in templates]))
+            # Only the drawn template is rendered (a passage is not copied k times).
+            inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
+                                                        [rendered(t) for t in templates]))
         out = {"inputs": inputs, "targets": targets}
         if opts is not None and any(classification):
             out["options"] = tf.cond(tf.gather(tf.constant(classification), index),

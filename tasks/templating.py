@@ -89,3 +89,33 @@ def render(pattern: str, fields: Mapping[str, tf.Tensor]) -> tf.Tensor:
     if not pieces:
         return tf.constant("")
     return tf.strings.join(pieces)
+
+
+def render_table(patterns: Sequence[str], fields: Sequence[str]):
+    """One pattern out of many as data: ``(literals, field_indices)``, two ``[len(patterns),
+    pieces]`` tensors. Row ``i`` holds pattern ``i``'s literal pieces and, after each, the
+    index in ``fields`` of the field that follows (``len(fields)``: none).
+
+    ``["{a} x {b}", "{b}!"]`` with fields ``["a", "b"]`` ->
+    ``[["", " x ", ""], ["", "!", ""]]`` and ``[[0, 1, 2], [1, 2, 2]]``.
+    """
+    rows = []
+    for pattern in patterns:
+        row = [(literal, len(fields) if field is None else list(fields).index(field))
+               for literal, field, _, _ in string.Formatter().parse(pattern)]
+        rows.append(row or [("", len(fields))])
+    width = max(len(row) for row in rows)
+    rows = [row + [("", len(fields))] * (width - len(row)) for row in rows]
+    return (tf.constant([[lit for lit, _ in row] for row in rows], tf.string),
+            tf.constant([[i for _, i in row] for row in rows], tf.int32))
+
+
+def render_row(table, index: tf.Tensor, values: tf.Tensor) -> tf.Tensor:
+    """Pattern ``index`` of a ``render_table`` filled with ``values`` (a string vector
+    in the table's field order): the same text as ``render``, in a few ops whatever the
+    number of patterns."""
+    literals, fields = table
+    values = tf.concat([values, [""]], axis=0)  # index len(fields): no field
+    pieces = tf.strings.join([tf.gather(literals, index),
+                              tf.gather(values, tf.gather(fields, index))])
+    return tf.strings.reduce_join(pieces)

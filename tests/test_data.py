@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import logging
 
+import numpy as np
 import pytest
 
 import mixtures
@@ -20,7 +21,7 @@ from tasks import vocab
 
 import seqio
 
-from helpers import (CACHE_MARK, COLA, FLAN_RTE, LENGTHS, MRPC, RTE, check_partition, get_split,
+from helpers import (CACHE_MARK, COLA, FLAN_RTE, FLAN_RTE_ONE, LENGTHS, MRPC, RTE, check_partition, get_split,
                      shards, stream_of, texts)
 from trainer import data, inputs
 from trainer.config import StreamConfig
@@ -75,6 +76,33 @@ def test_mixture_shards_are_the_task_shards(small_mixture, split, kwargs):
                                                     collections.Counter())
         total = sum(map(collections.Counter, parts), collections.Counter())
         assert total == collections.Counter(full)
+
+
+def _every_feature(name, take=120, **kwargs):
+    ds = get_split(name, "train", seed=3, num_epochs=None, **kwargs).take(take)
+    return ds.element_spec, [{k: np.asarray(v).tolist() for k, v in ex.items()}
+                             for ex in ds.as_numpy_iterator()]
+
+
+@pytest.mark.parametrize("members,tail", [
+    (["rte_10templates", "cb_10templates", "glue_mrpc_10templates"], ["tokenize", "append_eos"]),
+    ([MRPC, RTE, FLAN_RTE], ["tokenize", "append_eos"]),
+    ([MRPC, FLAN_RTE_ONE], ["append_eos"]),
+    ([MRPC, "bool_q_10templates_one_shot"], ["append_eos"]),
+])
+def test_mixture_runs_shared_steps_once_with_the_same_examples(members, tail, monkeypatch):
+    """Tokenising and EOS, when every task ends with them, run once after mixing: the
+    same examples in the same order (every feature) as running them in each task."""
+    name = "test_shared_tail_mix"
+    seqio.MixtureRegistry.add(name, members, default_rate=1.0)
+    try:
+        tasks = [seqio.get_mixture_or_task(t) for t in members]
+        assert [s.__name__ for s in data.shared_tail(tasks, use_cached=False)] == tail
+        shared = _every_feature(name)
+        monkeypatch.setattr(data, "SHARE_MIXTURE_TAIL", False)
+        assert _every_feature(name) == shared
+    finally:
+        seqio.MixtureRegistry.remove(name)
 
 
 def test_registered_mixture_shards_partition(demo_assets):

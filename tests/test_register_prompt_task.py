@@ -81,6 +81,22 @@ def test_check_templates_in_process():
         templating.check_templates("t", ["{premise}"], ["premise"])
 
 
+def test_table_rendering_equals_rendering_each_pattern():
+    """A per-dataset task renders the drawn template from a table: the text ``render``
+    gives, escapes, repeats and field-less patterns included."""
+    import tensorflow as tf
+    patterns = ["{premise} Q: {hypothesis}?", "{{literal}} {hypothesis}{premise}", "none",
+                "{answer}", "{premise}{premise}"]
+    values = {"premise": "A.", "hypothesis": "B", "answer": "yes"}
+    names = sorted(values)
+    table = templating.render_table(patterns, names)
+    tensors = {k: tf.constant(v) for k, v in values.items()}
+    stacked = tf.constant([values[n] for n in names])
+    for i, pattern in enumerate(patterns):
+        assert (templating.render_row(table, tf.constant(i), stacked).numpy()
+                == templating.render(pattern, tensors).numpy() == pattern.format(**values).encode())
+
+
 def test_failing_user_module_names_its_path(tmp_path):
     module = tmp_path / "broken.py"
     module.write_text("import tasks\nraise RuntimeError('boom')\n")

@@ -11,8 +11,9 @@ come through ``common.seqio_compat``. See docs/data-streams.md.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
-from typing import List, Optional, Sequence, Set, Tuple, Union
+from typing import List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import tensorflow as tf
 
@@ -106,18 +107,110 @@ def choose_cache(provider, members: Sequence["seqio.Task"], split: str,
     return False
 
 
-def _postcache(task: "seqio.Task", ds: tf.data.Dataset, sequence_length, seed):
-    """seqio 0.0.8's ``Task.preprocess_postcache``, with ``append_eos_after_trim`` run as
-    ``append_eos``: the stream truncates the same way (first ``limit - 1`` tokens, then
-    EOS) and counts what it cut; length-aware steps still get ``sequence_length``."""
+# Per-example steps a mixture may run once after mixing when every member ends with them
+# (1:1, unseeded, the same for every task of one vocabulary): tokenising and EOS.
+SHARED_STEPS = (seqio.preprocessors.tokenize, seqio.preprocessors.append_eos)
+# tf.data's autotuner models every stage of every member pipeline: over this many tasks
+# its cost outgrows what it tunes (48 FLAN datasets on 2 cores: 1.4x examples/s with it
+# off), so a larger mixture runs with fixed parallelism (each parallel step as many calls
+# as cores).
+AUTOTUNE_MAX_TASKS = 8
+# Run a mixture's shared tail once after mixing; False runs it in every task's pipeline
+# (the same examples in the same order: tests compare the two).
+SHARE_MIXTURE_TAIL = True
+TAIL_BATCH = 64
+
+
+def _task_steps(task: "seqio.Task", use_cached: bool) -> Tuple[list, list]:
+    """``(pre-cache steps, post-cache steps)`` as ``_read_task`` runs them: no pre-cache
+    step when reading the cache; ``append_eos_after_trim`` run as ``append_eos`` (the
+    stream truncates the same way, first ``limit - 1`` tokens then EOS, and counts what
+    it cut; length-aware steps still get ``sequence_length``)."""
+    index = seqio_compat.cache_step_index(task)
+    pre = [] if use_cached or index < 0 else list(task.preprocessors[:index])
+    post = [seqio.preprocessors.append_eos
+            if s is seqio.preprocessors.append_eos_after_trim else s
+            for s in seqio_compat.post_cache_steps(task)]
+    return pre, post
+
+
+def _same_step(a, b) -> bool:
+    if a is b:
+        return True
+    return (isinstance(a, functools.partial) and isinstance(b, functools.partial)
+            and a.func is b.func and a.args == b.args and a.keywords == b.keywords)
+
+
+def shared_tail(members: Sequence["seqio.Task"], use_cached: bool) -> list:
+    """The last steps every member runs alike and that may run once after mixing
+    (``SHARED_STEPS``): ``[tokenize, append_eos]`` for FLAN's per-dataset tasks."""
+    lists = [sum(_task_steps(task, use_cached), []) for task in members]
+    tail: list = []
+    for i in range(1, min(len(steps) for steps in lists) + 1):
+        step = lists[0][-i]
+        if (getattr(step, "func", step) not in SHARED_STEPS
+                or not all(_same_step(step, steps[-i]) for steps in lists[1:])):
+            break
+        tail.insert(0, step)
+    return tail
+
+
+def _tokenize_batch(features: Mapping[str, "seqio.Feature"]):
+    """seqio's ``tokenize`` then ``append_eos`` on a batch of examples: one SentencePiece
+    call per feature and batch (ragged ids, EOS where the feature adds it)."""
+    def fn(batch):
+        out = dict(batch)
+        for key, feature in features.items():
+            if key not in batch:
+                continue
+            out[f"{key}_pretokenized"] = batch[key]
+            ids = feature.vocabulary.tf_tokenizer.tokenize(batch[key])
+            if feature.add_eos:
+                eos = tf.fill([tf.shape(batch[key])[0], 1],
+                              tf.constant(feature.vocabulary.eos_id, ids.dtype))
+                ids = tf.concat([ids, eos], axis=1)
+            out[key] = ids
+        return out
+    return fn
+
+
+def _run_tail(task: "seqio.Task", ds: tf.data.Dataset, tail: list,
+              sequence_length) -> tf.data.Dataset:
+    """A mixture's shared tail, run once after mixing. ``[tokenize, append_eos]`` over
+    SentencePiece features runs on batches of ``TAIL_BATCH`` examples (the same ids as
+    seqio's per-example steps, in the same order, a third cheaper); other tails run as
+    seqio's steps."""
+    prep = seqio.preprocessors
+    features = task.output_features
+    if (tail == [prep.tokenize, prep.append_eos]
+            and all(isinstance(f.vocabulary, seqio.SentencePieceVocabulary)
+                    for f in features.values())
+            and all(isinstance(spec, tf.TensorSpec) and spec.shape.rank == 0
+                    for spec in ds.element_spec.values())):
+        # unbatch gives the ids as 0-ragged-rank RaggedTensors; a map sees them as plain
+        # tensors again (the element spec of seqio's steps).
+        return (ds.batch(TAIL_BATCH)
+                .map(_tokenize_batch(features), num_parallel_calls=tf.data.AUTOTUNE)
+                .unbatch().map(dict))
+    return seqio_compat.run_steps(task, ds, tail, sequence_length)
+
+
+def _run_task_steps(task: "seqio.Task", ds: tf.data.Dataset, cfg: StreamConfig,
+                    use_cached: bool, leave_out: int) -> tf.data.Dataset:
+    """seqio 0.0.8's ``preprocess_precache`` (uncached) and ``preprocess_postcache``,
+    without their last ``leave_out`` steps (a mixture's shared tail)."""
+    pre, post = _task_steps(task, use_cached)
+    steps = (pre + post)[:len(pre) + len(post) - leave_out]
+    pre, post = steps[:len(pre)], steps[len(pre):]
+    seed = cfg.seed
+    if pre:
+        with seqio.utils.map_seed_manager(seed):
+            ds = seqio_compat.run_steps(task, ds, pre, None)
     step = seqio_compat.cache_step_index(task)
     if step >= 0 and seed is not None:
         seed = seed + 42 * step  # seqio's offset: post-cache seeds never repeat pre-cache ones
-    steps = [seqio.preprocessors.append_eos
-             if s is seqio.preprocessors.append_eos_after_trim else s
-             for s in seqio_compat.post_cache_steps(task)]
     with seqio.utils.map_seed_manager(seed):
-        return seqio_compat.run_steps(task, ds, steps, sequence_length)
+        return seqio_compat.run_steps(task, ds, post, cfg.sequence_length)
 
 
 def _rank_files(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"],
@@ -143,8 +236,10 @@ def _tfds_file_shards(source, split: str, shard: "seqio.ShardInfo") -> Optional[
     return loads[shard.index] if cached_read.balanced(loads) else None
 
 
-def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.data.Dataset:
-    """seqio 0.0.8's ``Task.get_dataset`` without trimming. Shards: whole cache files
+def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool,
+               leave_out: int = 0) -> tf.data.Dataset:
+    """seqio 0.0.8's ``Task.get_dataset`` without trimming (and without its last
+    ``leave_out`` steps, which a mixture runs after mixing). Shards: whole cache files
     (``trainer.cached.rank_files``) or whole TFDS files (``_tfds_file_shards``) where
     the split has a balanced file per rank, else every N-th example."""
     split, shard, seed, shuffle = cfg.split, cfg.shard, cfg.seed, cfg.shuffled
@@ -181,10 +276,8 @@ def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.da
     ds = ds.repeat(cfg.num_epochs)
     if shuffle:
         ds = ds.shuffle(seqio_compat.shuffle_buffer_size(task), seed=seed)
-    if not use_cached:
-        ds = task.preprocess_precache(ds, seed=seed)
-    ds = _postcache(task, ds, cfg.sequence_length, seed)
-    return seqio_compat.validate_features(task, ds)
+    ds = _run_task_steps(task, ds, cfg, use_cached, leave_out)
+    return seqio_compat.validate_features(task, ds) if not leave_out else ds
 
 
 def check_compatible_features(mixture: "seqio.Mixture") -> None:
@@ -218,9 +311,20 @@ def _read_mixture(mixture: "seqio.Mixture", members: Sequence["seqio.Task"],
     def keep_features(ex):
         return {k: v for k, v in ex.items() if k in keys}
 
-    datasets = [_read_task(task, cfg, use_cached).map(
-        keep_features, num_parallel_calls=tf.data.AUTOTUNE) for task in members]
     rates = [mixture.get_rate(task) for task in members]
+    tail = shared_tail(members, use_cached) if SHARE_MIXTURE_TAIL else []
+    datasets = [_read_task(task, cfg, use_cached, len(tail)) for task in members]
+    if tail:
+        # Mixed before the shared tail: it is traced and run once, not once per task.
+        kept = [ds.map(keep_features) for ds in datasets]
+        if all(ds.element_spec == kept[0].element_spec for ds in kept):
+            ds = sample_mixture(mixture, kept, rates, shuffle=cfg.shuffled, seed=cfg.seed)
+            ds = _run_tail(members[0], ds, tail, cfg.sequence_length)
+            return seqio_compat.validate_features(members[0], ds)
+        datasets = [seqio_compat.validate_features(task, seqio_compat.run_steps(
+            task, ds, tail, cfg.sequence_length)) for task, ds in zip(members, datasets)]
+    datasets = [ds.map(keep_features, num_parallel_calls=tf.data.AUTOTUNE)
+                for ds in datasets]
     return sample_mixture(mixture, datasets, rates, shuffle=cfg.shuffled, seed=cfg.seed)
 
 
@@ -252,6 +356,10 @@ class SplitPlan:
             ds = _read_mixture(self.provider, self.members, cfg, self.cached)
         if cfg.max_samples is not None:
             ds = ds.take(shard_count(int(cfg.max_samples), cfg.shard))
+        if len(self.members) > AUTOTUNE_MAX_TASKS:
+            options = tf.data.Options()
+            options.autotune.enabled = False
+            ds = ds.with_options(options)
         return ds
 
     def records_read(self) -> Tuple[int, int]:
