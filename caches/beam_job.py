@@ -2,11 +2,13 @@
 
 seqio's own job adds a dozen transforms per task and split, and the DirectRunner's cost
 grows with the graph (about 6 s per task). Here each (task, split, source shard) is one
-element: read and preprocessed by seqio's ``PreprocessTask`` code, keyed by (task,
-split, output shard), grouped, written as one tfrecord file each
-(``seqio.dict_to_tfexample``), and counted per (task, split) into ``info.<split>.json``
-and ``stats.<split>.json`` (with each file's records). An example goes to the shard its
-bytes hash to and a shard's records are sorted: a rebuild writes the same files.
+element: read and preprocessed by seqio's ``PreprocessTask`` code, serialized
+(``serialize``: seqio's tf.train.Example, map entries sorted), and handed on as lists of
+records keyed by (task, split, output shard) (no per-example Beam cost), grouped,
+written as one tfrecord file each, and counted per (task, split) into
+``info.<split>.json`` and ``stats.<split>.json`` (with each file's records). An example
+goes to the shard its bytes hash to and a shard's records are sorted: a rebuild writes
+the same files.
 See docs/caching.md.
 """
 
@@ -16,11 +18,12 @@ import dataclasses
 import json
 import os
 import zlib
-from typing import Dict, Iterable, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, Sequence, Tuple
 
 from common import seqio_compat
 
 import apache_beam as beam
+import numpy as np
 import seqio
 import tensorflow as tf
 from seqio import beam_utils
@@ -42,29 +45,108 @@ class SplitJob:
         return (self.task.name, self.split)
 
 
-class _Emit(beam.DoFn):
-    """(task, split, shard index, shard name) -> ((task, split), example), read and
-    preprocessed by seqio's own cache-job code for that task and split."""
+# Examples converted to numpy at a time, and records a shard's list holds before it is
+# handed on: Beam elements are lists of records, not examples (per-element cost).
+READ_BATCH = 256
+RECORDS_PER_ELEMENT = 2_048
 
-    def __init__(self, readers: Dict[Key, beam_utils.PreprocessTask]):
+
+def numpy_examples(ds: tf.data.Dataset) -> Iterator[dict]:
+    """``ds.as_numpy_iterator()``, read ``READ_BATCH`` examples at a time when every
+    feature has rank <= 1 (the same numpy values: bytes, numpy scalars and arrays)."""
+    spec = ds.element_spec
+    if not (isinstance(spec, dict) and all(
+            isinstance(s, tf.TensorSpec) and s.shape.rank is not None and s.shape.rank <= 1
+            for s in spec.values())):
+        yield from ds.as_numpy_iterator()
+        return
+    for batch in ds.ragged_batch(READ_BATCH).prefetch(2):
+        n = None
+        columns = {}
+        for key, value in batch.items():
+            if isinstance(value, tf.RaggedTensor):
+                values, splits = value.flat_values.numpy(), value.row_splits.numpy()
+                columns[key] = [values[splits[i]:splits[i + 1]] for i in range(len(splits) - 1)]
+            else:
+                columns[key] = list(value.numpy())
+            n = len(columns[key])
+        for i in range(n or 0):  # the spec's key order: a record's bytes follow it
+            yield {key: columns[key][i] for key in spec}
+
+
+_INT_DTYPES = (np.bool_, np.int32, np.int64)
+_FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def serialize(ex: dict) -> bytes:
+    """``seqio.dict_to_tfexample(ex).SerializeToString(deterministic=True)`` without a
+    TensorFlow tensor per feature (the same bytes; a test holds the two together)."""
+    feature = {}
+    for key, value in ex.items():
+        array = np.asarray(value)
+        kind = array.dtype.kind
+        if array.ndim > 1 or not (kind in "SOU" or array.dtype.type in _INT_DTYPES
+                                  or array.dtype.type in _FLOAT_DTYPES):
+            raise ValueError(f"Unsupported type ({array.dtype}) and shape ({array.shape}) "
+                             f"for '{key}' value: {value}")  # seqio's message
+        if kind in "SOU":
+            values = [value] if array.ndim == 0 else list(value)
+            feature[key] = tf.train.Feature(bytes_list=tf.train.BytesList(
+                value=[tf.compat.as_bytes(v) for v in values]))
+        elif array.dtype.type in _INT_DTYPES:
+            feature[key] = tf.train.Feature(
+                int64_list=tf.train.Int64List(value=array.reshape(-1).tolist()))
+        else:
+            feature[key] = tf.train.Feature(
+                float_list=tf.train.FloatList(value=array.reshape(-1).tolist()))
+    # Deterministic: map entries sorted by key. The default order follows protobuf's
+    # hash seed, which changes from process to process (and so would the files).
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString(
+        deterministic=True)
+
+
+class _ProcessUnit(beam.DoFn):
+    """(task, split, source shard index, shard name) -> ((task, split, output shard),
+    [tf.train.Example bytes]) lists; and, tagged, the unit's counts (1 per example, and
+    seqio's token counts per feature, EOS and padding left out) and its first example.
+
+    Examples are read and preprocessed by seqio's own cache-job code for the task and
+    split; each goes to the output shard its bytes hash to.
+    """
+
+    def __init__(self, readers: Dict[Key, beam_utils.PreprocessTask],
+                 jobs: Dict[Key, "SplitJob"]):
         self._readers = readers
+        self._jobs = jobs
 
     def process(self, unit):
         name, split, index, shard = unit
-        for ex in seqio_compat.precache_examples(self._readers[(name, split)], (index, shard)):
-            yield (name, split), ex
-
-
-class _Serialize(beam.DoFn):
-    """((task, split), example) -> ((task, split, output shard), tf.train.Example bytes)."""
-
-    def __init__(self, num_shards: Dict[Key, int]):
-        self._num_shards = num_shards
-
-    def process(self, item):
-        key, ex = item
-        data = seqio.dict_to_tfexample(ex).SerializeToString()
-        yield (*key, zlib.crc32(data) % self._num_shards[key]), data
+        key = (name, split)
+        job, reader = self._jobs[key], self._readers[key]
+        counter = seqio_compat.token_counter(dict(job.task.output_features))
+        ds = seqio_compat.precache_dataset(reader, (index, shard))
+        examples = (seqio_compat.precache_examples(reader, (index, shard)) if ds is None
+                    else numpy_examples(ds))
+        lists: Dict[int, list] = {}
+        counts: Dict[str, int] = {"examples": 0}
+        for ex in examples:
+            if not counts["examples"]:
+                yield beam.pvalue.TaggedOutput("sample", (key, ex))
+            counts["examples"] += 1
+            for feature, tokens in counter.process(ex):
+                counts[feature] = counts.get(feature, 0) + tokens
+                max_name = feature.replace("tokens", "max_tokens")
+                counts[max_name] = max(counts.get(max_name, 0), tokens)
+            data = serialize(ex)
+            out = zlib.crc32(data) % job.num_shards
+            records = lists.setdefault(out, [])
+            records.append(data)
+            if len(records) >= RECORDS_PER_ELEMENT:
+                yield (*key, out), lists.pop(out)
+        for out, records in lists.items():
+            yield (*key, out), records
+        if counts["examples"]:
+            yield beam.pvalue.TaggedOutput("counts", (key, counts))
 
 
 class _WriteShard(beam.DoFn):
@@ -75,38 +157,17 @@ class _WriteShard(beam.DoFn):
         self._jobs = jobs
 
     def process(self, item):
-        (name, split, shard), records = item
+        (name, split, shard), lists = item
         job = self._jobs[(name, split)]
         path = (f"{seqio.get_cached_tfrecord_prefix(job.task_dir, split)}"
                 f"-{shard:05d}-of-{job.num_shards:05d}")
         tmp = path + ".incomplete"
-        records = sorted(r for r in records if r is not None)
+        records = sorted(r for records in lists for r in records)
         with tf.io.TFRecordWriter(tmp) as writer:
             for record in records:
                 writer.write(record)
         tf.io.gfile.rename(tmp, path, overwrite=True)
         yield (name, split), (shard, len(records))
-
-
-class _Count(beam.DoFn):
-    """((task, split), example) -> ((task, split), counts): 1 example, and seqio's token
-    counts per feature (EOS and padding left out)."""
-
-    def __init__(self, features: Dict[Key, Dict[str, seqio.Feature]]):
-        self._features = features
-        self._counters: Dict[Key, object] = {}
-
-    def process(self, item):
-        key, ex = item
-        counter = self._counters.get(key)
-        if counter is None:
-            counter = self._counters[key] = seqio_compat.token_counter(self._features[key])
-        counts = {"examples": 1}
-        for name, tokens in counter.process(ex):
-            counts[name] = counts.get(name, 0) + tokens
-            max_name = name.replace("tokens", "max_tokens")
-            counts[max_name] = max(counts.get(max_name, 0), tokens)
-        yield key, counts
 
 
 class _MergeCounts(beam.CombineFn):
@@ -165,24 +226,20 @@ def build_pipeline(pipeline: beam.Pipeline, jobs: Sequence[SplitJob], *,
                                            tfds_data_dir=tfds_data_dir)
         readers[job.key] = reader
         units += [(*job.key, index, shard) for index, shard in reader.shards]
-        shard_keys += [((*job.key, shard), None) for shard in range(job.num_shards)]
+        shard_keys += [((*job.key, shard), []) for shard in range(job.num_shards)]
     by_key = {job.key: job for job in jobs}
-    examples = (pipeline
-                | "units" >> beam.Create(units)
-                | "spread_units" >> beam.Reshuffle()
-                | "read_and_preprocess" >> beam.ParDo(_Emit(readers)))
-    records = examples | "serialize" >> beam.ParDo(
-        _Serialize({key: job.num_shards for key, job in by_key.items()}))
+    read = (pipeline
+            | "units" >> beam.Create(units)
+            | "spread_units" >> beam.Reshuffle()
+            | "read_and_preprocess" >> beam.ParDo(_ProcessUnit(readers, by_key)).with_outputs(
+                "counts", "sample", main="records"))
     every_shard = pipeline | "every_shard" >> beam.Create(shard_keys)
-    written = ((records, every_shard)
+    written = ((read.records, every_shard)
                | "with_empty_shards" >> beam.Flatten()
                | "group_shards" >> beam.GroupByKey()
                | "write_shards" >> beam.ParDo(_WriteShard(by_key)))
-    stats = (examples
-             | "count" >> beam.ParDo(_Count({key: dict(job.task.output_features)
-                                             for key, job in by_key.items()}))
-             | "sum_counts" >> beam.CombinePerKey(_MergeCounts()))
-    sample = examples | "sample" >> beam.combiners.Sample.FixedSizePerKey(1)
+    stats = read.counts | "sum_counts" >> beam.CombinePerKey(_MergeCounts())
+    sample = read.sample | "sample" >> beam.combiners.Sample.FixedSizePerKey(1)
     _ = ({"sample": sample, "stats": stats, "shards": written}
          | "join" >> beam.CoGroupByKey()
          | "write_json" >> beam.ParDo(_WriteJson(by_key)))

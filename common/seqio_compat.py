@@ -184,6 +184,28 @@ def precache_examples(reader, shard):
     return reader._emit_examples(shard)  # noqa: SLF001
 
 
+def precache_dataset(reader, shard):
+    """The tf.data dataset ``precache_examples`` iterates (seqio 0.0.8's
+    ``PreprocessTask._emit_examples`` before its per-example loop), or None when the
+    reader adds provenance fields (then only ``precache_examples`` gives them)."""
+    import hashlib
+    seqio = _seqio()
+    if reader._add_provenance:  # noqa: SLF001
+        return None
+    beam_utils = seqio.beam_utils
+    beam_utils._import_modules(reader._modules_to_import)  # noqa: SLF001
+    if reader._tfds_data_dir:  # noqa: SLF001
+        seqio.set_tfds_data_dir_override(reader._tfds_data_dir)  # noqa: SLF001
+    index, name = shard
+    task, split = reader._task, reader._split  # noqa: SLF001
+    reader._increment_counter("input-shards")  # noqa: SLF001
+    ds = task.source.get_dataset(split=split, shuffle=False, shard_info=seqio.ShardInfo(
+        index=index, num_shards=len(reader.shards)))
+    seed = int.from_bytes(hashlib.md5((task.name + f"shard{index}").encode()).digest(),
+                          "little") + (reader._preprocessors_seed or 0)  # noqa: SLF001
+    return task.preprocess_precache(ds, seed=seed)
+
+
 def token_counter(output_features):
     """seqio's per-example token counter of its cache stats (``process(example)`` yields
     ``("<feature>_tokens", n)``, EOS and padding left out)."""

@@ -215,17 +215,23 @@ def test_interrupted_cache_is_refused_then_rebuilt(built, tmp_path):
 
 
 def _crash_in(monkeypatch, task_name, error):
-    """seqio's reading of ``task_name`` raises ``error`` after two examples."""
-    from seqio import beam_utils
-    real = beam_utils.PreprocessTask._emit_examples
+    """The cache job's reading of ``task_name`` raises ``error`` after two examples."""
+    from caches import beam_job
+    from common import seqio_compat
+    real_dataset, real_examples = seqio_compat.precache_dataset, beam_job.numpy_examples
 
-    def crash_after_two(self, shard):
-        for i, ex in enumerate(real(self, shard)):
-            if i == 2 and self._task.name == task_name:
+    def tagged(reader, shard):
+        return reader._task.name, real_dataset(reader, shard)
+
+    def crash_after_two(tagged_ds):
+        name, ds = tagged_ds
+        for i, ex in enumerate(real_examples(ds)):
+            if i == 2 and name == task_name:
                 raise error
             yield ex
 
-    monkeypatch.setattr(beam_utils.PreprocessTask, "_emit_examples", crash_after_two)
+    monkeypatch.setattr(seqio_compat, "precache_dataset", tagged)
+    monkeypatch.setattr(beam_job, "numpy_examples", crash_after_two)
 
 
 def test_crash_mid_build_leaves_nothing_in_place(built, tmp_path, monkeypatch, capsys):
@@ -358,3 +364,55 @@ def test_mixture_cached_by_the_cli_on_two_worker_processes(demo_assets, tmp_path
     for member in members:  # small splits: one file each (by size, no --min_shards)
         with open(seqio.get_cached_info_path(os.path.join(cache_dir, member), "validation")) as f:
             assert json.load(f)["num_shards"] == 1
+
+
+# ------------------------------------------------------------------ records
+
+
+def test_records_are_seqios_examples_in_a_fixed_byte_order():
+    """``beam_job.serialize`` writes seqio's tf.train.Example with its map entries sorted:
+    the same bytes in every process (protobuf's default order follows a per-process hash
+    seed, so a rebuild would otherwise write other files)."""
+    import subprocess
+    import sys
+
+    import numpy as np
+    from caches import beam_job
+    examples = [
+        {"sentence": b"a b", "answer": b"x", "options": np.array([b"no", b"yes"], object),
+         "label": np.int64(1), "inputs": np.array([5, 6, 1], np.int32),
+         "score": np.float32(0.25), "empty": np.array([], np.int32)},
+        {"z": b"", "a": np.array([b""], object), "m": np.array([1.5, 2.0], np.float32)},
+    ]
+    for ex in examples:
+        record = beam_job.serialize(ex)
+        assert record == seqio.dict_to_tfexample(ex).SerializeToString(deterministic=True)
+    with pytest.raises(ValueError, match="Unsupported type"):
+        beam_job.serialize({"grid": np.zeros([2, 2], np.int32)})
+    code = ("import numpy as np; from caches import beam_job; import sys; "
+            "sys.stdout.write(beam_job.serialize({k: k.encode() for k in "
+            "['sentence', 'answer', 'options', 'label', 'idx']}).hex())")
+    here = beam_job.serialize({k: k.encode() for k in
+                               ['sentence', 'answer', 'options', 'label', 'idx']}).hex()
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+        assert out.stdout == here
+
+
+def test_examples_read_in_batches_equal_seqios_per_example_read():
+    import numpy as np
+    import tensorflow as tf
+    from caches import beam_job
+    n = beam_job.READ_BATCH * 2 + 7
+    ds = tf.data.Dataset.range(n).map(lambda i: {
+        "text": tf.strings.as_string(i), "ids": tf.range(i % 5, dtype=tf.int32),
+        "label": tf.cast(i % 3, tf.int64), "options": tf.constant(["no", "yes"])})
+    want = list(ds.as_numpy_iterator())
+    got = list(beam_job.numpy_examples(ds))
+    assert len(got) == n
+    for a, b in zip(want, got):
+        assert list(a) == list(b)  # key order: the record's bytes follow it
+        for key in a:
+            assert type(a[key]) is type(b[key]) and np.array_equal(a[key], b[key])
+            assert np.asarray(a[key]).dtype == np.asarray(b[key]).dtype
