@@ -211,10 +211,11 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
         """
         src, tgt = self.max_source_length, self.max_target_length
         eos, pad = self.eos_id, self.pad_id
-        if set(dataset.element_spec) != set(ID_FEATURES):
-            # Only the ids are batched: text would be copied into every batch for nothing.
-            dataset = dataset.map(lambda ex: {key: ex[key] for key in ID_FEATURES})
         padding = _batch_padding(dataset.element_spec)
+        if padding is None:  # features padded_batch cannot take: keep only the ids
+            dataset = dataset.map(lambda ex: {key: ex[key] for key in ID_FEATURES},
+                                  num_parallel_calls=tf.data.AUTOTUNE)
+            padding = _batch_padding(dataset.element_spec)
 
         def prepare(batch):
             inputs, inputs_cut, input_len = truncate_rows(batch["inputs"], src, eos)
