@@ -93,7 +93,7 @@ def resolve_names(data_args, training_args) -> dict:
             members = data.member_tasks(provider, split)
         except ValueError as err:
             raise RunError(f"{err}; {fix}") from None
-        # A few-shot task needs room for one exemplar: refuse a limit that can hold none.
+        # A few-shot task whose prompts cannot hold one exemplar trains with none: say so.
         shots.check_source_length(members, data_args.max_source_length)
     return providers
 
@@ -136,7 +136,7 @@ def predict_and_score(model, shots: list, data_args, training_args, eval_cfg):
         with sharded.root_unsharded(model):  # FSDP2 replicas: the encoder is called directly
             return report.evaluate_shots(
                 model, eval_cfg.replace(provider=[data_args.eval_dataset_name]), shots,
-                training_args.output_dir, templates=templates,
+                training_args.output_dir, templates=templates, select_on=data_args.select_on,
                 title=f"{model_name} on {data_args.eval_dataset_name}",
                 meta=dict(model=training_args.output_dir, dataset_name=data_args.eval_dataset_name),
                 batch_size=training_args.per_device_eval_batch_size,

@@ -67,7 +67,7 @@ def run_table(args) -> int:
     model = runtime.load_model(args.model_name_or_path, args.dtype)
     title = f"{os.path.basename(os.path.normpath(args.model_name_or_path))} on {args.dataset_name}"
     report.evaluate_shots(model, runtime.stream_config(args, names, args.split), shots, out_dir,
-                          templates=templates, title=title,
+                          templates=templates, title=title, select_on=args.select_on,
                           meta=dict(model=args.model_name_or_path, dataset_name=args.dataset_name),
                           **runtime.predict_kwargs(args))
     runtime.finish_distributed()
@@ -91,6 +91,8 @@ def run(argv: List[str]) -> int:
     parser.add_argument("--shots", default="0,1,multi", help="comma-separated: 0, 1, multi")
     parser.add_argument("--templates", help="only these FLAN template indices, e.g. 0,1,2")
     parser.add_argument("--split", default="validation")
+    parser.add_argument("--select_on", help="choose each best template on this split (predicted "
+                        "too) and report it on --split; default: --split itself (optimistic)")
     parser.add_argument("--max_eval_samples", type=int, help="at most N examples per task")
     parser.add_argument("--output_dir", help="default: eval_out/<model>/<dataset_name>")
     parser.add_argument("--task_modules", help="comma-separated modules or .py files to import")

@@ -2,7 +2,9 @@
 
 The only thing that crosses from model code to scoring: ``eval.predict`` writes these
 files, ``eval.score`` reads them. A line holds ``idx``, ``inputs``, ``target``,
-``prediction``, for ranked tasks ``options`` and ``scores``, and ``features`` (the
+``prediction``, for few-shot tasks ``exemplars`` (how many its input got: fewer than
+asked, or 0, when its own input left no room), for ranked tasks ``options`` and
+``scores``, and ``features`` (the
 example's other features, which the tasks' postprocessors read when scoring). Shards
 predicted on several ranks are merged back into the split's order. See README.md,
 "Evaluation".
@@ -18,6 +20,7 @@ import numpy as np
 
 PREDICTIONS_DIR = "predictions"
 TEXT_KEYS = ("inputs", "targets", "inputs_pretokenized", "targets_pretokenized", "options")
+EXEMPLARS_KEY = "num_exemplars"  # tasks.shots.NUM_EXEMPLARS: the feature a few-shot example carries
 
 
 def predictions_dir(out_dir: str) -> str:
@@ -65,10 +68,13 @@ def make_record(ex: Mapping, prediction: str, options: Optional[Sequence[str]] =
     record["inputs"] = to_json(ex["inputs_pretokenized"])
     record["target"] = to_json(ex["targets_pretokenized"])
     record["prediction"] = prediction
+    if EXEMPLARS_KEY in ex:  # a few-shot input: how many exemplars it got
+        record["exemplars"] = int(ex[EXEMPLARS_KEY])
     if options is not None:
         record["options"] = list(options)
         record["scores"] = [round(float(s), 6) for s in scores]
-    features = {k: to_json(v) for k, v in ex.items() if k not in TEXT_KEYS}
+    features = {k: to_json(v) for k, v in ex.items()
+                if k not in TEXT_KEYS and k != EXEMPLARS_KEY}
     if features:
         record["features"] = features
     return record

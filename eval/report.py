@@ -77,8 +77,22 @@ def _mean(values: Sequence[float]) -> Optional[float]:
 
 
 def build_results(metrics_by_task: Mapping[str, Mapping[str, float]],
-                  shots: Sequence[Shot]) -> dict:
-    """Per dataset and shot: mean/best over templates; an average row (module docstring)."""
+                  shots: Sequence[Shot],
+                  exemplars: Optional[Mapping[str, float]] = None,
+                  select: Optional[Mapping[str, Mapping[str, float]]] = None) -> dict:
+    """Per dataset and shot: mean/best over templates; an average row (module docstring).
+
+    ``exemplars`` (``{task: mean exemplars per input}``, ``eval.score.mean_exemplars``)
+    adds each few-shot cell's mean over its templates, and the per-task means.
+    ``select`` (metrics of the same tasks on another split) chooses each cell's best
+    template, whose score here is reported; None chooses on these metrics.
+    """
+    chooser = {name: task_score(m) for name, m in (select or {}).items()}
+    exemplars = dict(exemplars or {})
+    per_cell: Dict[Tuple[str, str], List[float]] = {}
+    for name, mean in exemplars.items():
+        dataset, _, shot = task_identity(name)
+        per_cell.setdefault((dataset, shot.label), []).append(mean)
     scores: Dict[str, Dict[str, Dict[int, float]]] = {}
     for name, metrics in metrics_by_task.items():
         score = task_score(metrics)
@@ -93,11 +107,18 @@ def build_results(metrics_by_task: Mapping[str, Mapping[str, float]],
             by_template = scores[dataset].get(shot.label)
             if not by_template:
                 continue
-            best = max(by_template, key=lambda t: (by_template[t], -t))
+            if select is not None:
+                chosen = {t: chooser.get(shot_name(dataset, t, shot)) for t in by_template}
+                chosen = {t: v for t, v in chosen.items() if v is not None} or by_template
+            else:
+                chosen = by_template
+            best = max(chosen, key=lambda t: (chosen[t], -t))
             row[shot.label] = {
                 "mean": sum(by_template.values()) / len(by_template),
                 "best": by_template[best], "best_template": best,
                 "templates": {str(t): by_template[t] for t in sorted(by_template)}}
+            if (dataset, shot.label) in per_cell:
+                row[shot.label]["exemplars"] = _mean(per_cell[(dataset, shot.label)])
         datasets[dataset] = row
     average = {}
     for shot in shots:
@@ -107,7 +128,8 @@ def build_results(metrics_by_task: Mapping[str, Mapping[str, float]],
                                    "best": _mean([c["best"] for c in cells]),
                                    "datasets": len(cells)}
     return {"shots": [s.label for s in shots], "datasets": datasets, AVERAGE_ROW: average,
-            "tasks": {name: dict(m) for name, m in sorted(metrics_by_task.items())}}
+            "tasks": {name: dict(m) for name, m in sorted(metrics_by_task.items())},
+            "exemplars": {name: exemplars[name] for name in sorted(exemplars)}}
 
 
 def _cell(cell: Optional[dict], key: str) -> str:
@@ -122,7 +144,8 @@ def shot_header(label: str) -> str:
 
 
 def markdown_table(results: Mapping) -> str:
-    """Datasets x (mean, best) per shot, then the average row, as a markdown table."""
+    """Datasets x (mean, best) per shot, then the average row, as a markdown table; a
+    few-shot mean is followed by the mean exemplars its inputs got (``(0.8 ex.)``)."""
     shots = results["shots"]
     header = ["dataset"] + [f"{shot_header(s)} {k}" for s in shots for k in ("mean", "best")]
     lines = ["| " + " | ".join(header) + " |",
@@ -134,11 +157,20 @@ def markdown_table(results: Mapping) -> str:
             best = _cell(cell, "best")
             if cell:
                 best += f" (t{cell['best_template']})"
-            cells += [_cell(cell, "mean"), best]
+            mean = _cell(cell, "mean")
+            if cell and cell.get("exemplars") is not None:
+                mean += f" ({cell['exemplars']:.1f} ex.)"  # exemplars per input, mean
+            cells += [mean, best]
         lines.append("| " + " | ".join([dataset] + cells) + " |")
     avg = results[AVERAGE_ROW]
     cells = [c for s in shots for c in (_cell(avg.get(s), "mean"), _cell(avg.get(s), "best"))]
     lines.append("| **" + AVERAGE_ROW + "** | " + " | ".join(f"**{c}**" for c in cells) + " |")
+    if results.get("split") and results.get("chosen_on"):
+        split, chosen = results["split"], results["chosen_on"]
+        lines.append("")
+        lines.append(f"best: the template scoring highest on {chosen}, reported on {split}"
+                     + (" (chosen on the split it reports: optimistic; --select_on SPLIT "
+                        "chooses on another)" if chosen == split else ""))
     return "\n".join(lines)
 
 
@@ -196,7 +228,8 @@ def write_report(results: Mapping, out_dir: str, title: str = "") -> str:
 
 def evaluate_shots(model, cfg, shots: Sequence[Shot], out_dir: str, *,
                    templates: Optional[Sequence[int]] = None, title: str = "",
-                   meta: Optional[Mapping] = None, **predict_kwargs) -> Optional[dict]:
+                   meta: Optional[Mapping] = None, select_on: Optional[str] = None,
+                   **predict_kwargs) -> Optional[dict]:
     """Predicts every scored template of ``cfg.provider`` in each shot setting, scores, reports.
 
     ``cfg`` is a ``trainer.config.StreamConfig`` whose provider is a list of task or
@@ -205,7 +238,8 @@ def evaluate_shots(model, cfg, shots: Sequence[Shot], out_dir: str, *,
     there: ``batch_size``, ``method``, ``num_beams`` ...). Rank 0
     scores the files (``OUT/metrics.json``), writes ``results.json`` / ``results.md`` /
     ``shots.png`` (``meta`` is added to ``results.json``), prints the table and returns
-    the results; the other ranks return None.
+    the results; the other ranks return None. ``select_on``: a split whose predictions
+    (``OUT/select-<split>/``) choose each best template, reported on ``cfg.split``.
     """
     from eval import score
     provider_names, split = list(cfg.provider), cfg.split
@@ -215,11 +249,21 @@ def evaluate_shots(model, cfg, shots: Sequence[Shot], out_dir: str, *,
                          f"{', '.join(s.label for s in shots)} on split {split!r}")
     predict.predict_to_files(model, None, cfg.replace(provider=task_names), out_dir,
                              **predict_kwargs)
+    select_dir = select_names = None
+    if select_on and select_on != split:  # the split that chooses each best template
+        select_dir = os.path.join(out_dir, f"select-{select_on}")
+        select_names = shot_tasks(provider_names, shots, select_on, templates)
+        predict.predict_to_files(model, None, cfg.replace(provider=select_names,
+                                                          split=select_on),
+                                 select_dir, **predict_kwargs)
     if ranks.rank() != 0:
         return None
     metrics = score.score_dir(out_dir, only=task_names)
-    results = build_results(metrics, shots)
-    results.update(dict(meta or {}), split=split, max_eval_samples=cfg.max_samples)
+    select = score.score_dir(select_dir, only=select_names) if select_dir else None
+    results = build_results(metrics, shots, score.mean_exemplars(out_dir, only=task_names),
+                            select=select)
+    results.update(dict(meta or {}), split=split, max_eval_samples=cfg.max_samples,
+                   chosen_on=select_on if select_dir else split)
     table = write_report(results, out_dir, title=title)
     print(table, flush=True)
     print(f"results: {', '.join(os.path.join(out_dir, n) for n in (RESULTS_JSON, RESULTS_MD, CHART))}",

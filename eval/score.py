@@ -44,6 +44,22 @@ def load_predictions(path: str) -> List[dict]:
     return records
 
 
+def mean_exemplars(path: str, only: Optional[Iterable[str]] = None) -> Dict[str, float]:
+    """``{task: mean exemplars per input}`` over a run's few-shot prediction files (rows
+    with ``exemplars``), with ``only`` as in ``score_dir``."""
+    pred_dir, _ = resolve_dirs(path)
+    wanted = None if only is None else set(only)
+    means = {}
+    for file in sorted(glob.glob(os.path.join(pred_dir, "*.jsonl"))):
+        name = task_name_of(file)
+        if wanted is not None and name not in wanted:
+            continue
+        counts = [r["exemplars"] for r in load_predictions(file) if "exemplars" in r]
+        if counts:
+            means[name] = sum(counts) / len(counts)
+    return means
+
+
 def _restore(value):
     """JSON value -> the numpy/bytes form tf.data gives (strings are bytes)."""
     if isinstance(value, str):

@@ -3,8 +3,9 @@
 Importing this package registers nothing: ``register_all()`` registers every built-in
 task, then one mixture per family that registered tasks joined (a FLAN config's
 ``mixtures``, a T5 package's ``MIXTURES``, ``register_prompt_task(..., mixtures=)``).
-Rates follow train example counts, capped at 3000 (FLAN) or 2**19 (T5). The families
-are listed in README.md, "Tasks and mixtures".
+Rates follow train example counts, capped at 3000 (FLAN) or 2**19 (T5); T5's GLUE and
+SuperGLUE tasks take T5's own weights, and ``glue_mix.t5`` / ``sglue_mix.t5`` are also
+registered under T5's names. The families are listed in README.md, "Tasks and mixtures".
 """
 
 from __future__ import annotations
@@ -33,6 +34,25 @@ def rate_num_examples(task, maximum: int) -> float:
     return float(min(n, maximum))
 
 
+def t5_rate(task, maximum: int) -> float:
+    """T5's own weight for its GLUE and SuperGLUE tasks (the train sizes
+    ``t5.data.glue_utils`` records; 0 for its evaluation-only tasks), else
+    ``rate_num_examples``: the rates of T5's ``glue_v002_proportional`` and
+    ``super_glue_v102_proportional``."""
+    from t5.data import glue_utils
+    weights = {**glue_utils.get_glue_weight_mapping(),
+               **glue_utils.get_super_glue_weight_mapping()}
+    if task.name in weights:
+        return float(weights[task.name])
+    return rate_num_examples(task, maximum)
+
+
+RATES = {"flan": rate_num_examples, "t5": t5_rate}
+# T5's own names for its GLUE and SuperGLUE mixtures: the same tasks and rates as ours.
+T5_MIXTURE_NAMES = {"glue_v002_proportional": ("glue_mix", "t5"),
+                    "super_glue_v102_proportional": ("sglue_mix", "t5")}
+
+
 def register_all() -> List[str]:
     """Registers every built-in task and every mixture (built-in and user families).
 
@@ -49,6 +69,13 @@ def register_all() -> List[str]:
         name = mixture_name(family, style)
         registration.add_mixture(
             name, task_names, origin="mixtures.register_all",
-            default_rate=functools.partial(rate_num_examples, maximum=CAPS[style]))
+            default_rate=functools.partial(RATES[style], maximum=CAPS[style]))
         names.append(name)
+    memberships = registration.memberships()
+    for alias, (family, style) in T5_MIXTURE_NAMES.items():
+        if (family, style) in memberships:
+            registration.add_mixture(
+                alias, memberships[(family, style)], origin="mixtures.register_all",
+                default_rate=functools.partial(RATES[style], maximum=CAPS[style]))
+            names.append(alias)
     return names

@@ -78,6 +78,8 @@ def cmd_show(args, seqio) -> int:
             print(textwrap.indent(text, "  "))
         if "options" in ex:
             print("--- options: " + " | ".join(o.decode("utf-8") for o in ex["options"]))
+        if "num_exemplars" in ex:  # tasks.shots.NUM_EXEMPLARS
+            print(f"--- exemplars: {int(ex['num_exemplars'])}")
     if not shown:
         print(f"error: split {args.split!r} of {args.name} is empty", file=sys.stderr)
         return 1

@@ -98,9 +98,33 @@ def bleu(targets: Sequence, predictions: Sequence) -> dict:
 
 
 def rouge(targets: Sequence, predictions: Sequence) -> dict:
-    """ROUGE-1, ROUGE-2 and ROUGE-Lsum F-measures (Porter stemming, summaries split
-    into lines), as T5 scores summarization: identical texts give 100 each."""
+    """ROUGE-1, ROUGE-2 and ROUGE-Lsum F-measures as T5 scores summarization
+    (``t5.evaluation.metrics.rouge``: no stemming, summaries split into lines at " . "):
+    identical texts give 100 each, "cats" against "cat" 0."""
     return _floats(t5_metrics.rouge(list(targets), list(predictions)))
+
+
+def record(targets: Sequence, predictions: Sequence) -> dict:
+    """ReCoRD as T5 scores it (``t5.data.glue_utils``'s metric): exact match and F1 after
+    SQuAD normalisation, best over a query's gold answers, one prediction per query.
+    Targets and predictions are T5's ReCoRD postprocessor's dicts (``record_postprocess``):
+    ``record([{"value": ["Bo", "Bob"], "group": (0, 0)}], [{"value": "bob"}]) ==
+    {"em": 100.0, "f1": 100.0}``."""
+    return _floats(_T5_RECORD(list(targets), list(predictions)))
+
+
+def multirc(targets: Sequence, predictions: Sequence) -> dict:
+    """MultiRC as T5 scores it: F1 over every answer candidate (``f1``, the leaderboard's
+    F1a) and exact match per question (``exact_match``: every candidate right), both
+    from ``t5.evaluation.metrics``. Targets are ``{"value": 0/1, "group": question}``,
+    predictions ``{"value": 0/1}`` (-1 for an answer that is neither)."""
+    targets, predictions = list(targets), list(predictions)
+    return _floats({**t5_metrics.multirc_f1_over_all_answers(targets, predictions),
+                    **_T5_MULTIRC_EM(targets, predictions)})
+
+
+_T5_RECORD = t5_metrics.deduplicate_metric(t5_metrics.squad)
+_T5_MULTIRC_EM = t5_metrics.mean_group_metric(t5_metrics.all_match)
 
 
 def closed_book_qa(targets: Sequence, predictions: Sequence) -> dict:

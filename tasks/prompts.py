@@ -31,6 +31,10 @@ ALL_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
 # A formatter maps one source example to a dict of scalar tf.string fields; it may also
 # return "options" (a 1-D tf.string tensor) when the answer options vary per example.
 Formatter = Callable[[Mapping[str, tf.Tensor]], Dict[str, tf.Tensor]]
+# A formatter's key for features that are not template fields but go along with each
+# example of a template task for its metric (``{"scoring": {"answers": ...}}``: ReCoRD's
+# gold answers, MultiRC's question ids), as T5's flat names (``idx/question``).
+SCORING = "scoring"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,13 +109,14 @@ def apply_template(dataset: tf.data.Dataset, *, formatter: Formatter,
     @tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite to pay per task
     def fn(ex):
         fields = dict(formatter(ex))
+        scoring = fields.pop(SCORING, {})
         opts = fields.pop("options", None)
         if opts is None and options:
             opts = tf.constant(list(options))
         if opts is not None:
             fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
         out = {"inputs": templating.render(template[0], fields),
-               "targets": templating.render(template[1], fields)}
+               "targets": templating.render(template[1], fields), **scoring}
         if classification:
             out["options"] = opts
         return out
@@ -130,6 +135,7 @@ def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
     @tf.autograph.experimental.do_not_convert
     def fn(ex):
         fields = dict(formatter(ex))
+        fields.pop(SCORING, None)  # for scoring template tasks only
         if "options" not in fields and options:
             fields["options"] = tf.constant(list(options))
         return fields
@@ -238,7 +244,9 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
       templates: ``(input pattern, target pattern)`` pairs with ``{field}``
         placeholders; ``{options_}`` renders the options block, ``{answer}`` the label.
       fields: the field names the formatter provides (default: the source's features).
-      formatter: example -> dict of string fields (default: ``default_formatter``).
+      formatter: example -> dict of string fields (default: ``default_formatter``);
+        its ``SCORING`` entry, a dict of features, goes along with each example of
+        the template tasks for ``postprocess_fn`` and the metrics.
       options: the answer options, label i -> ``options[i]``; a formatter may instead
         return per-example ``options``.
       metric_fns: ``fn(targets, predictions) -> dict`` for templates that ask for the

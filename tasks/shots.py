@@ -2,8 +2,9 @@
 
 A one-shot or multi-shot task is derived from a registered zero-shot task;
 ``prepend_exemplars`` runs after its cache placeholder and picks exemplars
-deterministically for a seed, within the input length budget, and
-``check_source_length`` refuses a length limit below the shortest possible prompt.
+deterministically for a seed, within the input length budget (an input with no room
+keeps none, and ``num_exemplars`` says how many it got), and ``check_source_length``
+warns about a length limit below the shortest possible prompt.
 
 See docs/tasks.md, "Few-shot variants"."""
 
@@ -11,9 +12,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
-from common.errors import UserError
 from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks.names import Shot
 
@@ -26,11 +26,10 @@ MAX_MULTI_SHOT = 16
 EXEMPLAR_SEPARATOR = "\n\n\n"
 POOL_SPLITS = ("train", "validation", "test")
 DEFAULT_FEWSHOT_SEED = 0
+# The feature a few-shot example carries: how many exemplars its input got (fewer than
+# the shot asks when its own input leaves no room; 0 when none fits).
+NUM_EXEMPLARS = "num_exemplars"
 _settings = {"seed": DEFAULT_FEWSHOT_SEED}
-
-
-class FewShotLengthError(UserError, ValueError):
-    """An input length limit too short for any prompt of a few-shot task (one line)."""
 
 
 def set_fewshot_seed(seed: int) -> None:
@@ -115,24 +114,26 @@ def min_prompt_length(task) -> Optional[int]:
     return int(pool[3].min()) + int(pool[4].min()) + 1
 
 
-def check_source_length(tasks: Iterable, max_source_length: int) -> None:
-    """Raises FewShotLengthError (one line) for the first few-shot task that cannot build
-    a single prompt within ``max_source_length`` tokens (see the module docstring).
-
-    Zero-shot and other tasks pass; reading a few-shot task's exemplar pool here is no
-    extra cost, since its pipeline reads the same (memoised) pool.
+def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:
+    """Warns (one line each) for the few-shot tasks whose prompts cannot hold a single
+    exemplar within ``max_source_length`` tokens, and returns their names: every input
+    of such a task keeps zero exemplars (FLAN v1's rule for an input with no room), so
+    it trains and scores as its zero-shot task. Reading a task's exemplar pool here is
+    no extra cost, since its pipeline reads the same (memoised) pool.
     """
+    short = []
     for task in tasks:
         need = min_prompt_length(task)
         if need is None or need <= max_source_length:
             continue
         zero, shot = fewshot_source(task)
-        pool = _pool(zero, _vocab_file(task))
-        raise FewShotLengthError(
-            f"{task.name}: --max_source_length {max_source_length} cannot hold a single "
-            f"{shot.name.lower()}-shot prompt (the shortest exemplar takes {int(pool[3].min())} "
-            f"tokens, the shortest input {int(pool[4].min())} more, plus EOS); raise "
-            f"--max_source_length to at least {need}, or use the zero-shot task {zero}")
+        logging.warning(
+            "%s: --max_source_length %d cannot hold a single %s-shot prompt (at least %d "
+            "tokens); its inputs keep zero exemplars, as %s. Raise --max_source_length to "
+            "at least %d for exemplars.", task.name, max_source_length, shot.name.lower(),
+            need, zero, need)
+        short.append(task.name)
+    return short
 
 
 def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
@@ -157,7 +158,6 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
     pool_ids = tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths))
     pool_lengths = tf.constant(lengths)
     seed = tf.constant(_settings["seed"], tf.int64)
-    task_name = zero_shot_task + shot.value
 
     def add(ex):
         key = tf.strings.to_hash_bucket_fast(ex["inputs_pretokenized"], 2**31 - 1)
@@ -173,17 +173,15 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
             n = tf.reduce_sum(tf.cast(tf.cumsum(lens) <= budget, tf.int32))
         else:
             n = tf.size(order)
-        n = tf.minimum(n, k)
-        with tf.control_dependencies([tf.debugging.assert_greater(
-                n, 0, message=f"{task_name}: no train exemplar fits the input length "
-                              f"{limit}; raise --max_source_length or use zero-shot")]):
-            chosen = order[:n]
+        # An input with no room for an exemplar keeps none (FLAN v1): never an error.
+        chosen = order[:tf.minimum(n, k)]
         prefix = tf.strings.reduce_join(
             tf.gather(pool_texts, chosen) + EXEMPLAR_SEPARATOR)
         out = dict(ex)
         out["inputs_pretokenized"] = prefix + ex["inputs_pretokenized"]
         out["inputs"] = tf.concat(
             [tf.gather(pool_ids, chosen).flat_values, tf.cast(ex["inputs"], tf.int32)], 0)
+        out[NUM_EXEMPLARS] = tf.size(chosen, tf.int32)
         return out
 
     return dataset.map(add, num_parallel_calls=tf.data.AUTOTUNE)

@@ -1,4 +1,4 @@
-"""Bad input (issue #8): 34 cases, each a non-zero exit with one clear error line.
+"""Bad input (issue #8): 32 cases, each a non-zero exit with one clear error line.
 
 Every row of ``CASES`` is a command a user could type with something wrong in it: an
 unknown name, data that is not there or is broken, a vocabulary or model folder that does
@@ -371,17 +371,6 @@ CASES = [
                     "--do_train", "--max_steps", "-1", "--num_train_epochs", "1",
                     "--task_modules", "{tmp}/bad_input_empty_splits.py"),
          ["bad_input_empty_train_type_0", "the train split has no examples"]),
-    # lengths
-    Case("few_shot_prompt_too_long",
-         run_args("--dataset_name", "rte_type_0_one_shot", "--do_train",
-                  "--max_source_length", "8"),
-         ["rte_type_0_one_shot", "--max_source_length 8", "one-shot prompt",
-          "at least", "zero-shot task rte_type_0"]),
-    Case("few_shot_example_too_long",  # above that floor: an example with no room left
-         run_args("--dataset_name", "rte_type_0_one_shot", "--do_train",
-                  "--max_source_length", "90", "--max_steps", "20"),
-         ["rte_type_0_one_shot: no train exemplar fits the input length 90",
-          "raise --max_source_length"]),
 ]
 
 

@@ -123,6 +123,54 @@ def test_record_file_deduplicates_queries_and_uses_all_answers(tmp_path):
     assert got["f1"] == pytest.approx(100 * (1 + 2 / 3) / 3)
 
 
+def test_flan_style_record_and_multirc_score_as_t5_does(tmp_path):
+    """The same predictions score the same FLAN-style and T5-style: ReCoRD's best over
+    every gold answer (EM and F1), MultiRC's F1 over answers and exact match per
+    question; FLAN-style rows say yes/no where T5's say True/False."""
+    q1 = {"idx/passage": 0, "idx/query": 1, "answers": ["Millbrook", "the Millbrook town"]}
+    q2 = {"idx/passage": 0, "idx/query": 2, "answers": ["Bevan River"]}
+    q3 = {"idx/passage": 1, "idx/query": 3, "answers": ["Oakridge"]}
+    # FLAN's target is the first gold answer; the prediction matches the second.
+    write_task(tmp_path, "record_type_0", [
+        ("Millbrook", "the Millbrook town", q1), ("Bevan River", "Bevan", q2),
+        ("Oakridge", "Elena", q3)])
+    write_task(tmp_path, "super_glue_record_v102", [
+        ("Millbrook", "the Millbrook town", q1), ("Bevan River", "Bevan", q2),
+        ("Oakridge", "Elena", q3)])
+    multirc_t5, multirc_flan = [], []
+    for q, labels, preds in [(0, [1, 0, 1], [1, 0, 1]), (1, [0, 1], [1, 1]), (2, [0], [0])]:
+        for a, (t, p) in enumerate(zip(labels, preds)):
+            feats = {"idx/paragraph": 0, "idx/question": q, "idx/answer": 10 * q + a}
+            multirc_t5.append((str(bool(t)), str(bool(p)), feats))
+            multirc_flan.append((("no", "yes")[t], ("no", "yes")[p], feats))
+    write_task(tmp_path, "super_glue_multirc_v102", multirc_t5)
+    write_task(tmp_path, "multirc_type_0", multirc_flan)
+    got = score.score_dir(str(tmp_path))
+    assert got["record_type_0"] == got["super_glue_record_v102"]
+    assert got["record_type_0"]["em"] == pytest.approx(100 / 3)  # not 0: any gold answer
+    assert got["record_type_0"]["f1"] == pytest.approx(100 * (1 + 2 / 3) / 3)
+    assert got["multirc_type_0"] == got["super_glue_multirc_v102"] == {
+        "f1": pytest.approx(100 * 6 / 7), "exact_match": pytest.approx(100 * 2 / 3)}
+
+
+def test_flan_style_record_and_multirc_examples_carry_what_scoring_reads():
+    for name, keys in (("record_type_0", {"answers", "idx/passage", "idx/query"}),
+                       ("multirc_type_0", {"idx/question"})):
+        task = seqio.get_mixture_or_task(name)
+        ex = next(task.get_dataset(None, split="validation", shuffle=False,
+                                   use_cached=False).as_numpy_iterator())
+        assert keys <= set(ex)
+        target = task.postprocess_fn(ex["targets_pretokenized"].decode(), example=ex,
+                                     is_target=True)
+        assert "group" in target and "value" in target
+
+
+def test_rouge_is_t5s_without_stemming():
+    from tasks import metrics
+    assert metrics.rouge(["the cats sat"], ["the cats sat"])["rouge1"] == pytest.approx(100)
+    assert metrics.rouge(["cats"], ["cat"])["rouge1"] == 0.0  # no stemmer, as T5
+
+
 def test_flan_file_and_score_cli(tmp_path, capsys):
     write_task(tmp_path, "rte_type_0", [("yes", "yes"), ("no", " yes "), ("no", "no"),
                                         ("yes", "no")])
@@ -238,6 +286,43 @@ def test_results_mean_best_and_average(tmp_path):
     png = report.plot_results(results, str(tmp_path / "chart.png"))
     with open(png, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_report_the_exemplars_inputs_got(tmp_path):
+    """Each few-shot row's ``exemplars`` are averaged per task (``results.json``) and per
+    dataset and shot (the table's mean cell)."""
+    for task, counts in (("rte_type_0_one_shot", [1, 0, 1, 1]),
+                         ("rte_type_1_one_shot", [1, 1])):
+        write_jsonl(predictions_path(str(tmp_path), task),
+                    [{"inputs": "x", "target": "yes", "prediction": "yes", "exemplars": n}
+                     for n in counts])
+    write_task(tmp_path, "rte_type_0", [("yes", "yes")])
+    means = score.mean_exemplars(str(tmp_path))
+    assert means == {"rte_type_0_one_shot": 0.75, "rte_type_1_one_shot": 1.0}
+    metrics = score.score_dir(str(tmp_path), write=False)
+    results = report.build_results(metrics, [Shot.ZERO, Shot.ONE], means)
+    assert results["exemplars"] == means
+    assert results["datasets"]["rte"]["1"]["exemplars"] == pytest.approx(0.875)
+    assert "exemplars" not in results["datasets"]["rte"]["0"]
+    assert "| rte | 100.0 | 100.0 (t0) | 100.0 (0.9 ex.) | 100.0 (t0) |" in (
+        report.markdown_table(results).splitlines())
+
+
+def test_best_template_chosen_on_another_split_is_reported_here():
+    """``--select_on``: the best template is the one scoring highest on the selecting
+    split; the table reports its score on the evaluated split and says so."""
+    metrics = {"rte_type_0": {"accuracy": 50.0}, "rte_type_1": {"accuracy": 70.0}}
+    select = {"rte_type_0": {"accuracy": 80.0}, "rte_type_1": {"accuracy": 60.0}}
+    honest = report.build_results(metrics, [Shot.ZERO], select=select)
+    assert honest["datasets"]["rte"]["0"]["best_template"] == 0
+    assert honest["datasets"]["rte"]["0"]["best"] == 50.0  # not 70: chosen elsewhere
+    optimistic = report.build_results(metrics, [Shot.ZERO])
+    assert optimistic["datasets"]["rte"]["0"]["best"] == 70.0
+    honest.update(split="validation", chosen_on="train")
+    optimistic.update(split="validation", chosen_on="validation")
+    assert report.markdown_table(honest).splitlines()[-1] == (
+        "best: the template scoring highest on train, reported on validation")
+    assert "optimistic" in report.markdown_table(optimistic).splitlines()[-1]
 
 
 def test_leaderboard_labels_match_tfds_label_order():

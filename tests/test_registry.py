@@ -74,7 +74,8 @@ def test_registry_is_complete():
         "ft_squad_mix.flan", "ft_squad_mix.t5", "ft_closedbook_qa_mix.flan",
         "ft_translation_mix.flan", "ft_translation_mix.t5",
         "ft_summarization_mix.flan", "ft_summarization_mix.t5",
-        "sglue_dpr_prompted_mix.flan", "sglue_dpr_wsc_prompted_mix.flan"))
+        "sglue_dpr_prompted_mix.flan", "sglue_dpr_wsc_prompted_mix.flan",
+        "glue_v002_proportional", "super_glue_v102_proportional"))
     assert len(TASK_NAMES) > 500
 
 
@@ -88,7 +89,8 @@ def test_registering_again_changes_nothing():
 
 def _formatted_fields(cfg, raw):
     """The formatted scalar fields of one source example (eager TF)."""
-    return {k: v.numpy().decode() for k, v in cfg.formatter(raw).items() if v.shape.rank == 0}
+    return {k: v.numpy().decode() for k, v in cfg.formatter(raw).items()
+            if isinstance(v, tf.Tensor) and v.shape.rank == 0}
 
 
 def check_fields_shown(template, fields, text):
@@ -232,14 +234,21 @@ def test_t5_task_yields_text(name):
 
 @pytest.mark.parametrize("name", sorted(MIXTURE_NAMES))
 def test_mixture_members_and_rates(name):
-    """Members are the tasks that declared the family; each gets its capped rate."""
-    family, style = name.rsplit(".", 1)
+    """Members are the tasks that declared the family; each gets its capped rate, or
+    T5's own weight for T5's GLUE and SuperGLUE tasks (0: evaluation only)."""
+    from t5.data import glue_utils
+    family, style = mixtures.T5_MIXTURE_NAMES.get(name) or name.rsplit(".", 1)
     mixture = seqio.get_mixture_or_task(name)
     members = registration.memberships()[(family, style)]
     assert sorted(t.name for t in mixture.tasks) == sorted(members)
     cap = mixtures.CAPS[style]
+    t5_weights = {**glue_utils.get_glue_weight_mapping(),
+                  **glue_utils.get_super_glue_weight_mapping()}
     for task in mixture.tasks:
         rate = mixture.get_rate(task)
+        if style == "t5" and task.name in t5_weights:
+            assert rate == t5_weights[task.name]
+            continue
         assert 0 < rate <= cap and (rate == 1.0 or rate == int(rate)), (task.name, rate)
         if "train" not in task.splits:
             assert rate == 1.0
@@ -301,12 +310,14 @@ def mixing_sample(mixture):
 @pytest.mark.parametrize("name", sorted(MIXTURE_NAMES))
 def test_mixture_yields_text(name):
     """Every mixture: one vocabulary and dtype across all members, a positive rate for
-    each, and text out of seqio's mixing of its members (a sample of one per dataset
+    each (T5's evaluation-only tasks: 0, as T5 has them, with a train split none of
+    them), and text out of seqio's mixing of its members (a sample of one per dataset
     for the large FLAN mixtures)."""
     from trainer import data
     mixture = seqio.get_mixture_or_task(name)
     data.check_compatible_features(mixture)
-    assert all(mixture.get_rate(task) > 0 for task in mixture.tasks)
+    assert all(mixture.get_rate(task) > 0 or "train" not in task.splits
+               for task in mixture.tasks)
     sample = mixing_sample(mixture)
     probe = name
     if len(sample) < len(mixture.tasks):
@@ -355,6 +366,27 @@ def test_few_shot_stays_within_the_token_budget():
         vocab = seqio.get_mixture_or_task("rte_type_0").output_features["inputs"].vocabulary
         assert ex["inputs_pretokenized"].decode().endswith("OPTIONS:\n- yes\n- no")
         assert vocab.decode(ex["inputs"].tolist()).endswith("- yes - no")
+
+
+def test_few_shot_input_with_no_room_keeps_zero_exemplars(caplog):
+    """FLAN v1's rule: an input that leaves no room for an exemplar keeps none (never an
+    error), and each example says how many it got."""
+    zero = [e["inputs_pretokenized"] for e in first_examples("rte_type_0", n=4)[1]]
+    tight = {"inputs": 64, "targets": 16}
+    _, examples = first_examples("rte_type_0_one_shot", n=4, lengths=tight)
+    assert [int(e[shots.NUM_EXEMPLARS]) for e in examples] == [0] * 4
+    assert [e["inputs_pretokenized"] for e in examples] == zero
+    _, examples = first_examples("rte_type_0_multi_shot", n=4, lengths={"inputs": 400,
+                                                                         "targets": 16})
+    for ex in examples:
+        n = int(ex[shots.NUM_EXEMPLARS])
+        assert 1 <= n <= shots.MAX_MULTI_SHOT
+        assert shots.count_exemplars(ex["inputs_pretokenized"].decode()) == n
+    task = seqio.get_mixture_or_task("rte_type_0_one_shot")
+    with caplog.at_level("WARNING"):
+        assert shots.check_source_length([task], 8) == [task.name]
+    assert "inputs keep zero exemplars" in caplog.text and "at least" in caplog.text
+    assert shots.check_source_length([task], 512) == []
 
 
 def test_flan_option_block_and_answer():

@@ -152,6 +152,22 @@ def test_stream_matches_seqio_trimming():
     assert stream.counters.truncated_inputs == len(expected)
 
 
+def test_one_shot_mixture_with_inputs_over_the_limit_trains():
+    """Inputs longer than the limit leave no room for an exemplar: they train with none
+    (and are truncated), the stream never stops on them."""
+    name = "test_one_shot_over_limit_mix"
+    seqio.MixtureRegistry.add(name, ["rte_type_0_one_shot", "cb_type_0_one_shot"],
+                              default_rate=1.0)
+    try:
+        stream = stream_of(name, "train", batch_size=8, max_source_length=32,
+                           max_target_length=4, seed=1, num_epochs=None)
+        batches = take(stream, 6)
+    finally:
+        seqio.MixtureRegistry.remove(name)
+    assert len(batches) == 6 and all(b["input_ids"].shape[1] <= 32 for b in batches)
+    assert stream.counters.truncated_inputs > 0
+
+
 @pytest.mark.parametrize("num_epochs,k,n", [(None, 5, 20), (1, 12, 5)])
 def test_resume_continues_exactly(num_epochs, k, n):
     """Stop after k batches, restore the state in a new stream, read n more: the same

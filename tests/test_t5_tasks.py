@@ -420,6 +420,7 @@ EXPECTED_SPLITS = {
     sg("axg"): ("test",),
     superglue_tasks.WSC_SIMPLE_TRAIN: ("train",),
     superglue_tasks.WSC_SIMPLE_EVAL: ("validation", "test"),
+    superglue_tasks.DPR_SIMPLE: ("train", "test"),
     **{gl(c): ("train", "validation", "test")
        for c in ("cola", "sst2", "mrpc", "qqp", "stsb", "qnli", "rte", "wnli")},
     gl("mnli"): ("train", "validation_matched", "validation_mismatched",
@@ -433,7 +434,7 @@ EXPECTED_SPLITS = {
 def test_module_tuples_list_exactly_the_expected_tasks():
     assert set(superglue_tasks.SUPERGLUE_TASKS) | set(glue_tasks.GLUE_TASKS) == set(
         EXPECTED_SPLITS)
-    assert len(superglue_tasks.SUPERGLUE_TASKS) == 11
+    assert len(superglue_tasks.SUPERGLUE_TASKS) == 12
     assert len(glue_tasks.GLUE_TASKS) == 12
 
 
@@ -442,7 +443,8 @@ def test_registered_task_has_splits_metrics_and_t5_pipeline(task_name):
     task = seqio.get_mixture_or_task(task_name)
     assert tuple(task.splits) == EXPECTED_SPLITS[task_name]
     assert task.metric_fns
-    assert task.postprocessor is not None
+    # T5's DPR scores the decoded text as it is (no postprocessor), like T5's own task.
+    assert (task.postprocessor is None) == (task_name == superglue_tasks.DPR_SIMPLE)
     assert set(task.output_features) == {"inputs", "targets"}
     # Text steps, then tokenize -> cache placeholder -> append EOS.
     steps = list(task.preprocessors)
@@ -457,8 +459,8 @@ def test_sources_are_local_tfds_names():
     for task_name in EXPECTED_SPLITS:
         source = seqio.get_mixture_or_task(task_name).source
         tfds_name = source.tfds_dataset.name
-        builder = tfds_name.partition("/")[0]
-        assert builder in ("super_glue", "glue")
+        builder = tfds_name.partition("/")[0].partition(":")[0]
+        assert builder in ("super_glue", "glue", "definite_pronoun_resolution")
         assert tfds_name.endswith(":" + tfds_versions.VERSIONS[builder])
     wsc = seqio.get_mixture_or_task(superglue_tasks.WSC_SIMPLE_EVAL).source
     assert wsc.tfds_dataset.name == "super_glue/wsc.fixed:1.0.2"
@@ -512,3 +514,52 @@ def test_squad_text_and_all_answers_scoring():
     assert tuple(task.splits) == squad_tasks.SPLITS
     assert task.source.tfds_dataset.name == "squad/v1.1:3.0.0"
     assert squad_tasks.register() == squad_tasks.SQUAD_TASKS == (name,)
+
+
+# The t5 library's own mixtures, read in a fresh process (T5's task names are ours too):
+# its default vocabulary path pointed at a local file, and its ROUGE wrapped to the
+# signature seqio 0.0.8 accepts (t5 0.9.4's takes **kwargs). Nothing is read or fetched.
+T5_MIXTURES_SCRIPT = """
+import json, sys
+from common import seqio_compat
+import t5.data.utils
+from t5.evaluation import metrics
+t5.data.utils.DEFAULT_SPM_PATH = sys.argv[1]
+_rouge = metrics.rouge
+metrics.rouge = lambda targets, predictions: _rouge(targets, predictions)
+import t5.data.mixtures
+import seqio
+print(json.dumps({name: sorted((t.name, float(seqio.MixtureRegistry.get(name).get_rate(t)))
+                               for t in seqio.MixtureRegistry.get(name).tasks)
+                  for name in ("glue_v002_proportional", "super_glue_v102_proportional")}))
+"""
+
+
+def test_t5_mixtures_are_the_t5_librarys(demo_assets):
+    """``glue_mix.t5`` and ``sglue_mix.t5`` hold the tasks of T5's
+    ``glue_v002_proportional`` and ``super_glue_v102_proportional`` with the same rates
+    (WNLI out, DPR in, the evaluation-only tasks at 0), also under T5's names."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import mixtures
+    from tasks import paths
+    mixtures.register_all()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", T5_MIXTURES_SCRIPT, str(paths.DEMO_VOCAB_PATH)],
+                          capture_output=True, text=True, cwd=root,
+                          env={**os.environ, "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr[-2000:]
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+
+    def ours(name):
+        mix = seqio.get_mixture_or_task(name)
+        return sorted([t.name, float(mix.get_rate(t))] for t in mix.tasks)
+
+    assert theirs["glue_v002_proportional"] == ours("glue_mix.t5") == ours(
+        "glue_v002_proportional")
+    assert theirs["super_glue_v102_proportional"] == ours("sglue_mix.t5") == ours(
+        "super_glue_v102_proportional")
+    assert gl("wnli") not in dict(ours("glue_mix.t5"))
+    assert seqio.get_mixture_or_task(gl("wnli")).splits  # still registered on its own

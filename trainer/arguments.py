@@ -85,6 +85,11 @@ class DataTrainingArguments:
                           "shot table (--do_predict alone: 0)."})
     templates: str | None = field(
         default=None, metadata={"help": "Only these FLAN template indices in the shot table, e.g. 0,1."})
+    select_on: str | None = field(
+        default=None,
+        metadata={"help": "Choose the shot table's best template on this split (predicted and "
+                          "scored too) and report it on --eval_split; default: chosen on "
+                          "--eval_split itself (optimistic)."})
     eval_method: str = field(
         default="auto",
         metadata={"help": "How predictions are made: rank the answer options of tasks that have them "

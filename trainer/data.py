@@ -62,18 +62,22 @@ def shard_count(total: int, shard: Optional["seqio.ShardInfo"]) -> int:
 
 
 def member_tasks(provider, split: str) -> List["seqio.Task"]:
-    """The tasks a split of ``provider`` reads: itself, or the mixture's tasks with ``split``."""
+    """The tasks a split of ``provider`` reads: itself, or the mixture's tasks with
+    ``split`` and a rate above 0."""
     if isinstance(provider, seqio.Task):
         if split not in provider.splits:
             raise ValueError(f"task {provider.name} has no split {split!r}; "
                              f"it has {', '.join(provider.splits)}")
         return [provider]
-    members = [t for t in provider.tasks if split in t.splits]
+    # Rate 0 (T5's evaluation-only tasks): never sampled, so not read (a split whose
+    # other members end would otherwise wait on them forever).
+    members = [t for t in provider.tasks if split in t.splits and provider.get_rate(t) > 0]
     if not members:
-        raise ValueError(f"no task of mixture {provider.name} has a {split!r} split")
-    skipped = [t.name for t in provider.tasks if split not in t.splits]
+        raise ValueError(f"no task of mixture {provider.name} has a {split!r} split "
+                         "and a rate above 0")
+    skipped = [t.name for t in provider.tasks if t not in members]
     if skipped:
-        logger.info("%s: %d task(s) have no %r split and are left out: %s",
+        logger.info("%s: %d task(s) have no %r split or rate 0 and are left out: %s",
                     provider.name, len(skipped), split, ", ".join(skipped))
     return members
 

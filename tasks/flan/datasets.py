@@ -16,10 +16,11 @@ from tasks.flan import (datasets_closedbook, datasets_commonsense, datasets_core
                         datasets_translation)
 from tasks.flan.config import GLUE, SGLUE, PromptDataset, every_template, with_label
 from tasks.names import PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX
-from tasks.prompts import label_to_answer
+from tasks.prompts import SCORING, label_to_answer
 from tasks.tfds_versions import tfds_name
 
 import tensorflow as tf
+from t5.data import postprocessors as t5_postprocessors
 
 
 def format_copa(ex):
@@ -39,10 +40,12 @@ def format_copa(ex):
 
 
 def format_record(ex):
-    """Blank in the query, entities as options, the first gold answer as the answer.
+    """Blank in the query, entities as options, the first gold answer as the answer (the
+    one trained on); every gold answer and the query's ids go along for scoring.
 
     ``{"query": "@placeholder won.", "entities": ["Ann", "Bo"], "answers": ["Bo"]}`` ->
-    ``{"query": "_ won.", "options": ["Ann", "Bo"], "answer": "Bo"}``.
+    ``{"query": "_ won.", "options": ["Ann", "Bo"], "answer": "Bo", "scoring":
+    {"answers": ["Bo"], "idx/passage": 0, "idx/query": 0}}``.
     """
     answers = ex["answers"]
     return {
@@ -50,13 +53,32 @@ def format_record(ex):
         "query": tf.strings.regex_replace(ex["query"], "@placeholder", "_"),
         "options": ex["entities"],
         "answer": tf.cond(tf.size(answers) > 0, lambda: answers[0], lambda: tf.constant("")),
+        SCORING: {"answers": answers, "idx/passage": ex["idx"]["passage"],
+                  "idx/query": ex["idx"]["query"]},
     }
 
 
 def format_multirc(ex):
-    """TFDS's ``answer`` (a candidate) becomes ``response``; ``answer`` is no/yes."""
+    """TFDS's ``answer`` (a candidate) becomes ``response``; ``answer`` is no/yes; the
+    question's id goes along for per-question exact match."""
     return {"paragraph": ex["paragraph"], "question": ex["question"],
-            "response": ex["answer"], "answer": label_to_answer(ex["label"], ("no", "yes"))}
+            "response": ex["answer"], "answer": label_to_answer(ex["label"], ("no", "yes")),
+            SCORING: {"idx/question": ex["idx"]["question"]}}
+
+
+# T5's ReCoRD postprocessor: a prediction's text, or a target's gold answers and query.
+record_postprocess = t5_postprocessors.record
+
+
+def multirc_postprocess(answer, example=None, is_target=False):
+    """T5's MultiRC values from FLAN's no/yes answers: ``{"value": 1}`` for "yes" (0 for
+    "no", -1 for anything else), a target with its question (``group``) for exact match
+    per question."""
+    text = answer.strip() if isinstance(answer, str) else answer
+    out = {"value": NO_YES.index(text) if text in NO_YES else -1}
+    if is_target:
+        out["group"] = int(example["idx/question"])
+    return out
 
 
 def format_stsb(ex):
@@ -148,10 +170,11 @@ CORE_DATASETS: Tuple[PromptDataset, ...] = (
                   ("premise", "question", "connector", "choice1", "choice2", "options"),
                   format_copa, mixtures=SGLUE),
     PromptDataset("multirc", _sg("multirc"), ("paragraph", "question", "response"),
-                  format_multirc, NO_YES, (metrics.accuracy, metrics.binary_f1("yes")),
-                  mixtures=SGLUE),
+                  format_multirc, NO_YES, (metrics.multirc,), mixtures=SGLUE,
+                  postprocess_fn=multirc_postprocess),
     PromptDataset("record", _sg("record"), ("passage", "query", "options"),
-                  format_record, mixtures=SGLUE),
+                  format_record, metric_fns=(metrics.record,), mixtures=SGLUE,
+                  postprocess_fn=record_postprocess),
     PromptDataset("rte", _sg("rte"), ("premise", "hypothesis"),
                   with_label(YES_NO, "premise", "hypothesis"), YES_NO, mixtures=SGLUE + GLUE),
     PromptDataset("wic", _sg("wic"), ("word", "sentence1", "sentence2"),

@@ -33,11 +33,16 @@ WSC_SIMPLE_TRAIN = names.superglue_t5_name("wsc") + "_simple_train"
 WSC_SIMPLE_EVAL = names.superglue_t5_name("wsc") + "_simple_eval"
 WSC_TFDS_NAME = tfds_versions.tfds_name("super_glue", "wsc.fixed")
 
-# The mixture families every SuperGLUE task joins.
+# T5's Definite Pronoun Resolution task (predict the referent's text), which T5's
+# SuperGLUE mixture trains on beside WSC.
+DPR_SIMPLE = "dpr_v001_simple"
+DPR_TFDS_NAME = tfds_versions.tfds_name("definite_pronoun_resolution")
+
+# The mixture families every SuperGLUE task joins (T5's ``super_glue_v102_proportional``).
 MIXTURES = (names.SGLUE_MIX,)
-# Every task name, in registration order: the GLUE-style configs, then WSC train/eval.
+# Every task name, in registration order: the GLUE-style configs, WSC train/eval, DPR.
 SUPERGLUE_TASKS = (*(names.superglue_t5_name(c) for c in GLUE_STYLE_CONFIGS),
-                   WSC_SIMPLE_TRAIN, WSC_SIMPLE_EVAL)
+                   WSC_SIMPLE_TRAIN, WSC_SIMPLE_EVAL, DPR_SIMPLE)
 
 # Metrics for the configs T5 leaves without any (see the module docstring).
 _EXTRA_METRICS = {
@@ -101,4 +106,10 @@ def register() -> tuple:
         metric_fns=[t5_metrics.accuracy],
         postprocess_fn=t5_postprocessors.wsc_simple,
         splits=t5_style.VALIDATION_TEST, mixtures=MIXTURES)
+    t5_style.add_t5_task(
+        DPR_SIMPLE,
+        DPR_TFDS_NAME,
+        [t5_preprocessors.definite_pronoun_resolution_simple],
+        metric_fns=[t5_metrics.accuracy],
+        splits=("train", "test"), mixtures=MIXTURES)
     return SUPERGLUE_TASKS
