@@ -62,7 +62,8 @@ def configure_registry(model_path, model_args, data_args, training_args) -> str:
     return setup_registry(task_modules=data_args.task_modules,
                           tfds_data_dir=data_args.tfds_data_dir,
                           vocab_path=model_args.vocab_path, model_path=model_path,
-                          cache_dir=data_args.cache_dir, fewshot_seed=training_args.seed)
+                          cache_dir=data_args.cache_dir, fewshot_seed=training_args.seed,
+                          fewshot_layout=data_args.fewshot_layout)
 
 
 def resolve_names(data_args, training_args) -> dict:

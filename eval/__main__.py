@@ -27,7 +27,8 @@ def register(args) -> None:
                    tfds_data_dir=getattr(args, "tfds_data_dir", None),
                    vocab_path=getattr(args, "vocab_path", None),
                    model_path=getattr(args, "model_name_or_path", None),
-                   fewshot_seed=getattr(args, "seed", None))
+                   fewshot_seed=getattr(args, "seed", None),
+                   fewshot_layout=getattr(args, "fewshot_layout", None))
 
 
 def default_output_dir(model_name_or_path: str, dataset_name: str) -> str:
@@ -91,6 +92,8 @@ def run(argv: List[str]) -> int:
     parser.add_argument("--shots", default="0,1,multi", help="comma-separated: 0, 1, multi")
     parser.add_argument("--templates", help="only these FLAN template indices, e.g. 0,1,2")
     parser.add_argument("--split", default="validation")
+    parser.add_argument("--fewshot_layout", choices=["v2", "v1"], default="v2",
+                        help="few-shot prompt layout: FLAN v2's (newlines) or v1's (token markers)")
     parser.add_argument("--select_on", help="choose each best template on this split (predicted "
                         "too) and report it on --split; default: --split itself (optimistic)")
     parser.add_argument("--max_eval_samples", type=int, help="at most N examples per task")

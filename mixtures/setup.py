@@ -20,6 +20,7 @@ def setup_registry(*, task_modules: Optional[str] = None, tfds_data_dir: Optiona
                    vocab_path: Optional[str] = None, model_path: Optional[str] = None,
                    cache_dir: Optional[str] = None, env_cache_dirs: bool = True,
                    fewshot_seed: Optional[int] = None,
+                   fewshot_layout: Optional[str] = None,
                    vocabulary: bool = True) -> Optional[str]:
     """Registers and configures everything a run reads; returns the vocabulary file.
 
@@ -32,6 +33,8 @@ def setup_registry(*, task_modules: Optional[str] = None, tfds_data_dir: Optiona
       cache_dir: a seqio cache folder to read (``--cache_dir``), checked first.
       env_cache_dirs: also read the folders in ``$SEQIO_CACHE_DIR``.
       fewshot_seed: the few-shot exemplar seed (a run's ``--seed``); None keeps it.
+      fewshot_layout: the few-shot prompt layout (``tasks.shots.LAYOUTS``: FLAN v2's
+        or v1's, ``--fewshot_layout``); None keeps it.
       vocabulary: False leaves the vocabulary alone (listing names needs none) and
         returns None.
     """
@@ -48,4 +51,6 @@ def setup_registry(*, task_modules: Optional[str] = None, tfds_data_dir: Optiona
         cache_dirs.register_cache_dirs_from_env()
     if fewshot_seed is not None:
         shots.set_fewshot_seed(fewshot_seed)
+    if fewshot_layout is not None:
+        shots.set_fewshot_layout(fewshot_layout)
     return vocab_file

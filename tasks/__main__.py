@@ -106,11 +106,14 @@ def run(argv) -> int:
     p_show.add_argument("--seed", type=int, default=42)
     p_show.add_argument("--max_source_length", type=int, default=512)
     p_show.add_argument("--max_target_length", type=int, default=128)
+    p_show.add_argument("--fewshot_layout", choices=["v2", "v1"], default="v2",
+                        help="few-shot prompt layout: FLAN v2's (newlines) or v1's (token markers)")
     args = parser.parse_args(argv)
     import seqio
     from mixtures.setup import setup_registry
     setup_registry(task_modules=args.task_modules, tfds_data_dir=args.tfds_data_dir,
                    vocab_path=args.vocab_path, model_path=args.model_name_or_path,
+                   fewshot_layout=getattr(args, "fewshot_layout", None),
                    vocabulary=args.cmd == "show")
     return {"list": cmd_list, "show": cmd_show}[args.cmd](args, seqio)
 

@@ -235,6 +235,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
                          shots: Sequence[Shot] = ALL_SHOTS,
                          output_features: Optional[Mapping[str, seqio.Feature]] = None,
                          origin: Optional[str] = None,
+                         fewshot_layout: Optional[str] = None,
                          ) -> List[str]:
     """Registers ``<dataset>_type_<i>`` and its shot variants for every template i.
 
@@ -259,6 +260,8 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         ``tasks.registration.Join`` picks answer templates only (``_10templates``) or
         other shot variants. ``mixtures.register_all()`` builds them.
       shots: which shot variants to register.
+      fewshot_layout: this dataset's few-shot prompt layout (``tasks.shots.LAYOUTS``:
+        FLAN v2's or v1's); default: the run's (``--fewshot_layout``).
       origin: where the definition comes from, for errors (default: the caller's
         ``file:line``).
 
@@ -298,6 +301,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         "postprocessor": registration.fingerprint(postprocess_fn),
         "shots": registration.fingerprint(tuple(shots)),
         "output features": registration.fingerprint(features),
+        "few-shot layout": fewshot_layout and shots_lib.check_layout(fewshot_layout),
     }
     verdict = registration.decide("prompt dataset", dataset, DATASET_DEFINITIONS.get(dataset),
                                   definition, origin)
@@ -305,10 +309,12 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
         names = [shot_name(dataset, i, shot) for i in range(len(templates)) for shot in shots]
         names += [n for n, info in DATASET_TASKS.items() if info.dataset == dataset]
     else:
+        exemplars = {"layout": fewshot_layout} if fewshot_layout else {}
         names = _add_template_tasks(dataset, source, templates, formatter, options, features,
-                                    metric_fns, postprocess_fn, example_filter, shots, origin)
+                                    metric_fns, postprocess_fn, example_filter, shots, origin,
+                                    exemplars)
         names += _add_dataset_tasks(dataset, source, templates, formatter, options, features,
-                                    example_filter, shots, origin)
+                                    example_filter, shots, origin, exemplars)
         DATASET_TEMPLATES[dataset] = len(templates)
         DATASET_DEFINITIONS[dataset] = definition
     for j in joins:
@@ -319,7 +325,7 @@ def register_prompt_task(dataset: str, source: seqio.DataSource,
 
 def _add_template_tasks(dataset, source, templates, formatter, options, features,
                         metric_fns, postprocess_fn, example_filter, shots,
-                        origin) -> List[str]:
+                        origin, exemplars) -> List[str]:
     """One task per (template, shot), through ``registration.add_task``."""
     names = []
     for i, template in enumerate(templates):
@@ -339,7 +345,7 @@ def _add_template_tasks(dataset, source, templates, formatter, options, features
             steps = list(base)
             if shot is not Shot.ZERO:
                 steps.append(functools.partial(shots_lib.prepend_exemplars,
-                                               zero_shot_task=zero, shot=shot))
+                                               zero_shot_task=zero, shot=shot, **exemplars))
             steps.append(seqio.preprocessors.append_eos_after_trim)
             registration.add_task(seqio.Task(
                 name, source=source, preprocessors=steps, output_features=features,
@@ -368,7 +374,7 @@ DATASET_TASKS: Dict[str, DatasetTaskInfo] = {}
 
 
 def _add_dataset_tasks(dataset, source, templates, formatter, options, features,
-                       example_filter, shots, origin) -> List[str]:
+                       example_filter, shots, origin, exemplars) -> List[str]:
     """FLAN's per-dataset tasks and their shot variants: ``<dataset>_10templates`` renders
     each example with one of the answer templates, ``<dataset>_all_templates`` (when
     some template is reversed) with one of all templates (``render_any_template``).
@@ -395,7 +401,7 @@ def _add_dataset_tasks(dataset, source, templates, formatter, options, features,
             steps = [*pre_cache, render, seqio.preprocessors.tokenize]
             if shot is not Shot.ZERO:
                 steps.append(functools.partial(shots_lib.prepend_exemplars,
-                                               zero_shot_task=zero, shot=shot))
+                                               zero_shot_task=zero, shot=shot, **exemplars))
             steps.append(seqio.preprocessors.append_eos_after_trim)
             registration.add_task(seqio.Task(name, source=source, preprocessors=steps,
                                              output_features=features), origin)

@@ -15,6 +15,7 @@ import logging
 from typing import Iterable, List, Optional
 
 from common import seqio_compat  # noqa: F401  (before seqio)
+from common.errors import UserError
 from tasks.names import Shot
 
 import numpy as np
@@ -29,7 +30,29 @@ DEFAULT_FEWSHOT_SEED = 0
 # The feature a few-shot example carries: how many exemplars its input got (fewer than
 # the shot asks when its own input leaves no room; 0 when none fits).
 NUM_EXEMPLARS = "num_exemplars"
-_settings = {"seed": DEFAULT_FEWSHOT_SEED}
+# Few-shot prompt layouts: FLAN v2's (newlines, the default) and FLAN v1's (token markers:
+# "0 " before an input, " X " after it, "1 " before an answer, " X " after it, and
+# " FLAN" closing the prompt).
+LAYOUTS = ("v2", "v1")
+V1_INPUT, V1_ANSWER, V1_MARK, V1_SUFFIX = "0 ", "1 ", " X ", " FLAN"
+_settings = {"seed": DEFAULT_FEWSHOT_SEED, "layout": LAYOUTS[0]}
+
+
+class FewShotLayoutError(UserError, ValueError):
+    """An unknown few-shot layout (one line)."""
+
+
+def check_layout(layout: str) -> str:
+    """``layout`` if it is one of ``LAYOUTS``, else a one-line error."""
+    if layout not in LAYOUTS:
+        raise FewShotLayoutError(f"unknown few-shot layout {layout!r}; use one of "
+                                 f"{', '.join(LAYOUTS)}")
+    return layout
+
+
+def set_fewshot_layout(layout: str) -> None:
+    """Sets the layout of the run's few-shot prompts (``--fewshot_layout``)."""
+    _settings["layout"] = check_layout(layout)
 
 
 def set_fewshot_seed(seed: int) -> None:
@@ -136,12 +159,45 @@ def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:
     return short
 
 
+def _layout(pool, layout: str, vocab):
+    """The pool as one layout writes it: ``(exemplar texts, exemplar ids (ragged),
+    their lengths, (text before, ids before, text after, ids after) the evaluated input)``.
+
+    v2 (FLAN v2): ``{input}\\n\\n{answer}`` and ``\\n\\n\\n`` after each exemplar, the
+    input as it is. v1 (FLAN v1): ``0 {input} X 1 {answer} X `` per exemplar, then
+    ``0 {input} X 1 FLAN``: the markers are tokens, so the ids say where an exemplar and
+    its answer end (T5's vocabulary turns newlines into spaces).
+    """
+    texts, inputs, flat_ids, lengths, input_lengths = pool
+    if layout == "v2":
+        return ([t + EXEMPLAR_SEPARATOR for t in texts],
+                tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths)),
+                lengths, ("", [], "", []))
+    mark = {m: [int(i) for i in vocab.encode(m)] for m in ("0", "X", "1", "FLAN")}
+    v1_texts, v1_ids = [], []
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    for text, inp, start, n, n_in in zip(texts, inputs, starts, lengths, input_lengths):
+        target = text[len(inp) + 2:]  # the pool's text is "{input}\n\n{answer}"
+        ids = flat_ids[start:start + n]
+        v1_texts.append(f"{V1_INPUT}{inp}{V1_MARK}{V1_ANSWER}{target}{V1_MARK}")
+        v1_ids.append(np.concatenate([mark["0"], ids[:n_in], mark["X"], mark["1"],
+                                      ids[n_in:], mark["X"]]).astype(np.int32))
+    v1_lengths = np.array([len(i) for i in v1_ids], np.int32)
+    return (v1_texts, tf.RaggedTensor.from_row_lengths(
+                tf.constant(np.concatenate(v1_ids)), tf.constant(v1_lengths)),
+            v1_lengths, (V1_INPUT, mark["0"], f"{V1_MARK}{V1_ANSWER.rstrip()}{V1_SUFFIX}",
+                         mark["X"] + mark["1"] + mark["FLAN"]))
+
+
 def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
-                      zero_shot_task: str, shot: Shot) -> tf.data.Dataset:
-    """Prepends exemplars to each example (see the module docstring).
+                      zero_shot_task: str, shot: Shot,
+                      layout: Optional[str] = None) -> tf.data.Dataset:
+    """Prepends exemplars to each example (see the module docstring), in ``layout``
+    (``LAYOUTS``; None: the run's, ``set_fewshot_layout``).
 
     ``{"inputs_pretokenized": "Q", "inputs": [7]}`` with one exemplar ``"E\\n\\nA"`` ->
-    ``{"inputs_pretokenized": "E\\n\\nA\\n\\n\\nQ", "inputs": [5, 6, 7]}``.
+    ``{"inputs_pretokenized": "E\\n\\nA\\n\\n\\nQ", "inputs": [5, 6, 7]}`` (v2), or
+    ``"0 E X 1 A X 0 Q X 1 FLAN"`` (v1).
     """
     vocab = output_features["inputs"].vocabulary
     pool = _pool(zero_shot_task, str(getattr(vocab, "sentencepiece_model_file", "")))
@@ -150,13 +206,15 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
                         "exemplars",
                         zero_shot_task, shot.name.lower())
         return dataset
-    texts, inputs, flat_ids, lengths, _ = pool
+    texts, pool_ids, lengths, (before, before_ids, after, after_ids) = _layout(
+        pool, check_layout(layout or _settings["layout"]), vocab)
     k = max_exemplars(shot)
     limit = (sequence_length or {}).get("inputs")
     pool_texts = tf.constant(texts)
-    pool_inputs = tf.constant(inputs)
-    pool_ids = tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths))
+    pool_inputs = tf.constant(pool[1])
     pool_lengths = tf.constant(lengths)
+    before_ids = tf.constant(before_ids, tf.int32)
+    after_ids = tf.constant(after_ids, tf.int32)
     seed = tf.constant(_settings["seed"], tf.int64)
 
     def add(ex):
@@ -166,8 +224,9 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
         order = tf.boolean_mask(
             order, tf.gather(pool_inputs, order) != ex["inputs_pretokenized"])
         lens = tf.gather(pool_lengths, order)
+        inputs = tf.concat([before_ids, tf.cast(ex["inputs"], tf.int32), after_ids], 0)
         if limit:
-            budget = limit - tf.size(ex["inputs"], tf.int32) - 1
+            budget = limit - tf.size(inputs, tf.int32) - 1
             fits = lens <= budget
             order, lens = tf.boolean_mask(order, fits), tf.boolean_mask(lens, fits)
             n = tf.reduce_sum(tf.cast(tf.cumsum(lens) <= budget, tf.int32))
@@ -175,12 +234,10 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
             n = tf.size(order)
         # An input with no room for an exemplar keeps none (FLAN v1): never an error.
         chosen = order[:tf.minimum(n, k)]
-        prefix = tf.strings.reduce_join(
-            tf.gather(pool_texts, chosen) + EXEMPLAR_SEPARATOR)
+        prefix = tf.strings.reduce_join(tf.gather(pool_texts, chosen))
         out = dict(ex)
-        out["inputs_pretokenized"] = prefix + ex["inputs_pretokenized"]
-        out["inputs"] = tf.concat(
-            [tf.gather(pool_ids, chosen).flat_values, tf.cast(ex["inputs"], tf.int32)], 0)
+        out["inputs_pretokenized"] = prefix + before + ex["inputs_pretokenized"] + after
+        out["inputs"] = tf.concat([tf.gather(pool_ids, chosen).flat_values, inputs], 0)
         out[NUM_EXEMPLARS] = tf.size(chosen, tf.int32)
         return out
 

@@ -183,12 +183,13 @@ def run_ok(args: str, nproc: int = 1) -> subprocess.CompletedProcess:
 
 def reset_run_state() -> None:
     """Forgets what ``run.main`` set process-wide: data dir, caches, vocabulary, the
-    few-shot seed."""
+    few-shot seed and layout."""
     from tasks import cache_dirs, shots, sources, vocab
     sources.set_tfds_data_dir(None)
     cache_dirs.reset_cache_dirs()
     vocab.configure_vocabulary(None, None)
     shots.set_fewshot_seed(shots.DEFAULT_FEWSHOT_SEED)
+    shots.set_fewshot_layout(shots.LAYOUTS[0])
 
 
 def run_in_process(args: str) -> None:

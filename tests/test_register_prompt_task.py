@@ -79,6 +79,19 @@ def test_show_a_few_shot_task_with_no_room_for_exemplars(cli):
     assert out.count("=== rte_type_0_one_shot") == 2 and out.count("--- exemplars: 0") == 2
 
 
+def test_fewshot_layout_per_run_and_per_task(cli, unit_datasets):
+    """``--fewshot_layout v1`` for a run (here ``python -m tasks show``), or
+    ``fewshot_layout="v1"`` for one registered dataset whatever the run's."""
+    code, out, _ = cli("show", "rte_type_0_one_shot", "--fewshot_layout", "v1",
+                       "--split", "validation", "-n", "1")
+    assert code == 0 and out.count(" X 1 ") == 2 and " X 1 FLAN" in out
+    code, out, _ = cli("show", "rte_type_0_one_shot", "--split", "validation", "-n", "1")
+    assert code == 0 and " X 1 FLAN" not in out  # the default: FLAN v2's layout
+    _register("unit_v1", fewshot_layout="v1")
+    code, out, _ = cli("show", "unit_v1_type_0_one_shot", "--split", "validation", "-n", "1")
+    assert code == 0 and " X 1 FLAN" in out
+
+
 def test_check_templates_in_process():
     with pytest.raises(templating.TemplateError, match=r"template 1 target uses unknown "
                        r"placeholder \{label_word\}; known fields: answer, premise"):

@@ -389,6 +389,54 @@ def test_few_shot_input_with_no_room_keeps_zero_exemplars(caplog):
     assert shots.check_source_length([task], 512) == []
 
 
+def _flan_fewshot(train_inputs, train_targets, eval_input, v1):
+    """FLAN's few-shot prompt by seqio's own ``fewshot_preprocessor``, with FLAN v1's
+    settings (``flan/few_shot.py``: delimiter " X " after each input, prefixes "0 " and
+    "1 ", separator " X ", then " FLAN") or v2's ("\n\n", no prefixes, "\n\n\n")."""
+    delim, inputs_prefix, targets_prefix, sep, suffix = (
+        (" X ", "0 ", "1 ", " X ", " FLAN") if v1 else ("\n\n", "", "", "\n\n\n", ""))
+    ds = tf.data.Dataset.from_tensors({
+        "train": {"inputs": [t + delim for t in train_inputs], "targets": train_targets},
+        "eval": {"inputs": eval_input + delim, "targets": "unused"}})
+    ds = seqio.experimental.fewshot_preprocessor(
+        ds, inputs_prefix=inputs_prefix, targets_prefix=targets_prefix,
+        example_separator=sep)
+    text = next(ds.as_numpy_iterator())["inputs"].decode()
+    return text.rstrip() + suffix  # FLAN strips trailing white space, then adds the suffix
+
+
+def test_few_shot_layouts_are_flans():
+    """v2 (the default) and v1 write FLAN's prompts: seqio's few-shot formatter with
+    FLAN v2's and v1's settings gives the same text for the same exemplar; v1's markers
+    are tokens in the ids, and the budget counts them."""
+    lengths = {"inputs": 512, "targets": 16}
+    zero = first_examples("rte_type_0", n=2, lengths=lengths)[1]
+    v2 = first_examples("rte_type_0_one_shot", n=2, lengths=lengths)[1]
+    shots.set_fewshot_layout("v1")
+    try:
+        v1 = first_examples("rte_type_0_one_shot", n=2, lengths=lengths)[1]
+    finally:
+        shots.set_fewshot_layout("v2")
+    vocab = seqio.get_mixture_or_task("rte_type_0").output_features["inputs"].vocabulary
+    for z, a, b in zip(zero, v2, v1):
+        question = z["inputs_pretokenized"].decode()
+        exemplar = a["inputs_pretokenized"].decode()[:-len(question) - 3]
+        ex_input, ex_target = exemplar.rsplit("\n\n", 1)
+        assert a["inputs_pretokenized"].decode() == _flan_fewshot(
+            [ex_input], [ex_target], question, v1=False)
+        assert b["inputs_pretokenized"].decode() == _flan_fewshot(
+            [ex_input], [ex_target], question, v1=True)
+        assert int(b[shots.NUM_EXEMPLARS]) == 1
+        ids = b["inputs"].tolist()
+        mark = {m: list(vocab.encode(m)) for m in ("0", "X", "1", "FLAN")}
+        assert ids[:len(mark["0"])] == mark["0"]
+        after = mark["X"] + mark["1"] + mark["FLAN"]
+        assert ids[-len(after) - 1:] == after + [vocab.eos_id]
+        assert len(b["inputs"]) > len(a["inputs"])  # the markers are tokens
+    with pytest.raises(shots.FewShotLayoutError, match="unknown few-shot layout 'v3'"):
+        shots.set_fewshot_layout("v3")
+
+
 def test_flan_option_block_and_answer():
     _, examples = first_examples("rte_type_0", n=4)
     for ex in examples:

@@ -85,6 +85,10 @@ class DataTrainingArguments:
                           "shot table (--do_predict alone: 0)."})
     templates: str | None = field(
         default=None, metadata={"help": "Only these FLAN template indices in the shot table, e.g. 0,1."})
+    fewshot_layout: str = field(
+        default="v2",
+        metadata={"help": "Few-shot prompt layout: FLAN v2's (newlines) or v1's (0/X/1 token "
+                          "markers and a final FLAN token).", "choices": ["v2", "v1"]})
     select_on: str | None = field(
         default=None,
         metadata={"help": "Choose the shot table's best template on this split (predicted and "
