@@ -89,7 +89,7 @@ def run(argv: List[str]) -> int:
     runtime.add_model_flags(parser)
     parser.add_argument("--dataset_name", required=True,
                         help="task(s) or mixture(s), comma-separated, e.g. sglue_prompted_mix.flan")
-    parser.add_argument("--shots", default="0,1,multi", help="comma-separated: 0, 1, multi")
+    parser.add_argument("--shots", default="0,1,multi", help="comma-separated: 0, 1, 2, 3, 5, 10, multi")
     parser.add_argument("--templates", help="only these FLAN template indices, e.g. 0,1,2")
     parser.add_argument("--split", default="validation")
     parser.add_argument("--fewshot_layout", choices=["v2", "v1"], default="v2",

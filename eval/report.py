@@ -13,7 +13,7 @@ import math
 import os
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from tasks import prompts
+from tasks import prompts, shot_variants
 from tasks.names import Shot, shot_name
 
 import seqio
@@ -52,7 +52,7 @@ def shot_tasks(provider_names: Sequence[str], shots: Sequence[Shot], split: str 
                 continue
             for shot in shots:
                 name = shot_name(dataset, template, shot)
-                if name in seqio.TaskRegistry.names() and seqio.get_mixture_or_task(name).metric_fns:
+                if shot_variants.ensure(name) and seqio.get_mixture_or_task(name).metric_fns:
                     names.append(name)
     return list(dict.fromkeys(names))
 

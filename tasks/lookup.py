@@ -51,6 +51,9 @@ def get_provider(name: str):
     """
     if name in seqio.TaskRegistry.names() or name in seqio.MixtureRegistry.names():
         return seqio.get_mixture_or_task(name)
+    from tasks import shot_variants
+    if shot_variants.ensure(name):  # rte_type_0_five_shot: registered on first use
+        return seqio.get_mixture_or_task(name)
     family, dot, style = name.rpartition(".")
     if dot and style not in STYLES:
         near = [f"{family}.{s}" for s in STYLES if f"{family}.{s}" in registered_names()]

@@ -20,21 +20,36 @@ class Shot(enum.Enum):
     ZERO = ""
     ONE = "_one_shot"
     MULTI = "_multi_shot"
+    # FLAN v1's fixed counts, registered on first use (``tasks.shot_variants``).
+    TWO = "_two_shot"
+    THREE = "_three_shot"
+    FIVE = "_five_shot"
+    TEN = "_ten_shot"
 
     @property
     def label(self) -> str:
-        """Short label for tables and flags: ``0``, ``1``, ``multi``."""
-        return {"ZERO": "0", "ONE": "1", "MULTI": "multi"}[self.name]
+        """Short label for tables and flags: ``0``, ``1``, ``2``, ``3``, ``5``, ``10``,
+        ``multi``."""
+        return _SHOT_LABELS[self.name]
 
     @classmethod
     def from_label(cls, label: str) -> "Shot":
-        """``0``/``zero``, ``1``/``one``, ``multi``/``few`` -> Shot."""
+        """``0``/``zero``, ``1``/``one``, ``2``/``two``, ``3``, ``5``, ``10``,
+        ``multi``/``few`` -> Shot."""
         key = label.strip().lower()
-        aliases = {"0": cls.ZERO, "zero": cls.ZERO, "1": cls.ONE, "one": cls.ONE,
-                   "multi": cls.MULTI, "few": cls.MULTI, "many": cls.MULTI}
+        aliases = {"zero": cls.ZERO, "one": cls.ONE, "two": cls.TWO, "three": cls.THREE,
+                   "five": cls.FIVE, "ten": cls.TEN, "few": cls.MULTI, "many": cls.MULTI,
+                   **{text: cls[name] for name, text in _SHOT_LABELS.items()}}
         if key not in aliases:
-            raise ValueError(f"unknown shot setting {label!r}; use 0, 1 or multi")
+            raise ValueError(f"unknown shot setting {label!r}; use 0, 1, 2, 3, 5, 10 or multi")
         return aliases[key]
+
+
+_SHOT_LABELS = {"ZERO": "0", "ONE": "1", "TWO": "2", "THREE": "3", "FIVE": "5", "TEN": "10",
+                "MULTI": "multi"}
+# The shot variants registered with every prompt task; the others on first use.
+REGISTERED_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
+ON_DEMAND_SHOTS = (Shot.TWO, Shot.THREE, Shot.FIVE, Shot.TEN)
 
 
 STYLES = ("t5", "flan")

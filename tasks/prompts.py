@@ -22,12 +22,12 @@ from tasks import registration
 from tasks import shots as shots_lib
 from tasks import templating
 from tasks import vocab
-from tasks.names import Shot, dataset_task_name, shot_name, zero_shot_name
+from tasks.names import REGISTERED_SHOTS, Shot, dataset_task_name, shot_name, zero_shot_name
 
 import seqio
 import tensorflow as tf
 
-ALL_SHOTS = (Shot.ZERO, Shot.ONE, Shot.MULTI)
+ALL_SHOTS = REGISTERED_SHOTS  # the others: tasks.shot_variants, on first use
 # A formatter maps one source example to a dict of scalar tf.string fields; it may also
 # return "options" (a 1-D tf.string tensor) when the answer options vary per example.
 Formatter = Callable[[Mapping[str, tf.Tensor]], Dict[str, tf.Tensor]]

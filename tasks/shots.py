@@ -24,6 +24,7 @@ import tensorflow as tf
 
 POOL_SIZE = 256
 MAX_MULTI_SHOT = 16
+MULTI_SHOT_BUDGET = 960  # FLAN's multi-shot input budget, in tokens
 EXEMPLAR_SEPARATOR = "\n\n\n"
 POOL_SPLITS = ("train", "validation", "test")
 DEFAULT_FEWSHOT_SEED = 0
@@ -62,7 +63,16 @@ def set_fewshot_seed(seed: int) -> None:
 
 
 def max_exemplars(shot: Shot) -> int:
-    return {Shot.ZERO: 0, Shot.ONE: 1, Shot.MULTI: MAX_MULTI_SHOT}[shot]
+    return {Shot.ZERO: 0, Shot.ONE: 1, Shot.TWO: 2, Shot.THREE: 3, Shot.FIVE: 5,
+            Shot.TEN: 10, Shot.MULTI: MAX_MULTI_SHOT}[shot]
+
+
+def input_budget(shot: Shot, limit: Optional[int]) -> Optional[int]:
+    """The tokens a prompt may take: the input length limit, and for multi-shot FLAN's
+    budget (``MULTI_SHOT_BUDGET``) as well: ``input_budget(Shot.MULTI, 2048) == 960``."""
+    if shot is Shot.MULTI:
+        return min(limit, MULTI_SHOT_BUDGET) if limit else MULTI_SHOT_BUDGET
+    return limit
 
 
 def _strip_eos(ids: np.ndarray, eos_id: int) -> np.ndarray:
@@ -209,7 +219,7 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
     texts, pool_ids, lengths, (before, before_ids, after, after_ids) = _layout(
         pool, check_layout(layout or _settings["layout"]), vocab)
     k = max_exemplars(shot)
-    limit = (sequence_length or {}).get("inputs")
+    limit = input_budget(shot, (sequence_length or {}).get("inputs"))
     pool_texts = tf.constant(texts)
     pool_inputs = tf.constant(pool[1])
     pool_lengths = tf.constant(lengths)

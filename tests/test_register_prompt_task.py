@@ -90,6 +90,9 @@ def test_fewshot_layout_per_run_and_per_task(cli, unit_datasets):
     _register("unit_v1", fewshot_layout="v1")
     code, out, _ = cli("show", "unit_v1_type_0_one_shot", "--split", "validation", "-n", "1")
     assert code == 0 and " X 1 FLAN" in out
+    # A fixed-count variant, registered on first use, keeps its dataset's layout.
+    code, out, _ = cli("show", "unit_v1_type_0_two_shot", "--split", "validation", "-n", "1")
+    assert code == 0 and out.count(" X 1 ") == 3 and " X 1 FLAN" in out
 
 
 def test_check_templates_in_process():

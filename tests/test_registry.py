@@ -19,8 +19,9 @@ import tensorflow as tf
 from tasks import lookup, prompts, registration, shots, t5_style
 from tasks.flan import datasets as flan_datasets
 from tasks.flan.templates import PATTERNS
-from tasks.names import (PARAPHRASE_MIX, SENTIMENT_MIX, SQUAD_MIX, Shot, dataset_task_name,
-                         mixture_name, shot_name, squad_t5_name, zero_shot_name)
+from tasks.names import (PARAPHRASE_MIX, REGISTERED_SHOTS, SENTIMENT_MIX, SQUAD_MIX, Shot,
+                         dataset_task_name, mixture_name, shot_name, squad_t5_name,
+                         zero_shot_name)
 from tasks.sources import LocalTfdsDataSource
 
 MIXTURE_NAMES = mixtures.register_all()
@@ -124,7 +125,7 @@ def test_task_definitions_match_their_dataset(dataset):
     metrics, and the shared tail (tokenize, cache, exemplars for few-shot, EOS)."""
     cfg = FLAN_CONFIGS[dataset]
     templates = [tuple(t) for t in PATTERNS[cfg.template_key]]
-    expected = {shot_name(dataset, i, s): (i, s) for i in range(len(templates)) for s in Shot}
+    expected = {shot_name(dataset, i, s): (i, s) for i in range(len(templates)) for s in REGISTERED_SHOTS}
     assert {n for n, info in prompts.PROMPT_TASKS.items()
             if info.dataset == dataset} == set(expected)
     for name, (i, shot) in expected.items():
@@ -274,7 +275,7 @@ def test_benchmark_families_relate_as_documented():
         info = prompts.DATASET_TASKS[name]
         assert len(info.template_indices) == prompts.DATASET_TEMPLATES[info.dataset]
     noisy = members("sglue_noisy_prompted_mix.flan")
-    assert noisy == {dataset_task_name(d, s) for d in sglue for s in Shot}
+    assert noisy == {dataset_task_name(d, s) for d in sglue for s in REGISTERED_SHOTS}
     dpr, dpr_wsc = members("sglue_dpr_prompted_mix.flan"), members(
         "sglue_dpr_wsc_prompted_mix.flan")
     assert every < dpr < dpr_wsc
@@ -341,7 +342,7 @@ def test_mixing_sample_reads_every_shot_setting():
     sample = mixing_sample(mixture)
     datasets = {flan_info(t.name).dataset for t in mixture.tasks}
     assert len(sample) == len(datasets)
-    assert {flan_info(t.name).shot for t in sample} == set(Shot)
+    assert {flan_info(t.name).shot for t in sample} == set(REGISTERED_SHOTS)
 
 
 def test_few_shot_is_deterministic_and_seeded():
@@ -435,6 +436,33 @@ def test_few_shot_layouts_are_flans():
         assert len(b["inputs"]) > len(a["inputs"])  # the markers are tokens
     with pytest.raises(shots.FewShotLayoutError, match="unknown few-shot layout 'v3'"):
         shots.set_fewshot_layout("v3")
+
+
+def test_fixed_count_shot_variants_are_registered_on_first_use():
+    """``_two_shot``, ``_three_shot``, ``_five_shot``, ``_ten_shot`` of a template task or
+    a per-dataset task: looked up by name, registered then, with that many exemplars
+    where they fit; multi-shot stays within FLAN's 960-token budget."""
+    from tasks import shot_variants
+    name = "rte_type_0_five_shot"
+    assert name not in seqio.TaskRegistry.names()  # not built with the registry
+    task = lookup.get_provider(name)
+    zero = seqio.get_mixture_or_task("rte_type_0")
+    assert task.metric_fns == zero.metric_fns and prompts.PROMPT_TASKS[name].shot is Shot.FIVE
+    _, examples = first_examples(name, n=3, lengths={"inputs": 1024, "targets": 16})
+    assert [int(e[shots.NUM_EXEMPLARS]) for e in examples] == [5, 5, 5]
+    assert all(shots.count_exemplars(e["inputs_pretokenized"].decode()) == 5 for e in examples)
+    per_dataset = lookup.get_provider("rte_10templates_two_shot")
+    assert prompts.DATASET_TASKS[per_dataset.name].shot is Shot.TWO
+    assert all(n in seqio.TaskRegistry.names()
+               for n in prompts.template_tasks(per_dataset.name))
+    assert shot_variants.variant_of("rte_type_0_four_shot") is None
+    with pytest.raises(lookup.UnknownNameError, match="rte_type_0_four_shot"):
+        lookup.get_provider("rte_type_0_four_shot")
+    _, examples = first_examples("rte_type_0_multi_shot", n=3,
+                                 lengths={"inputs": 4096, "targets": 16})
+    assert all(len(e["inputs"]) <= shots.MULTI_SHOT_BUDGET for e in examples)
+    assert [Shot.from_label(x) for x in ("2", "three", "5", "10")] == [
+        Shot.TWO, Shot.THREE, Shot.FIVE, Shot.TEN]
 
 
 def test_flan_option_block_and_answer():

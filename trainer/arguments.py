@@ -81,7 +81,7 @@ class DataTrainingArguments:
     shots: str | None = field(
         default=None,
         metadata={"help": "With --do_eval or --do_predict: predict and score every template of "
-                          "--eval_dataset_name in these shot settings, e.g. 0,1,multi, and print the "
+                          "--eval_dataset_name in these shot settings (0, 1, 2, 3, 5, 10, multi), e.g. 0,1,multi, and print the "
                           "shot table (--do_predict alone: 0)."})
     templates: str | None = field(
         default=None, metadata={"help": "Only these FLAN template indices in the shot table, e.g. 0,1."})
