@@ -54,7 +54,7 @@ def test_do_predict_writes_predictions_metrics_and_the_shot_table(tmp_path, caps
 
 @pytest.mark.parametrize("flags, words", [
     ("--do_train --max_steps 1 --shots 0", "--shots needs --do_eval or --do_predict"),
-    ("--do_predict --shots 0,2", "unknown shot setting '2'"),
+    ("--do_predict --shots 0,4", "unknown shot setting '4'"),
 ])
 def test_bad_shot_flags_are_one_line_errors(tmp_path, flags, words, capsys):
     """Checked before anything loads: run.main in this process (the launched path of a
