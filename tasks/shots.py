@@ -133,10 +133,19 @@ def fewshot_source(task) -> Optional[tuple]:
     return None
 
 
+def _task_layout(task) -> str:
+    """The layout ``task``'s exemplars are written in: its own, else the run's."""
+    for step in task.preprocessors:
+        if isinstance(step, functools.partial) and step.func is prepend_exemplars:
+            return step.keywords.get("layout") or _settings["layout"]
+    return _settings["layout"]
+
+
 def min_prompt_length(task) -> Optional[int]:
     """Tokens of the shortest prompt a few-shot ``task`` can build (None: no exemplar pool).
 
-    The pool's shortest exemplar, its shortest input, and EOS: no example fits in fewer.
+    The pool's shortest exemplar, its shortest input, and EOS (in the v1 layout, with
+    their marker tokens): no example fits in fewer.
     """
     source = fewshot_source(task)
     if source is None:
@@ -144,7 +153,12 @@ def min_prompt_length(task) -> Optional[int]:
     pool = _pool(source[0], _vocab_file(task))
     if pool is None:
         return None
-    return int(pool[3].min()) + int(pool[4].min()) + 1
+    need = int(pool[3].min()) + int(pool[4].min()) + 1
+    if _task_layout(task) == "v1":  # 0 .. X 1 .. X around the exemplar, 0 .. X 1 FLAN
+        vocab = task.output_features["inputs"].vocabulary
+        marks = {m: len(vocab.encode(m)) for m in ("0", "X", "1", "FLAN")}
+        need += 2 * (marks["0"] + marks["X"] + marks["1"]) + marks["X"] + marks["FLAN"]
+    return need
 
 
 def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:

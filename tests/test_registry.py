@@ -388,6 +388,13 @@ def test_few_shot_input_with_no_room_keeps_zero_exemplars(caplog):
         assert shots.check_source_length([task], 8) == [task.name]
     assert "inputs keep zero exemplars" in caplog.text and "at least" in caplog.text
     assert shots.check_source_length([task], 512) == []
+    # v1's markers are tokens too: its shortest prompt is longer, and the floor says so.
+    v2_floor = shots.min_prompt_length(task)
+    shots.set_fewshot_layout("v1")
+    try:
+        assert shots.min_prompt_length(task) > v2_floor
+    finally:
+        shots.set_fewshot_layout("v2")
 
 
 def _flan_fewshot(train_inputs, train_targets, eval_input, v1):
