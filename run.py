@@ -364,8 +364,15 @@ def run(argv: list) -> int:
 def run_or_stop(argv: list) -> int:
     """``run(argv)``; a SIGTERM that saved a checkpoint prints one ``stopped:`` line."""
     from trainer.checkpoints import EXIT_PREEMPTED, Preempted
+    from trainer.parallel import ranks
     try:
-        return run(argv)
+        code = run(argv)
+        if code == 0:
+            # Every rank got here: leave the process group now, not in the interpreter's
+            # teardown, where a still-joinable communication thread aborts the process
+            # ("terminate called without an active exception", exit -6).
+            ranks.leave_group()
+        return code
     except Preempted as err:  # checkpoint saved: not an error, but not done either
         if rank_from_env() == 0:
             print(f"stopped: {err}", file=sys.stderr, flush=True)
