@@ -134,9 +134,8 @@ class _ProcessUnit(beam.DoFn):
                 yield beam.pvalue.TaggedOutput("sample", (key, ex))
             counts["examples"] += 1
             for feature, tokens in counter.process(ex):
-                counts[feature] = counts.get(feature, 0) + tokens
-                max_name = feature.replace("tokens", "max_tokens")
-                counts[max_name] = max(counts.get(max_name, 0), tokens)
+                _add_count(counts, feature, tokens)
+                _add_count(counts, feature.replace("tokens", "max_tokens"), tokens)
             data = serialize(ex)
             out = zlib.crc32(data) % job.num_shards
             records = lists.setdefault(out, [])
@@ -170,6 +169,14 @@ class _WriteShard(beam.DoFn):
         yield (name, split), (shard, len(records))
 
 
+def _add_count(counts: dict, name: str, value: int) -> None:
+    """Adds ``value`` to ``counts[name]``; a ``*_max_tokens`` count keeps the maximum."""
+    if name.endswith("_max_tokens"):
+        counts[name] = max(counts.get(name, 0), value)
+    else:
+        counts[name] = counts.get(name, 0) + value
+
+
 class _MergeCounts(beam.CombineFn):
     """Sums counts; ``*_max_tokens`` take the maximum."""
 
@@ -183,10 +190,7 @@ class _MergeCounts(beam.CombineFn):
         merged: dict = {}
         for acc in accs:
             for name, value in acc.items():
-                if name.endswith("_max_tokens"):
-                    merged[name] = max(merged.get(name, 0), value)
-                else:
-                    merged[name] = merged.get(name, 0) + value
+                _add_count(merged, name, value)
         return merged
 
     def extract_output(self, acc):

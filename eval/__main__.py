@@ -15,7 +15,7 @@ import os
 import sys
 from typing import List, Optional
 
-from tasks import lookup
+from tasks import lookup, shots
 
 from common.errors import cli_main
 from eval import report, runtime, score
@@ -92,7 +92,7 @@ def run(argv: List[str]) -> int:
     parser.add_argument("--shots", default="0,1,multi", help="comma-separated: 0, 1, 2, 3, 5, 10, multi")
     parser.add_argument("--templates", help="only these FLAN template indices, e.g. 0,1,2")
     parser.add_argument("--split", default="validation")
-    parser.add_argument("--fewshot_layout", choices=["v2", "v1"], default="v2",
+    parser.add_argument("--fewshot_layout", choices=shots.LAYOUTS, default=shots.LAYOUTS[0],
                         help="few-shot prompt layout: FLAN v2's (newlines) or v1's (token markers)")
     parser.add_argument("--select_on", help="choose each best template on this split (predicted "
                         "too) and report it on --split; default: --split itself (optimistic)")

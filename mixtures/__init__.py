@@ -39,12 +39,17 @@ def t5_rate(task, maximum: int) -> float:
     ``t5.data.glue_utils`` records; 0 for its evaluation-only tasks), else
     ``rate_num_examples``: the rates of T5's ``glue_v002_proportional`` and
     ``super_glue_v102_proportional``."""
-    from t5.data import glue_utils
-    weights = {**glue_utils.get_glue_weight_mapping(),
-               **glue_utils.get_super_glue_weight_mapping()}
+    weights = _t5_weights()
     if task.name in weights:
         return float(weights[task.name])
     return rate_num_examples(task, maximum)
+
+
+@functools.lru_cache(maxsize=None)
+def _t5_weights() -> dict:
+    from t5.data import glue_utils
+    return {**glue_utils.get_glue_weight_mapping(),
+            **glue_utils.get_super_glue_weight_mapping()}
 
 
 RATES = {"flan": rate_num_examples, "t5": t5_rate}
@@ -67,15 +72,10 @@ def register_all() -> List[str]:
     names = []
     for (family, style), task_names in registration.memberships().items():
         name = mixture_name(family, style)
-        registration.add_mixture(
-            name, task_names, origin="mixtures.register_all",
-            default_rate=functools.partial(RATES[style], maximum=CAPS[style]))
-        names.append(name)
-    memberships = registration.memberships()
-    for alias, (family, style) in T5_MIXTURE_NAMES.items():
-        if (family, style) in memberships:
+        aliases = [a for a, key in T5_MIXTURE_NAMES.items() if key == (family, style)]
+        for mixture in [name, *aliases]:
             registration.add_mixture(
-                alias, memberships[(family, style)], origin="mixtures.register_all",
+                mixture, task_names, origin="mixtures.register_all",
                 default_rate=functools.partial(RATES[style], maximum=CAPS[style]))
-            names.append(alias)
+            names.append(mixture)
     return names

@@ -13,7 +13,7 @@ import textwrap
 
 from common import seqio_compat  # noqa: F401  (before seqio)
 from common.errors import cli_main
-from tasks import lookup, prompts, sources
+from tasks import lookup, prompts, shots, sources
 
 
 def _style(name: str, seqio) -> str:
@@ -78,8 +78,8 @@ def cmd_show(args, seqio) -> int:
             print(textwrap.indent(text, "  "))
         if "options" in ex:
             print("--- options: " + " | ".join(o.decode("utf-8") for o in ex["options"]))
-        if "num_exemplars" in ex:  # tasks.shots.NUM_EXEMPLARS
-            print(f"--- exemplars: {int(ex['num_exemplars'])}")
+        if shots.NUM_EXEMPLARS in ex:
+            print(f"--- exemplars: {int(ex[shots.NUM_EXEMPLARS])}")
     if not shown:
         print(f"error: split {args.split!r} of {args.name} is empty", file=sys.stderr)
         return 1
@@ -106,7 +106,7 @@ def run(argv) -> int:
     p_show.add_argument("--seed", type=int, default=42)
     p_show.add_argument("--max_source_length", type=int, default=512)
     p_show.add_argument("--max_target_length", type=int, default=128)
-    p_show.add_argument("--fewshot_layout", choices=["v2", "v1"], default="v2",
+    p_show.add_argument("--fewshot_layout", choices=shots.LAYOUTS, default=shots.LAYOUTS[0],
                         help="few-shot prompt layout: FLAN v2's (newlines) or v1's (token markers)")
     args = parser.parse_args(argv)
     import seqio

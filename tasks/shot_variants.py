@@ -41,11 +41,9 @@ def _layout_of(zero: str) -> dict:
     sibling = zero + Shot.ONE.value
     if sibling not in seqio.TaskRegistry.names():
         return {}
-    for step in seqio.get_mixture_or_task(sibling).preprocessors:
-        if isinstance(step, functools.partial) and step.func is shots_lib.prepend_exemplars:
-            return {k: v for k, v in step.keywords.items()
-                    if k not in ("zero_shot_task", "shot")}
-    return {}
+    step = shots_lib.exemplar_step(seqio.get_mixture_or_task(sibling))
+    return {} if step is None else {k: v for k, v in step.keywords.items()
+                                    if k not in ("zero_shot_task", "shot")}
 
 
 def ensure(name: str) -> bool:

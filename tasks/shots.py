@@ -125,20 +125,29 @@ def _vocab_file(task) -> str:
     return str(getattr(vocab, "sentencepiece_model_file", ""))
 
 
-def fewshot_source(task) -> Optional[tuple]:
-    """``(zero-shot task name, Shot)`` of a task derived by ``prepend_exemplars``, else None."""
+def exemplar_step(task) -> Optional[functools.partial]:
+    """The task's ``prepend_exemplars`` step (with its keywords), or None."""
     for step in task.preprocessors:
         if isinstance(step, functools.partial) and step.func is prepend_exemplars:
-            return step.keywords["zero_shot_task"], step.keywords["shot"]
+            return step
     return None
+
+
+def fewshot_source(task) -> Optional[tuple]:
+    """``(zero-shot task name, Shot)`` of a task derived by ``prepend_exemplars``, else None."""
+    step = exemplar_step(task)
+    return None if step is None else (step.keywords["zero_shot_task"], step.keywords["shot"])
 
 
 def _task_layout(task) -> str:
     """The layout ``task``'s exemplars are written in: its own, else the run's."""
-    for step in task.preprocessors:
-        if isinstance(step, functools.partial) and step.func is prepend_exemplars:
-            return step.keywords.get("layout") or _settings["layout"]
-    return _settings["layout"]
+    step = exemplar_step(task)
+    return (step is not None and step.keywords.get("layout")) or _settings["layout"]
+
+
+def _v1_marks(vocab) -> dict:
+    """The ids of v1's markers ``0``, ``X``, ``1`` and ``FLAN`` in ``vocab``."""
+    return {m: [int(i) for i in vocab.encode(m)] for m in ("0", "X", "1", "FLAN")}
 
 
 def min_prompt_length(task) -> Optional[int]:
@@ -155,8 +164,8 @@ def min_prompt_length(task) -> Optional[int]:
         return None
     need = int(pool[3].min()) + int(pool[4].min()) + 1
     if _task_layout(task) == "v1":  # 0 .. X 1 .. X around the exemplar, 0 .. X 1 FLAN
-        vocab = task.output_features["inputs"].vocabulary
-        marks = {m: len(vocab.encode(m)) for m in ("0", "X", "1", "FLAN")}
+        marks = {m: len(ids) for m, ids in
+                 _v1_marks(task.output_features["inputs"].vocabulary).items()}
         need += 2 * (marks["0"] + marks["X"] + marks["1"]) + marks["X"] + marks["FLAN"]
     return need
 
@@ -197,7 +206,7 @@ def _layout(pool, layout: str, vocab):
         return ([t + EXEMPLAR_SEPARATOR for t in texts],
                 tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths)),
                 lengths, ("", [], "", []))
-    mark = {m: [int(i) for i in vocab.encode(m)] for m in ("0", "X", "1", "FLAN")}
+    mark = _v1_marks(vocab)
     v1_texts, v1_ids = [], []
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     for text, inp, start, n, n_in in zip(texts, inputs, starts, lengths, input_lengths):

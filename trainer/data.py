@@ -325,10 +325,12 @@ def _read_mixture(mixture: "seqio.Mixture", members: Sequence["seqio.Task"],
             ds = sample_mixture(mixture, kept, rates, shuffle=cfg.shuffled, seed=cfg.seed)
             ds = _run_tail(members[0], ds, tail, cfg.sequence_length)
             return seqio_compat.validate_features(members[0], ds)
+        # Members whose features differ before the tail: the tail in each pipeline.
         datasets = [seqio_compat.validate_features(task, seqio_compat.run_steps(
-            task, ds, tail, cfg.sequence_length)) for task, ds in zip(members, datasets)]
-    datasets = [ds.map(keep_features, num_parallel_calls=tf.data.AUTOTUNE)
-                for ds in datasets]
+            task, ds, tail, cfg.sequence_length)) for task, ds in zip(members, kept)]
+    else:
+        datasets = [ds.map(keep_features, num_parallel_calls=tf.data.AUTOTUNE)
+                    for ds in datasets]
     return sample_mixture(mixture, datasets, rates, shuffle=cfg.shuffled, seed=cfg.seed)
 
 
