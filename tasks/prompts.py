@@ -143,6 +143,14 @@ def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
     return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
 
 
+def _fields_key(fields: Mapping[str, tf.Tensor], names: Sequence[str]) -> tf.Tensor:
+    """A fingerprint of an example's scalar fields (``shots.SOURCE_KEY``)."""
+    parts = [fields[n] if fields[n].dtype == tf.string else tf.strings.as_string(fields[n])
+             for n in names if fields[n].shape.rank == 0]
+    return tf.strings.to_hash_bucket_fast(
+        tf.strings.reduce_join(tf.stack(parts), separator="\x1f"), shots_lib.KEY_BUCKETS)
+
+
 def render_any_template(dataset: tf.data.Dataset, *,
                         templates: Sequence[Tuple[str, str]]) -> tf.data.Dataset:
     """Renders each example with one of ``templates`` (a per-dataset task's step).
@@ -153,7 +161,9 @@ def render_any_template(dataset: tf.data.Dataset, *,
     the trainer repeats the split before this step, each epoch draws anew. The seed is
     the next of seqio's ``map_seed_manager`` (the stream's seed), 0 when none is set, so
     the same config renders the same text every time. ``options`` is kept for the
-    templates that ask for the answer among them (empty for the others).
+    templates that ask for the answer among them (empty for the others), and
+    ``source_key`` (``shots.SOURCE_KEY``) fingerprints the fields, so that a few-shot
+    variant never takes the example itself, under another template, as an exemplar.
     """
     k = len(templates)
     seed = seqio_compat.take_map_seed()
@@ -187,7 +197,8 @@ def render_any_template(dataset: tf.data.Dataset, *,
             # Only the drawn template is rendered (a passage is not copied k times).
             inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
                                                         [rendered(t) for t in templates]))
-        out = {"inputs": inputs, "targets": targets}
+        out = {"inputs": inputs, "targets": targets,
+               shots_lib.SOURCE_KEY: _fields_key(fields, names)}
         if opts is not None and any(classification):
             out["options"] = tf.cond(tf.gather(tf.constant(classification), index),
                                      lambda: opts, lambda: tf.zeros([0], tf.string))

@@ -1,10 +1,11 @@
 """Few-shot variants: exemplars from the train split prepended to a zero-shot prompt.
 
 A one-shot or multi-shot task is derived from a registered zero-shot task;
-``prepend_exemplars`` runs after its cache placeholder and picks exemplars
-deterministically for a seed, within the input length budget (an input with no room
-keeps none, and ``num_exemplars`` says how many it got), and ``check_source_length``
-warns about a length limit below the shortest possible prompt.
+``prepend_exemplars`` runs after its cache placeholder and picks exemplars from blocks
+of the whole train split read as a stream (``_candidates``), deterministically for a
+seed, anew every round of a training stream, within the input length budget (an input
+with no room keeps none, and ``num_exemplars`` says how many it got), and
+``check_source_length`` warns about a length limit below the shortest possible prompt.
 
 See docs/tasks.md, "Few-shot variants"."""
 
@@ -14,7 +15,8 @@ import functools
 import logging
 from typing import Iterable, List, Optional
 
-from common import seqio_compat  # noqa: F401  (before seqio)
+from common import reading as common_reading
+from common import seqio_compat  # before seqio
 from common.errors import UserError
 from tasks.names import Shot
 
@@ -22,7 +24,10 @@ import numpy as np
 import seqio
 import tensorflow as tf
 
-POOL_SIZE = 256
+BLOCK_SIZE = 256  # exemplar candidates drawn from at a time
+ROUND_EXAMPLES = 1024  # a training stream moves to the next block every this many examples
+CANDIDATE_SHUFFLE = 1024  # raw records shuffled before candidates are preprocessed
+HELD_SPLIT_MAX = 10_000  # a split this small is prepared once and held (seqio's rule)
 MAX_MULTI_SHOT = 16
 MULTI_SHOT_BUDGET = 960  # FLAN's multi-shot input budget, in tokens
 EXEMPLAR_SEPARATOR = "\n\n\n"
@@ -31,6 +36,10 @@ DEFAULT_FEWSHOT_SEED = 0
 # The feature a few-shot example carries: how many exemplars its input got (fewer than
 # the shot asks when its own input leaves no room; 0 when none fits).
 NUM_EXEMPLARS = "num_exemplars"
+# A per-dataset task's fingerprint of an example's source fields (``render_any_template``):
+# the same example under another template is still the evaluated example.
+SOURCE_KEY = "source_key"
+KEY_BUCKETS = 2**62
 # Few-shot prompt layouts: FLAN v2's (newlines, the default) and FLAN v1's (token markers:
 # "0 " before an input, " X " after it, "1 " before an answer, " X " after it, and
 # " FLAN" closing the prompt).
@@ -59,7 +68,13 @@ def set_fewshot_layout(layout: str) -> None:
 def set_fewshot_seed(seed: int) -> None:
     """Sets the seed that picks exemplars (run.py passes its --seed)."""
     _settings["seed"] = int(seed)
-    _pool.cache_clear()
+    forget_blocks()
+
+
+def forget_blocks() -> None:
+    """Forgets the memoised first exemplar blocks (a task's data or vocabulary changed
+    under them)."""
+    _fixed_block.cache_clear()
 
 
 def max_exemplars(shot: Shot) -> int:
@@ -75,43 +90,120 @@ def input_budget(shot: Shot, limit: Optional[int]) -> Optional[int]:
     return limit
 
 
-def _strip_eos(ids: np.ndarray, eos_id: int) -> np.ndarray:
-    return ids[:-1] if len(ids) and ids[-1] == eos_id else ids
+def source_key(ex) -> tf.Tensor:
+    """An example's identity for exemplar choice: its ``SOURCE_KEY`` (a per-dataset task's
+    fingerprint of the source fields, the same whichever template rendered it), else a
+    fingerprint of its input text."""
+    if SOURCE_KEY in ex:
+        return ex[SOURCE_KEY]
+    return tf.strings.to_hash_bucket_fast(ex["inputs_pretokenized"], KEY_BUCKETS)
+
+
+def _candidates(task, layout: str, seed: int) -> tf.data.Dataset:
+    """The labelled examples of ``task``'s pool split as exemplars written in ``layout``,
+    ``{"text", "key", "ids", "input_length"}`` (``ids`` without EOS, markers included;
+    ``input_length`` the input's own ids), forever, each pass in a new seeded order.
+
+    The split is read from the source (never a cache, whose order depends on how it was
+    built): files in a seeded order, ``CANDIDATE_SHUFFLE`` raw records shuffled, and
+    only then the task's steps (format, template, tokenize), so a candidate costs its
+    own steps and nothing holds a large split; a split of at most ``HELD_SPLIT_MAX``
+    examples is prepared once and held, as seqio holds such a split.
+    """
+    split = pool_split(task)
+    vocab = task.output_features["inputs"].vocabulary
+    eos = tf.constant(vocab.eos_id, tf.int32)
+    placeholder = seqio_compat.cache_step_index(task)
+    steps = [s for i, s in enumerate(task.preprocessors) if i != placeholder]
+    mark = {m: tf.constant(ids, tf.int32) for m, ids in _v1_marks(vocab).items()}
+
+    @tf.autograph.experimental.do_not_convert
+    def strip_eos(ids):
+        ids = tf.cast(ids, tf.int32)
+        return ids[:tf.size(ids) - tf.reduce_sum(tf.cast(tf.equal(ids[-1:], eos), tf.int32))]
+
+    @tf.autograph.experimental.do_not_convert
+    def exemplar(ex):
+        inp, tgt = ex["inputs_pretokenized"], ex["targets_pretokenized"]
+        inp_ids, tgt_ids = strip_eos(ex["inputs"]), strip_eos(ex["targets"])
+        if layout == "v2":
+            text = tf.strings.join([inp, "\n\n", tgt, EXEMPLAR_SEPARATOR])
+            ids = tf.concat([inp_ids, tgt_ids], 0)
+        else:
+            text = tf.strings.join([V1_INPUT, inp, V1_MARK, V1_ANSWER, tgt, V1_MARK])
+            ids = tf.concat([mark["0"], inp_ids, mark["X"], mark["1"], tgt_ids, mark["X"]], 0)
+        return {"text": text, "key": source_key(ex), "ids": ids,
+                "input_length": tf.size(inp_ids, tf.int32)}
+
+    def prepared(ds):
+        with seqio.utils.map_seed_manager(seed):
+            ds = seqio_compat.run_steps(task, ds, steps, None)
+        # An unlabelled example is useless as a demonstration.
+        return (ds.filter(lambda ex: tf.strings.length(ex["targets_pretokenized"]) > 0)
+                .map(exemplar, num_parallel_calls=tf.data.AUTOTUNE))
+
+    ds = task.source.get_dataset(split=split, shuffle=True, seed=seed)
+    size = _split_size(task, split)
+    if size is not None and size <= HELD_SPLIT_MAX:
+        return prepared(ds).cache().shuffle(max(1, min(size, CANDIDATE_SHUFFLE)),
+                                            seed=seed).repeat()
+    # Repeated last: a pass that yields nothing (no labelled example) ends the stream.
+    return prepared(ds.shuffle(CANDIDATE_SHUFFLE, seed=seed)).repeat()
+
+
+def _split_size(task, split: str) -> Optional[int]:
+    """Examples in ``split`` of ``task``'s source, None when the source cannot tell."""
+    try:
+        size = task.source.num_input_examples(split)
+    except Exception:  # noqa: BLE001  (a source without counts: read as a large split)
+        return None
+    return None if size is None else int(size)
+
+
+def _block_stream(zero_shot_task: str, layout: str, seed: int) -> Optional[tf.data.Dataset]:
+    """The zero-shot task's candidates (``_candidates``) in blocks of ``BLOCK_SIZE``, each
+    without repeats (a split smaller than a block comes round again within one), or None
+    when it has no split to draw from. A new pipeline each call: a tf.data pipeline
+    iterated again reshuffles (TFDS's file order too), so sharing one would break
+    replay."""
+    task = seqio.get_mixture_or_task(zero_shot_task)
+    if pool_split(task) is None:
+        return None
+
+    @tf.autograph.experimental.do_not_convert
+    def unique(block):
+        keys, where = tf.unique(block["key"])
+        keep = tf.math.unsorted_segment_min(tf.range(tf.size(where)), where, tf.size(keys))
+        return {k: tf.gather(v, keep) for k, v in block.items()}
+
+    return _candidates(task, layout, seed).ragged_batch(BLOCK_SIZE).map(unique)
+
+
+def _rank_seed(seed: int, rank: int) -> int:
+    """The candidate stream's seed on data-parallel ``rank``: each rank walks its own
+    order; rank 0 the order evaluation's block comes from."""
+    return seed if rank == 0 else int(np.random.SeedSequence([seed, rank]).generate_state(1)[0])
 
 
 @functools.lru_cache(maxsize=None)
-def _pool(zero_shot_task: str, vocab_file: str):
-    """(texts, inputs_texts, flat_ids, lengths, input_lengths) of the exemplar pool, or None.
-
-    ``lengths`` counts an exemplar's tokens (input + target), ``input_lengths`` its
-    input's alone (both without EOS).
-    """
+def _fixed_block(zero_shot_task: str, vocab_file: str, layout: str, seed: int):
+    """The first block of the candidate stream for ``seed`` (numpy arrays), or None when
+    the pool split has no labelled example: what an in-order stream draws from, and
+    every training stream's first round. ``whole_split``: the split has at most
+    ``BLOCK_SIZE`` examples, all in this block."""
     del vocab_file  # part of the cache key only: a new vocabulary means new ids
-    task = seqio.get_mixture_or_task(zero_shot_task)
-    split = pool_split(task)
-    if split is None:
+    blocks = _block_stream(zero_shot_task, layout, seed)
+    if blocks is None:
         return None
-    # Always from the source, never the task's cache: seqio's cache job reorders
-    # examples, and the pool must not depend on whether the zero-shot task is cached.
-    ds = task.get_dataset(sequence_length=None, split=split, shuffle=False,
-                          use_cached=False, trim_output_features=False).take(POOL_SIZE)
-    eos = task.output_features["inputs"].vocabulary.eos_id
-    texts, inputs, ids, input_lengths = [], [], [], []
-    for ex in ds.as_numpy_iterator():
-        inp = ex["inputs_pretokenized"].decode("utf-8")
-        tgt = ex["targets_pretokenized"].decode("utf-8")
-        if not tgt:  # unlabelled example: useless as a demonstration
-            continue
-        texts.append(f"{inp}\n\n{tgt}")
-        inputs.append(inp)
-        input_ids = _strip_eos(ex["inputs"], eos)
-        ids.append(np.concatenate([input_ids, _strip_eos(ex["targets"], eos)]))
-        input_lengths.append(len(input_ids))
-    if not texts:
-        return None
-    lengths = np.array([len(x) for x in ids], np.int32)
-    return (texts, inputs, np.concatenate(ids).astype(np.int32), lengths,
-            np.array(input_lengths, np.int32))
+    for block in blocks.take(1):
+        ids = block.pop("ids")
+        out = {k: v.numpy() for k, v in block.items()}
+        out["flat_ids"], out["lengths"] = ids.flat_values.numpy(), ids.row_lengths().numpy()
+        task = seqio.get_mixture_or_task(zero_shot_task)
+        size = _split_size(task, pool_split(task))
+        out["whole_split"] = size is not None and size <= BLOCK_SIZE
+        return out
+    return None
 
 
 def pool_split(task) -> Optional[str]:
@@ -120,7 +212,7 @@ def pool_split(task) -> Optional[str]:
 
 
 def _vocab_file(task) -> str:
-    """The key ``_pool`` is memoised on: the task's input vocabulary file."""
+    """What ``_fixed_block`` is memoised on besides the task: its input vocabulary file."""
     vocab = task.output_features["inputs"].vocabulary
     return str(getattr(vocab, "sentencepiece_model_file", ""))
 
@@ -150,32 +242,41 @@ def _v1_marks(vocab) -> dict:
     return {m: [int(i) for i in vocab.encode(m)] for m in ("0", "X", "1", "FLAN")}
 
 
-def min_prompt_length(task) -> Optional[int]:
-    """Tokens of the shortest prompt a few-shot ``task`` can build (None: no exemplar pool).
+def _around_input(layout: str, vocab) -> tuple:
+    """(text before, ids before, text after, ids after) the evaluated input in ``layout``:
+    nothing in v2; ``0 `` and `` X 1 FLAN`` in v1."""
+    if layout == "v2":
+        return "", [], "", []
+    mark = _v1_marks(vocab)
+    return (V1_INPUT, mark["0"], f"{V1_MARK}{V1_ANSWER.rstrip()}{V1_SUFFIX}",
+            mark["X"] + mark["1"] + mark["FLAN"])
 
-    The pool's shortest exemplar, its shortest input, and EOS (in the v1 layout, with
-    their marker tokens): no example fits in fewer.
+
+def min_prompt_length(task) -> Optional[int]:
+    """Tokens of the shortest prompt a few-shot ``task`` can build (None: no exemplar
+    pool), estimated on the block an in-order stream draws from.
+
+    Its shortest exemplar (markers included), its shortest input, and EOS (in the v1
+    layout, with the evaluated input's markers): no example fits in fewer.
     """
     source = fewshot_source(task)
     if source is None:
         return None
-    pool = _pool(source[0], _vocab_file(task))
-    if pool is None:
+    layout = _task_layout(task)
+    block = _fixed_block(source[0], _vocab_file(task), layout, _settings["seed"])
+    if block is None:
         return None
-    need = int(pool[3].min()) + int(pool[4].min()) + 1
-    if _task_layout(task) == "v1":  # 0 .. X 1 .. X around the exemplar, 0 .. X 1 FLAN
-        marks = {m: len(ids) for m, ids in
-                 _v1_marks(task.output_features["inputs"].vocabulary).items()}
-        need += 2 * (marks["0"] + marks["X"] + marks["1"]) + marks["X"] + marks["FLAN"]
-    return need
+    _, before, _, after = _around_input(layout, task.output_features["inputs"].vocabulary)
+    return int(block["lengths"].min()) + int(block["input_length"].min()) + 1 + len(
+        before) + len(after)
 
 
 def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:
     """Warns (one line each) for the few-shot tasks whose prompts cannot hold a single
     exemplar within ``max_source_length`` tokens, and returns their names: every input
     of such a task keeps zero exemplars (FLAN v1's rule for an input with no room), so
-    it trains and scores as its zero-shot task. Reading a task's exemplar pool here is
-    no extra cost, since its pipeline reads the same (memoised) pool.
+    it trains and scores as its zero-shot task. Reading a task's first block here is no
+    extra cost, since an in-order pipeline reads the same (memoised) block.
     """
     short = []
     for task in tasks:
@@ -192,36 +293,6 @@ def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:
     return short
 
 
-def _layout(pool, layout: str, vocab):
-    """The pool as one layout writes it: ``(exemplar texts, exemplar ids (ragged),
-    their lengths, (text before, ids before, text after, ids after) the evaluated input)``.
-
-    v2 (FLAN v2): ``{input}\\n\\n{answer}`` and ``\\n\\n\\n`` after each exemplar, the
-    input as it is. v1 (FLAN v1): ``0 {input} X 1 {answer} X `` per exemplar, then
-    ``0 {input} X 1 FLAN``: the markers are tokens, so the ids say where an exemplar and
-    its answer end (T5's vocabulary turns newlines into spaces).
-    """
-    texts, inputs, flat_ids, lengths, input_lengths = pool
-    if layout == "v2":
-        return ([t + EXEMPLAR_SEPARATOR for t in texts],
-                tf.RaggedTensor.from_row_lengths(tf.constant(flat_ids), tf.constant(lengths)),
-                lengths, ("", [], "", []))
-    mark = _v1_marks(vocab)
-    v1_texts, v1_ids = [], []
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    for text, inp, start, n, n_in in zip(texts, inputs, starts, lengths, input_lengths):
-        target = text[len(inp) + 2:]  # the pool's text is "{input}\n\n{answer}"
-        ids = flat_ids[start:start + n]
-        v1_texts.append(f"{V1_INPUT}{inp}{V1_MARK}{V1_ANSWER}{target}{V1_MARK}")
-        v1_ids.append(np.concatenate([mark["0"], ids[:n_in], mark["X"], mark["1"],
-                                      ids[n_in:], mark["X"]]).astype(np.int32))
-    v1_lengths = np.array([len(i) for i in v1_ids], np.int32)
-    return (v1_texts, tf.RaggedTensor.from_row_lengths(
-                tf.constant(np.concatenate(v1_ids)), tf.constant(v1_lengths)),
-            v1_lengths, (V1_INPUT, mark["0"], f"{V1_MARK}{V1_ANSWER.rstrip()}{V1_SUFFIX}",
-                         mark["X"] + mark["1"] + mark["FLAN"]))
-
-
 def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features, *,
                       zero_shot_task: str, shot: Shot,
                       layout: Optional[str] = None) -> tf.data.Dataset:
@@ -231,35 +302,44 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
     ``{"inputs_pretokenized": "Q", "inputs": [7]}`` with one exemplar ``"E\\n\\nA"`` ->
     ``{"inputs_pretokenized": "E\\n\\nA\\n\\n\\nQ", "inputs": [5, 6, 7]}`` (v2), or
     ``"0 E X 1 A X 0 Q X 1 FLAN"`` (v1).
+
+    Exemplars are candidates of a block (``BLOCK_SIZE`` labelled examples of the
+    zero-shot task's train split, in a seeded shuffle of the whole split), ordered by a
+    stateless RNG keyed on (seed, the example's ``source_key``, round), the example
+    itself left out, taken while they fit. An in-order stream (evaluation, ``python -m
+    tasks show``) has one block and one round: an example's exemplars depend on the seed
+    and the example alone, whatever the ranks or order. A shuffled stream (training,
+    ``common.reading``) reads the split's candidates as a stream of its own, each rank in
+    its own order, and moves to the next block every ``ROUND_EXAMPLES`` examples: every
+    epoch draws anew from the whole split, and the same seed replays the same draws.
     """
+    layout = check_layout(layout or _settings["layout"])
     vocab = output_features["inputs"].vocabulary
-    pool = _pool(zero_shot_task, str(getattr(vocab, "sentencepiece_model_file", "")))
-    if pool is None:
+    vocab_file = str(getattr(vocab, "sentencepiece_model_file", ""))
+    seed = _settings["seed"]
+    first = _fixed_block(zero_shot_task, vocab_file, layout, seed)
+    if first is None:
         logging.warning("%s has no labelled examples to draw from: %s variant has no "
-                        "exemplars",
-                        zero_shot_task, shot.name.lower())
+                        "exemplars", zero_shot_task, shot.name.lower())
         return dataset
-    texts, pool_ids, lengths, (before, before_ids, after, after_ids) = _layout(
-        pool, check_layout(layout or _settings["layout"]), vocab)
+    before, before_ids, after, after_ids = _around_input(layout, vocab)
     k = max_exemplars(shot)
     limit = input_budget(shot, (sequence_length or {}).get("inputs"))
-    pool_texts = tf.constant(texts)
-    pool_inputs = tf.constant(pool[1])
-    pool_lengths = tf.constant(lengths)
     before_ids = tf.constant(before_ids, tf.int32)
     after_ids = tf.constant(after_ids, tf.int32)
-    seed = tf.constant(_settings["seed"], tf.int64)
+    seed_pair = tf.constant([seed, 0], tf.int64)
 
-    def add(ex):
-        key = tf.strings.to_hash_bucket_fast(ex["inputs_pretokenized"], 2**31 - 1)
-        order = tf.argsort(tf.random.stateless_uniform(
-            [len(texts)], seed=tf.stack([seed, key])))
-        order = tf.boolean_mask(
-            order, tf.gather(pool_inputs, order) != ex["inputs_pretokenized"])
-        lens = tf.gather(pool_lengths, order)
+    @tf.autograph.experimental.do_not_convert
+    def add(ex, block, round_):
+        key = source_key(ex)
+        rng = tf.random.experimental.stateless_fold_in(
+            tf.random.experimental.stateless_fold_in(seed_pair, key), round_)
+        order = tf.argsort(tf.random.stateless_uniform(tf.shape(block["key"]), seed=rng))
+        order = tf.boolean_mask(order, tf.gather(block["key"], order) != key)
+        lens = tf.gather(block["ids"].row_lengths(), order)
         inputs = tf.concat([before_ids, tf.cast(ex["inputs"], tf.int32), after_ids], 0)
         if limit:
-            budget = limit - tf.size(inputs, tf.int32) - 1
+            budget = tf.cast(limit - tf.size(inputs, tf.int32) - 1, lens.dtype)
             fits = lens <= budget
             order, lens = tf.boolean_mask(order, fits), tf.boolean_mask(lens, fits)
             n = tf.reduce_sum(tf.cast(tf.cumsum(lens) <= budget, tf.int32))
@@ -267,14 +347,34 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
             n = tf.size(order)
         # An input with no room for an exemplar keeps none (FLAN v1): never an error.
         chosen = order[:tf.minimum(n, k)]
-        prefix = tf.strings.reduce_join(tf.gather(pool_texts, chosen))
-        out = dict(ex)
-        out["inputs_pretokenized"] = prefix + before + ex["inputs_pretokenized"] + after
-        out["inputs"] = tf.concat([tf.gather(pool_ids, chosen).flat_values, inputs], 0)
+        out = {name: value for name, value in ex.items() if name != SOURCE_KEY}
+        out["inputs_pretokenized"] = (tf.strings.reduce_join(tf.gather(block["text"], chosen))
+                                      + before + ex["inputs_pretokenized"] + after)
+        out["inputs"] = tf.concat([tf.gather(block["ids"], chosen).flat_values, inputs], 0)
         out[NUM_EXEMPLARS] = tf.size(chosen, tf.int32)
         return out
 
-    return dataset.map(add, num_parallel_calls=tf.data.AUTOTUNE)
+    block = {"text": tf.constant(first["text"]), "key": tf.constant(first["key"]),
+             "ids": tf.RaggedTensor.from_row_lengths(tf.constant(first["flat_ids"]),
+                                                     tf.constant(first["lengths"])),
+             "input_length": tf.constant(first["input_length"])}
+    reading = common_reading.current()
+    if not reading.shuffled:
+        return dataset.map(lambda ex: add(ex, block, tf.constant(0, tf.int64)),
+                           num_parallel_calls=tf.data.AUTOTUNE)
+    if first["whole_split"]:  # every round draws anew from the one block
+        return dataset.enumerate().map(
+            lambda position, ex: add(ex, block, position // ROUND_EXAMPLES),
+            num_parallel_calls=tf.data.AUTOTUNE)
+    # The first round draws from the first block (already read); then the rank's own
+    # candidate stream (rank 0's, read since the first block, goes on after it).
+    blocks = tf.data.Dataset.from_tensors(block).concatenate(_block_stream(
+        zero_shot_task, layout, _rank_seed(seed, reading.rank)).skip(int(reading.rank == 0)))
+    per_example = blocks.flat_map(
+        lambda block: tf.data.Dataset.from_tensors(block).repeat(ROUND_EXAMPLES))
+    return tf.data.Dataset.zip((dataset.enumerate(), per_example)).map(
+        lambda numbered, block: add(numbered[1], block, numbered[0] // ROUND_EXAMPLES),
+        num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def count_exemplars(inputs_pretokenized: str) -> int:

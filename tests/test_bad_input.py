@@ -403,7 +403,7 @@ def shared(demo_assets, tmp_path_factory):
         prompts.unregister_dataset(dataset)
     for name in set(seqio.TaskRegistry.names()) - before:
         seqio.TaskRegistry.remove(name)
-    shots._pool.cache_clear()
+    shots.forget_blocks()
     reset_run_state()
 
 

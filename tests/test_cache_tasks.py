@@ -35,7 +35,7 @@ SPLITS = ["train", "validation", "test"]
 def _forget_everything():
     seqio.utils.set_global_cache_dirs([])
     cache_dirs.forget_cache_lookups()
-    shots._pool.cache_clear()  # an exemplar pool read from a cache must not outlive it
+    shots.forget_blocks()  # exemplars read while a cache was registered must not outlive it
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +142,7 @@ def test_is_cached_and_env_var(built, monkeypatch):
 
 def test_few_shot_exemplars_do_not_depend_on_the_zero_shot_cache(built):
     before = _examples(RTE0_ONE, "validation", use_cached=False)
-    shots._pool.cache_clear()
+    shots.forget_blocks()
     cache_dirs.register_cache_dir(built)
     assert _examples(RTE0_ONE, "validation", use_cached=False) == before
 

@@ -17,6 +17,7 @@ from typing import List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import tensorflow as tf
 
+from common import reading
 from common import seqio_compat  # before seqio: the import fix
 
 import seqio
@@ -202,19 +203,21 @@ def _run_tail(task: "seqio.Task", ds: tf.data.Dataset, tail: list,
 def _run_task_steps(task: "seqio.Task", ds: tf.data.Dataset, cfg: StreamConfig,
                     use_cached: bool, leave_out: int) -> tf.data.Dataset:
     """seqio 0.0.8's ``preprocess_precache`` (uncached) and ``preprocess_postcache``,
-    without their last ``leave_out`` steps (a mixture's shared tail)."""
+    without their last ``leave_out`` steps (a mixture's shared tail). The steps are
+    built knowing how the stream reads (``common.reading``: shuffled or not, the rank)."""
     pre, post = _task_steps(task, use_cached)
     steps = (pre + post)[:len(pre) + len(post) - leave_out]
     pre, post = steps[:len(pre)], steps[len(pre):]
     seed = cfg.seed
-    if pre:
+    with reading.stream(shuffled=cfg.shuffled, rank=0 if cfg.shard is None else cfg.shard.index):
+        if pre:
+            with seqio.utils.map_seed_manager(seed):
+                ds = seqio_compat.run_steps(task, ds, pre, None)
+        step = seqio_compat.cache_step_index(task)
+        if step >= 0 and seed is not None:
+            seed = seed + 42 * step  # seqio's offset: post-cache seeds never repeat pre-cache ones
         with seqio.utils.map_seed_manager(seed):
-            ds = seqio_compat.run_steps(task, ds, pre, None)
-    step = seqio_compat.cache_step_index(task)
-    if step >= 0 and seed is not None:
-        seed = seed + 42 * step  # seqio's offset: post-cache seeds never repeat pre-cache ones
-    with seqio.utils.map_seed_manager(seed):
-        return seqio_compat.run_steps(task, ds, post, cfg.sequence_length)
+            return seqio_compat.run_steps(task, ds, post, cfg.sequence_length)
 
 
 def _rank_files(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"],
