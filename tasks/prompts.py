@@ -143,12 +143,10 @@ def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
     return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
 
 
-def _fields_key(fields: Mapping[str, tf.Tensor], names: Sequence[str]) -> tf.Tensor:
-    """A fingerprint of an example's scalar fields (``shots.SOURCE_KEY``)."""
-    parts = [fields[n] if fields[n].dtype == tf.string else tf.strings.as_string(fields[n])
-             for n in names if fields[n].shape.rank == 0]
-    return tf.strings.to_hash_bucket_fast(
-        tf.strings.reduce_join(tf.stack(parts), separator="\x1f"), shots_lib.KEY_BUCKETS)
+def _fields_key(values: tf.Tensor) -> tf.Tensor:
+    """A fingerprint of an example's fields, a vector of strings (``shots.SOURCE_KEY``)."""
+    return tf.strings.to_hash_bucket_fast(tf.strings.reduce_join(values, separator="\x1f"),
+                                          shots_lib.KEY_BUCKETS)
 
 
 def render_any_template(dataset: tf.data.Dataset, *,
@@ -190,6 +188,10 @@ def render_any_template(dataset: tf.data.Dataset, *,
             targets = templating.render_row(
                 templating.render_table([t[1] for t in templates], names), index, values)
         else:
+            values = tf.stack([fields[n] if fields[n].dtype == tf.string
+                               else tf.strings.as_string(fields[n])
+                               for n in names if fields[n].shape.rank == 0])
+
             def rendered(template):
                 return lambda: tf.stack([templating.render(template[0], fields),
                                          templating.render(template[1], fields)])
@@ -198,7 +200,7 @@ def render_any_template(dataset: tf.data.Dataset, *,
             inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
                                                         [rendered(t) for t in templates]))
         out = {"inputs": inputs, "targets": targets,
-               shots_lib.SOURCE_KEY: _fields_key(fields, names)}
+               shots_lib.SOURCE_KEY: _fields_key(values)}
         if opts is not None and any(classification):
             out["options"] = tf.cond(tf.gather(tf.constant(classification), index),
                                      lambda: opts, lambda: tf.zeros([0], tf.string))
