@@ -272,7 +272,9 @@ def build_streams(data_args, training_args, train_cfg, eval_cfg):
         epochs = inputs.train_epochs(training_args.max_steps, training_args.num_train_epochs)
         train_cfg = train_cfg.replace(num_epochs=epochs)
         if epochs is not None:
-            examples = ranks.min_over_ranks(inputs.count_examples(train_cfg))
+            # Batches are of packed rows with --packing: an epoch is its rows.
+            count = inputs.count_rows if data_args.packing else inputs.count_examples
+            examples = ranks.min_over_ranks(count(train_cfg))
             steps = inputs.count_train_steps(
                 examples, num_train_epochs=training_args.num_train_epochs,
                 batch_size=training_args.per_device_train_batch_size,
@@ -285,13 +287,15 @@ def build_streams(data_args, training_args, train_cfg, eval_cfg):
                 raise RunError(f"{data_args.dataset_name}: {examples} train examples per rank make "
                                f"no full optimizer step; lower the batch size or pass --max_steps")
             training_args.max_steps = steps
-            logger.info("%d epochs of %d examples per rank: %d optimizer steps",
-                        epochs, examples, steps)
+            logger.info("%d epochs of %d %s per rank: %d optimizer steps", epochs, examples,
+                        "packed rows" if data_args.packing else "examples", steps)
         train = inputs.build_train_stream(
-            train_cfg, batch_size=training_args.per_device_train_batch_size)
+            train_cfg, batch_size=training_args.per_device_train_batch_size,
+            packing=data_args.packing)
     if eval_cfg is not None and training_args.do_eval:
         evaluation = inputs.build_eval_stream(
-            eval_cfg, batch_size=training_args.per_device_eval_batch_size)
+            eval_cfg, batch_size=training_args.per_device_eval_batch_size,
+            packing=data_args.packing)
     return train, evaluation
 
 
@@ -323,7 +327,8 @@ def run(argv: list) -> int:
     kwargs = dict(model=model, args=training_args, train_dataset=train_stream,
                   eval_dataset=eval_stream, processing_class=tokenizer, vocab_file=vocab_file,
                   stream_meta={"dataset": data_args.dataset_name, "seed": training_args.seed,
-                               "num_ranks": training_args.world_size})
+                               "num_ranks": training_args.world_size,
+                               "packing": data_args.packing})
     if dims is not None:
         from trainer.parallel import tp
         from trainer.sharded_trainer import ShardedStreamTrainer

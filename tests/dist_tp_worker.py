@@ -120,6 +120,56 @@ def reference_step(model, optimizer, micro_batches):
     return total, float(norm)
 
 
+def packed_pairs(batch):
+    """The batch's examples packed two to a row by hand (segments 1 and 2, decoder inputs
+    shifted within each), and each example alone: ``(packed batch, [(inputs, labels)])``."""
+    alone = []
+    for row in range(BATCH):
+        src = batch["input_ids"][row][batch["attention_mask"][row] > 0]
+        tgt = batch["labels"][row][batch["labels"][row] != -100]
+        alone.append((src, tgt))
+    fields = {k: [] for k in ("input_ids", "labels", "decoder_input_ids",
+                              "encoder_segment_ids", "decoder_segment_ids")}
+    for a in range(0, BATCH, 2):
+        pair = alone[a:a + 2]
+        fields["input_ids"].append(torch.cat([s for s, _ in pair]))
+        fields["labels"].append(torch.cat([t for _, t in pair]))
+        fields["decoder_input_ids"].append(torch.cat([torch.cat([t.new_zeros(1), t[:-1]])
+                                                      for _, t in pair]))
+        fields["encoder_segment_ids"].append(torch.cat([torch.full_like(s, i + 1)
+                                                        for i, (s, _) in enumerate(pair)]))
+        fields["decoder_segment_ids"].append(torch.cat([torch.full_like(t, i + 1)
+                                                        for i, (_, t) in enumerate(pair)]))
+    pad = {"labels": -100}
+    packed = {k: torch.nn.utils.rnn.pad_sequence(v, batch_first=True, padding_value=pad.get(k, 0))
+              for k, v in fields.items()}
+    packed["attention_mask"] = (packed["encoder_segment_ids"] > 0).long()
+    return packed, alone
+
+
+def packed_loss_diff(model, reference, batch):
+    """Largest difference between an example's loss inside a packed batch of the parallel
+    model (``trainer.packing.packed_forward``) and its loss alone in the plain model."""
+    from trainer import packing
+    packed, alone = packed_pairs(batch)
+    model.eval()
+    reference.eval()
+    with torch.no_grad():
+        logits = packing.packed_forward(model, {k: v for k, v in packed.items() if k != "labels"}).logits
+        logits = full(logits)
+        losses = torch.nn.functional.cross_entropy(logits.transpose(1, 2), packed["labels"],
+                                                   ignore_index=-100, reduction="none")
+        diffs = []
+        for i, (src, tgt) in enumerate(alone):
+            row, seg = i // 2, i % 2 + 1
+            mine = losses[row][packed["decoder_segment_ids"][row] == seg].mean()
+            ref = reference(input_ids=src[None], labels=tgt[None]).loss
+            diffs.append(abs(float(mine) - float(ref)))
+    model.train()
+    reference.train()
+    return max(diffs)
+
+
 def generate_kwargs():
     return dict(max_new_tokens=GENERATE_TOKENS, min_new_tokens=GENERATE_TOKENS, do_sample=False, num_beams=1,
                 return_dict_in_generate=True, output_scores=True)
@@ -180,6 +230,7 @@ def run_tp(name, init_dir, out_dir, batches, untie=False):
         result["steps"].append({"loss": loss.item(), "ref_loss": ref_loss.item(), "grad_diff": grad_diff,
                                 "norm": float(norm), "ref_norm": float(ref_norm), "param_diff": param_diff})
 
+    result["packed_loss_diff"] = packed_loss_diff(model, reference, batches[0])
     result.update(compare_generate(model, reference, rows(batches[0], 0, 2)))
     if untie:
         return result  # from_pretrained would tie lm_head again: nothing to compare a saved folder with

@@ -163,13 +163,15 @@ def run_to_end(args: str, log, nproc: int) -> str:
 @pytest.mark.slow
 @pytest.mark.timeout(4 * TIMEOUT_S)
 def test_preempted_two_ranks_end_as_the_straight_run(tmp_path):
-    """torchrun with two ranks gets SIGTERM (to the launcher, which forwards it) once it
+    """torchrun with two ranks, DeepSpeed ZeRO-2 and packed rows (several RTE examples
+    per row of 192 tokens), gets SIGTERM (to the launcher, which forwards it) once it
     has trained a step: both ranks save the same step and stop; the same command again
     resumes and ends with the straight run's per-step losses and final weights, and
-    every rank's data position and RNG state saved; the final eval reads 2 + 1 examples
-    over the ranks, none twice, and the saved folder loads."""
+    every rank's data position (in rows) and RNG state saved; the final eval reads 2 + 1
+    examples over the ranks, none twice, and the saved folder loads."""
     from trainer import checkpoints
-    extra = "--do_eval --max_eval_samples 3 --per_device_eval_batch_size 2"
+    extra = ("--do_eval --max_eval_samples 3 --per_device_eval_batch_size 2 "
+             "--deepspeed configs/zero2.json --packing --max_source_length 192")
     straight, faulty = tmp_path / "straight", tmp_path / "faulty"
     run_to_end(f"{ARGS} {extra} --output_dir {straight}", tmp_path / "straight.log", 2)
     args = f"{ARGS} {extra} --output_dir {faulty}"
@@ -200,6 +202,8 @@ def test_preempted_two_ranks_end_as_the_straight_run(tmp_path):
     for rank in range(2):  # every rank's data position and RNG state is saved
         assert (last / f"stream_state_rank{rank}.json").is_file()
         assert (last / f"rng_state_{rank}.pth").is_file()  # HF names them by rank
+        stream = json.loads((last / f"stream_state_rank{rank}.json").read_text())["stream"]
+        assert stream["examples"] > 2 * stream["batches"]  # rows of 2 examples and more
     check_saved_model(faulty, eval_samples=3)
 
 

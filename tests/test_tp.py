@@ -189,6 +189,14 @@ def test_tp_training_matches_one_process(run, config):
 
 @pytest.mark.timeout(LAUNCH_TIMEOUT_S + 60)
 @pytest.mark.parametrize("config", TP_CONFIGS)
+def test_tp_packed_example_loss_is_its_loss_alone(run, config):
+    """Two examples per row (``trainer.packing``'s masks) on the TP=2 model: each one's
+    loss equals its loss alone in the unsharded model."""
+    assert run[config]["tp"]["packed_loss_diff"] <= 1e-5
+
+
+@pytest.mark.timeout(LAUNCH_TIMEOUT_S + 60)
+@pytest.mark.parametrize("config", TP_CONFIGS)
 def test_tp_splits_heads_ffn_and_vocab(run, config):
     view = run[config]["tp"]
     assert view["n_heads"] == [2, 2]  # 4 heads over 2 ranks, self and cross attention

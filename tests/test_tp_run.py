@@ -1,4 +1,4 @@
-"""``torchrun --nproc_per_node 2 run.py --tensor_parallel_size 2`` end to end on the demo data.
+"""``torchrun --nproc_per_node 2 run.py --tensor_parallel_size 2 --packing`` end to end on the demo data.
 
 One test, two launches (so xdist never runs them twice), then an in-process check:
 
@@ -26,7 +26,7 @@ import pytest
 from helpers import RESUMABLE, assert_same_run, straight_and_resumed
 
 TASK = "rte_type_0"
-ARGS = RESUMABLE + f" --dataset_name {TASK} --tensor_parallel_size 2 --shots 0"
+ARGS = RESUMABLE + f" --dataset_name {TASK} --tensor_parallel_size 2 --shots 0 --packing"
 SCORE_TOLERANCE = 1e-4
 
 

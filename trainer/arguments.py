@@ -85,6 +85,12 @@ class DataTrainingArguments:
                           "shot table (--do_predict alone: 0)."})
     templates: str | None = field(
         default=None, metadata={"help": "Only these FLAN template indices in the shot table, e.g. 0,1."})
+    packing: bool = field(
+        default=False,
+        metadata={"help": "Train (and compute eval loss) on packed rows as T5 does: several "
+                          "examples per row of --max_source_length / --max_target_length "
+                          "tokens, each attending only to itself (seqio's packing; "
+                          "docs/training.md, Packing). Batch sizes count rows."})
     fewshot_layout: str = field(
         default="v2",
         metadata={"help": "Few-shot prompt layout: FLAN v2's (newlines) or v1's (0/X/1 token "

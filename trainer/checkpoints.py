@@ -30,7 +30,10 @@ STREAM_STATE_VERSION = 1
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
                 "pytorch_model.bin.index.json", "latest")
 # What must match between the run that saved a stream state and the run that resumes it.
-MUST_MATCH = {"dataset": "--dataset_name", "seed": "--seed", "num_ranks": "the number of processes"}
+MUST_MATCH = {"dataset": "--dataset_name", "seed": "--seed", "num_ranks": "the number of processes",
+              "packing": "--packing (a packed stream's position counts rows)"}
+# What a stream state written before a key was recorded had.
+MATCH_DEFAULTS = {"packing": False}
 
 
 class CheckpointError(UserError, ValueError):
@@ -252,7 +255,8 @@ def write_stream_state(checkpoint: str, rank: int, state: Mapping, meta: Mapping
 def read_stream_state(checkpoint: str, rank: int, meta: Mapping) -> dict:
     """Rank ``rank``'s saved stream state, after checking it was saved by a run like this one.
 
-    ``meta`` is this run's dataset, seed and num_ranks; a difference is a one-line error.
+    ``meta`` is this run's dataset, seed, num_ranks and packing; a difference is a one-line
+    error.
     """
     path = stream_state_path(checkpoint, rank)
     if not os.path.isfile(path):
@@ -264,7 +268,7 @@ def read_stream_state(checkpoint: str, rank: int, meta: Mapping) -> dict:
         raise CheckpointError(f"{path}: stream state version {record.get('version')} is not "
                               f"{STREAM_STATE_VERSION}; resume with the run.py that wrote it")
     for key, flag in MUST_MATCH.items():
-        if key in meta and record.get(key) != meta[key]:
+        if key in meta and record.get(key, MATCH_DEFAULTS.get(key)) != meta[key]:
             raise CheckpointError(
                 f"{checkpoint} was saved with {key}={record.get(key)!r}, this run has "
                 f"{meta[key]!r}; resume with the same {flag}, or start afresh "

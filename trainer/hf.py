@@ -23,7 +23,7 @@ from transformers.trainer_callback import ExportableState
 from transformers.trainer_utils import (PREFIX_CHECKPOINT_DIR, EvalLoopOutput, SaveStrategy,
                                         rotate_checkpoints)
 
-from trainer import checkpoints
+from trainer import checkpoints, packing
 from trainer.parallel import ranks
 from trainer.stream import LABEL_PAD, Seq2SeqStream
 
@@ -100,8 +100,8 @@ class StreamTrainer(Seq2SeqTrainer):
     Args (beyond ``Seq2SeqTrainer``'s):
       vocab_file: the SentencePiece model of the run's vocabulary; saved as
         ``spiece.model`` with every model folder (None: not copied).
-      stream_meta: what the train stream reads (``dataset``, ``seed``, ``num_ranks``),
-        recorded with its state and checked on resume.
+      stream_meta: what the train stream reads (``dataset``, ``seed``, ``num_ranks``,
+        ``packing``), recorded with its state and checked on resume.
     """
 
     def __init__(self, *args, vocab_file: Optional[str] = None,
@@ -145,6 +145,15 @@ class StreamTrainer(Seq2SeqTrainer):
         batches, num_items = super().get_batch_samples(epoch_iterator, num_batches, device)
         self._train_batches += len(batches)
         return batches, num_items
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        """HF's, and for a batch of packed rows ``trainer.packing.packed_forward``: each
+        example attends to itself only; the loss is the mean over target tokens."""
+        if not packing.is_packed(inputs):
+            return super().compute_loss(model, inputs, return_outputs=return_outputs,
+                                        num_items_in_batch=num_items_in_batch)
+        outputs = packing.packed_forward(model, inputs)
+        return (outputs.loss, outputs) if return_outputs else outputs.loss
 
     # -- checkpoints -----------------------------------------------------------------
 
@@ -313,7 +322,7 @@ class StreamTrainer(Seq2SeqTrainer):
             if counted:
                 tokens = (inputs["labels"] != LABEL_PAD).sum()
                 totals += torch.stack([loss.detach().double() * tokens, tokens.double(),
-                                       torch.tensor(float(inputs["labels"].shape[0]),
+                                       torch.tensor(float(packing.count_examples(inputs)),
                                                     dtype=torch.float64, device=device)])
             self.control = self.callback_handler.on_prediction_step(self.args, self.state,
                                                                     self.control)

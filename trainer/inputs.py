@@ -33,14 +33,16 @@ def train_epochs(max_steps: int, num_train_epochs: float) -> Optional[int]:
     return int(math.ceil(num_train_epochs))
 
 
-def build_train_stream(cfg: StreamConfig, *, batch_size: int) -> Seq2SeqStream:
+def build_train_stream(cfg: StreamConfig, *, batch_size: int,
+                       packing: bool = False) -> Seq2SeqStream:
     """This rank's training stream for ``cfg`` (its train split; see the module docstring).
 
     With ``cfg.max_samples``, the first ``max_samples`` examples of the split (this
     shard's share), repeated ``cfg.num_epochs`` times and reshuffled every epoch.
+    ``packing``: batches of ``batch_size`` packed rows (``trainer.packing``).
     """
     if cfg.max_samples is None:
-        return build_stream(cfg, batch_size=batch_size)
+        return build_stream(cfg, batch_size=batch_size, packing=packing)
     subset = data.plan_split(cfg.replace(num_epochs=1, shuffle=False))
     share = data.shard_count(int(cfg.max_samples), cfg.shard)
 
@@ -48,12 +50,15 @@ def build_train_stream(cfg: StreamConfig, *, batch_size: int) -> Seq2SeqStream:
         return subset.dataset().repeat(cfg.num_epochs).shuffle(
             max(1, min(share, SUBSET_SHUFFLE_BUFFER)), seed=cfg.seed)
 
-    return build_stream(cfg, batch_size=batch_size, dataset_fn=subset_dataset)
+    return build_stream(cfg, batch_size=batch_size, dataset_fn=subset_dataset, packing=packing)
 
 
-def build_eval_stream(cfg: StreamConfig, *, batch_size: int) -> Seq2SeqStream:
-    """This rank's evaluation stream: its shard of ``cfg.split``, read once in order."""
-    return build_stream(cfg.replace(num_epochs=1, shuffle=False), batch_size=batch_size)
+def build_eval_stream(cfg: StreamConfig, *, batch_size: int,
+                      packing: bool = False) -> Seq2SeqStream:
+    """This rank's evaluation stream: its shard of ``cfg.split``, read once in order
+    (``packing``: in packed rows; the loss per target token is the same)."""
+    return build_stream(cfg.replace(num_epochs=1, shuffle=False), batch_size=batch_size,
+                        packing=packing)
 
 
 def count_examples(cfg: StreamConfig) -> int:
@@ -67,6 +72,17 @@ def count_examples(cfg: StreamConfig) -> int:
                 "this)", cfg.describe())
     ds = plan.dataset()
     return int(ds.reduce(tf.constant(0, tf.int64), lambda n, _: n + 1).numpy())
+
+
+def count_rows(cfg: StreamConfig) -> int:
+    """Packed rows in one pass of ``cfg``'s shard (``trainer.packing``), by packing it once."""
+    logger.info("%s: counting the packed rows of one pass (read and packed once)",
+                cfg.describe())
+    stream = build_stream(cfg.replace(num_epochs=1, shuffle=False), batch_size=1024,
+                          packing=True, report_after=10 ** 15)
+    batches = stream.batched(stream.dataset_fn())
+    return int(batches.reduce(tf.constant(0, tf.int64),
+                              lambda n, b: n + tf.shape(b["input_ids"], tf.int64)[0]).numpy())
 
 
 def count_train_steps(examples_per_rank: int, *, num_train_epochs: float, batch_size: int,

@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 import torch
 
-from trainer import data
+from trainer import data, packing
 from trainer.config import LABEL_PAD, StreamConfig  # noqa: F401  (LABEL_PAD re-exported)
 
 logger = logging.getLogger(__name__)
@@ -137,12 +137,15 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
       drop_remainder: drop a pass's last partial batch.
       name: used in log messages (e.g. the task or mixture name and split).
       report_after: examples after which truncation counts are reported (once).
+      packing: batches of packed rows (``trainer.packing``: seqio's packing, segment
+        ids, decoder inputs), ``batch_size`` rows of ``max_source_length`` /
+        ``max_target_length`` tokens; ``position`` then counts rows.
     """
 
     def __init__(self, dataset_fn: Callable[[], tf.data.Dataset], batch_size: int, *,
                  max_source_length: int, max_target_length: int, pad_id: int = 0,
                  eos_id: int = 1, drop_remainder: bool = False, name: str = "stream",
-                 report_after: int = 10_000):
+                 report_after: int = 10_000, packing: bool = False):
         super().__init__()
         if int(batch_size) < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -156,6 +159,7 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
         self.drop_remainder = bool(drop_remainder)
         self.name = name
         self.report_after = int(report_after)
+        self.packing = bool(packing)
         self._counters = StreamCounters()
         self._history: collections.deque = collections.deque(maxlen=HISTORY + 1)
         self._history.append(dataclasses.replace(self._counters))
@@ -202,8 +206,9 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
 
     # -- iteration ------------------------------------------------------------------
 
-    def batched(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
-        """``dataset`` padded into batches, then truncated and converted, all in tf.data.
+    def batched(self, dataset: tf.data.Dataset, skip: int = 0) -> tf.data.Dataset:
+        """``dataset`` padded into batches, then truncated and converted, all in tf.data,
+        after ``skip`` examples (packed: rows).
 
         Examples are batched as they come (ids padded with ``ROW_END``, other features
         along); everything else runs once per *batch*, vectorised: a function call per
@@ -211,6 +216,10 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
         """
         src, tgt = self.max_source_length, self.max_target_length
         eos, pad = self.eos_id, self.pad_id
+        if self.packing:
+            return self._packed(dataset, skip)
+        if skip:
+            dataset = dataset.skip(skip)
         padding = _batch_padding(dataset.element_spec)
         if padding is None:  # features padded_batch cannot take: keep only the ids
             dataset = dataset.map(lambda ex: {key: ex[key] for key in ID_FEATURES},
@@ -240,25 +249,47 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
                 .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
                 .prefetch(tf.data.AUTOTUNE))
 
+    def _packed(self, dataset: tf.data.Dataset, skip: int) -> tf.data.Dataset:
+        """Batches of packed rows after ``skip`` rows: each example truncated by the
+        stream's rule (and counted), then seqio's ``EncDecFeatureConverter(pack=True)``
+        (``trainer.packing``). Rows follow from the examples in order, so replaying the
+        examples and skipping rows resumes exactly."""
+        src, tgt, eos = self.max_source_length, self.max_target_length, self.eos_id
+
+        def cut(ex):
+            inputs, inputs_cut = truncate(tf.cast(ex["inputs"], tf.int32), src, eos)
+            targets, targets_cut = truncate(tf.cast(ex["targets"], tf.int32), tgt, eos)
+            return {"inputs": inputs, "targets": targets,
+                    "cut": tf.stack([tf.cast(inputs_cut, tf.int32),
+                                     tf.cast(targets_cut, tf.int32)])}
+
+        dataset = dataset.map(cut, num_parallel_calls=tf.data.AUTOTUNE)
+        rows = packing.pack(dataset, {"inputs": src, "targets": tgt})
+        if skip:
+            rows = rows.skip(skip)
+        return (rows.batch(self.batch_size, drop_remainder=self.drop_remainder)
+                .map(lambda batch: packing.batch_features(batch, LABEL_PAD),
+                     num_parallel_calls=tf.data.AUTOTUNE)
+                .prefetch(tf.data.AUTOTUNE))
+
     def __iter__(self) -> Iterator[Dict[str, torch.Tensor]]:
         if torch.utils.data.get_worker_info() is not None:
             raise RuntimeError(WORKERS_ERROR)
         dataset = self.dataset_fn()
-        if self._counters.position:
-            dataset = dataset.skip(self._counters.position)
-        for batch in self.batched(dataset).as_numpy_iterator():
+        keys = packing.PACKED_FEATURES if self.packing else ("input_ids", "attention_mask",
+                                                              "labels")
+        for batch in self.batched(dataset, self._counters.position).as_numpy_iterator():
             self._count(batch)
             # tf.data's numpy arrays are read-only: copy (cheap) rather than share.
-            yield {key: torch.from_numpy(batch[key].copy())
-                   for key in ("input_ids", "attention_mask", "labels")}
+            yield {key: torch.from_numpy(batch[key].copy()) for key in keys}
         self._end_pass()
 
     def _count(self, batch: Mapping[str, np.ndarray]) -> None:
         c = self._counters
         n = int(batch["input_ids"].shape[0])
-        c.position += n
+        c.position += n  # examples, or packed rows: what a resume skips
         c.batches += 1
-        c.examples += n
+        c.examples += int(batch["examples"].sum()) if self.packing else n
         c.input_tokens += int(batch["input_len"].sum())
         c.target_tokens += int(batch["target_len"].sum())
         c.truncated_inputs += int(batch["inputs_cut"].sum())
@@ -292,13 +323,15 @@ class Seq2SeqStream(torch.utils.data.IterableDataset):
 
 def build_stream(cfg: StreamConfig, *, batch_size: int, pad_id: Optional[int] = None,
                  eos_id: Optional[int] = None, drop_remainder: bool = False,
-                 report_after: int = 10_000, dataset_fn=None) -> Seq2SeqStream:
+                 report_after: int = 10_000, dataset_fn=None,
+                 packing: bool = False) -> Seq2SeqStream:
     """A ``Seq2SeqStream`` over ``trainer.data.get_split(cfg)``.
 
     The split is resolved once (``trainer.data.plan_split``); each pass only rebuilds
     the tf.data pipeline. ``cfg`` must give both length limits. Pad and EOS ids default
     to the provider's vocabulary. ``dataset_fn`` replaces the split's dataset factory
-    (e.g. a subset of it), keeping the rest.
+    (e.g. a subset of it), keeping the rest. ``packing``: batches of packed rows
+    (``trainer.packing``).
     """
     if cfg.max_source_length is None or cfg.max_target_length is None:
         raise ValueError("a stream needs max_source_length and max_target_length")
@@ -309,4 +342,5 @@ def build_stream(cfg: StreamConfig, *, batch_size: int, pad_id: Optional[int] = 
         max_target_length=cfg.max_target_length,
         pad_id=default_pad if pad_id is None else pad_id,
         eos_id=default_eos if eos_id is None else eos_id,
-        drop_remainder=drop_remainder, name=cfg.describe(), report_after=report_after)
+        drop_remainder=drop_remainder, name=cfg.describe(), report_after=report_after,
+        packing=packing)
