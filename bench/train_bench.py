@@ -1,33 +1,40 @@
-"""Training benchmark: train tokens/s of run.py's stream path against padding to max length.
+"""Training benchmark: train tokens/s of run.py's stream, packed and not, against HF's recipes.
 
     python bench/train_bench.py                          # glue_mix.flan, demo T5, CPU
-    python bench/train_bench.py --max_steps 100 --batch_size 16 --repeats 3
+    python bench/train_bench.py --model_config t5-small --batch_size 32 --cache_dir DIR
     python bench/train_bench.py --model_config t5-base --bf16     # on a GPU: adds MFU
 
-Two ways train the same model on the same examples for the same number of steps:
+Four ways train the same model on the same examples for the same number of steps
+(``--ways`` picks some):
 
 * **stream**: run.py's path: ``trainer.inputs.build_train_stream`` over the mixture's
   train split (``glue_mix.flan`` by default; shard 0 of 1, shuffled with ``--seed``,
   repeating) into ``trainer.hf.StreamTrainer``: truncation in tf.data and dynamic
   padding to the longest example of each batch.
-* **pad-to-max**: the recipe users write today (HF's ``run_summarization.py`` with
-  ``--pad_to_max_length``): a ``datasets.Dataset`` of the texts, ``Dataset.map`` with
-  ``T5TokenizerFast(..., padding="max_length", truncation=True, max_length=...)`` for
-  inputs (``--max_source_length``, default 1024) and targets (``--max_target_length``,
-  default 256, pad ids -> -100), ``default_data_collator`` and a plain
+* **packed**: the same with ``run.py --packing``: batches of ``--batch_size`` rows of
+  ``--max_source_length`` / ``--max_target_length`` tokens, several examples each
+  (``trainer.packing``), so a step holds more examples.
+* **dynamic**: HF's ``run_summarization.py`` defaults, what most users run: a
+  ``datasets.Dataset`` of the texts, ``T5TokenizerFast(..., truncation=True)`` and
+  ``DataCollatorForSeq2Seq`` (each batch padded to its longest example) into a plain
   ``Seq2SeqTrainer``. It imports neither the project nor TensorFlow.
+* **pad-to-max**: the same with ``--pad_to_max_length``: every example padded to
+  ``--max_source_length`` (default 1024) / ``--max_target_length`` (default 256),
+  ``default_data_collator``.
 
 Fairness. Before training, this script reads the first ``max_steps x batch_size``
 examples of the very sequence the stream reads (``trainer.data.get_split`` with the
-stream's arguments) and hands their text to the pad-to-max way, read in that order
+stream's arguments) and hands their text to the HF ways, read in that order
 (``train_sampling_strategy="sequential"``). Each way records the input and target
-length of every example of every step it trains on; the report says whether both ways
-saw exactly the dumped examples, step by step, and whether the tokenizer gives the
-baseline the same ids seqio gives the stream. Both ways get the same training
+length of every example of every step it trains on; the report says whether each way
+saw exactly the dumped examples, step by step (packed: its examples are the same
+sequence, in order, as far as the dump goes), and whether the tokenizer gives the
+baselines the same ids seqio gives the stream. Every way gets the same training
 arguments (batch size, steps, learning rate 1e-3 constant, seed), the same model
 (``from_pretrained`` of ``--model_path``, or a T5 config built from scratch with the
-same seed for ``--model_config t5-base``; a weight checksum is compared) and the same
-vocabulary. Each way runs in its own process, in turn, so that peak memory is its own.
+same seed for ``--model_config t5-small`` / ``t5-base``; a weight checksum is compared)
+and the same vocabulary. Each way runs in its own process, in turn, so that peak memory
+is its own.
 
 What is timed: the steady state, from the end of optimizer step ``--warmup_steps`` to
 the end of the last step (data loading, forward, backward and optimizer all inside).
@@ -47,8 +54,10 @@ non-pad tokens (an encoder/decoder estimate: 6 x matmul weights x the tokens eac
 weight sees, plus attention scores, see ``train_flops``) per second over the device's
 bf16 dense peak (``PEAK_FLOPS``); skipped on CPU.
 
-Output: a table, ``stream/pad-to-max: X.XXx tokens/s (target >= 2x: met|NOT met)``,
-the checks and an environment line, printed and written to ``--out``.
+Output: a table (pad % and data % per way), the ratio lines ``stream/pad-to-max``
+(target 2x), ``stream/dynamic``, ``packed/dynamic`` (target 1.3x) and
+``packed/pad-to-max``, the checks and an environment line, printed and written to
+``--out``.
 """
 
 from __future__ import annotations
@@ -82,8 +91,10 @@ from typing import Dict, List, Optional, Sequence, Tuple  # noqa: E402
 DEFAULT_OUT = os.path.join(ROOT, "bench", "results", "train_bench.txt")
 DEFAULT_MODEL = os.path.join(ROOT, "caches", "built", "demo-model")  # tasks.paths.DEMO_MODEL_DIR
 DEFAULT_VOCAB = os.path.join(ROOT, "caches", "built", "demo-vocab", "spiece.model")
-WAYS = ("stream", "pad-to-max")
-TARGET = 2.0  # stream/pad-to-max tokens/s
+WAYS = ("stream", "packed", "dynamic", "pad-to-max")
+# Ratio lines (numerator way, denominator way, target or None), printed when both ran.
+RATIOS = (("stream", "pad-to-max", 2.0), ("stream", "dynamic", None),
+          ("packed", "dynamic", 1.3), ("packed", "pad-to-max", None))
 from trainer.config import LABEL_PAD  # noqa: E402  (no TensorFlow: the baseline stays plain)
 # bf16 dense peak FLOP/s by a substring of torch.cuda.get_device_name().
 PEAK_FLOPS = {"H200": 989e12, "H100": 989e12, "A100": 312e12}
@@ -93,6 +104,9 @@ T5_BASE = dict(d_model=768, d_kv=64, d_ff=3072, num_layers=12, num_decoder_layer
                relative_attention_max_distance=128, dropout_rate=0.1,
                feed_forward_proj="relu", tie_word_embeddings=True, pad_token_id=0,
                eos_token_id=1, decoder_start_token_id=0)
+# t5-small's shape (HF's t5-small config), random weights: --model_config t5-small.
+T5_SMALL = dict(T5_BASE, d_model=512, d_ff=2048, num_layers=6, num_decoder_layers=6, num_heads=8)
+MODEL_CONFIGS = {"t5-base": T5_BASE, "t5-small": T5_SMALL}
 
 
 # ------------------------------------------------------------------ counting
@@ -102,10 +116,19 @@ def batch_lengths(batch) -> Tuple[object, object]:
     """Per-example non-pad lengths of a training batch: ``(inputs, targets)`` tensors.
 
     Inputs count ``attention_mask`` ones, targets the labels that are not -100: the
-    tokens the model learns from, EOS included, padding excluded. Left on the batch's
+    tokens the model learns from, EOS included, padding excluded. A batch of packed rows
+    gives each example's (its segment's) lengths, rows in order. Left on the batch's
     device (no sync).
     """
-    return batch["attention_mask"].sum(dim=1), (batch["labels"] != LABEL_PAD).sum(dim=1)
+    if "encoder_segment_ids" not in batch:
+        return batch["attention_mask"].sum(dim=1), (batch["labels"] != LABEL_PAD).sum(dim=1)
+    import torch
+    enc, dec = batch["encoder_segment_ids"], batch["decoder_segment_ids"]
+    segments = torch.arange(1, int(max(enc.max(), dec.max())) + 1, device=enc.device)
+    inputs = (enc[:, :, None] == segments).sum(dim=1)  # [rows, segments]
+    targets = ((dec[:, :, None] == segments) & (batch["labels"] != LABEL_PAD)[:, :, None]).sum(dim=1)
+    present = (dec[:, :, None] == segments).any(dim=1) | (inputs > 0)
+    return inputs[present], targets[present]
 
 
 def count_tokens(batch) -> int:
@@ -223,12 +246,16 @@ def check_tokenizer(rows: Sequence[dict], vocab_path: str) -> str:
 
 
 def build_model(args):
-    """The model both ways train: ``from_pretrained(--model_path)`` or t5-base's shape at random."""
+    """The model every way trains: ``from_pretrained(--model_path)``, or t5-small's or
+    t5-base's shape at random (``--seed``)."""
     import transformers
-    if args.model_config == "t5-base":
+    if args.model_config in MODEL_CONFIGS:
         transformers.set_seed(args.seed)
-        return transformers.T5ForConditionalGeneration(transformers.T5Config(**T5_BASE))
-    return transformers.T5ForConditionalGeneration.from_pretrained(args.model_path)
+        config = transformers.T5Config(**MODEL_CONFIGS[args.model_config])
+        config._attn_implementation = args.attn_implementation
+        return transformers.T5ForConditionalGeneration(config)
+    return transformers.T5ForConditionalGeneration.from_pretrained(
+        args.model_path, attn_implementation=args.attn_implementation)
 
 
 def training_kwargs(args, output_dir: str) -> dict:
@@ -236,7 +263,8 @@ def training_kwargs(args, output_dir: str) -> dict:
     return dict(output_dir=output_dir, per_device_train_batch_size=args.batch_size,
                 max_steps=args.max_steps, learning_rate=1e-3, lr_scheduler_type="constant",
                 seed=args.seed, bf16=args.bf16, logging_strategy="no", save_strategy="no",
-                report_to="none", disable_tqdm=True, dataloader_num_workers=0)
+                report_to="none", disable_tqdm=True, dataloader_num_workers=0,
+                torch_compile=args.torch_compile)
 
 
 def _rss_mib() -> float:
@@ -281,8 +309,9 @@ def probed(trainer_cls):
     return Probed
 
 
-def stream_trainer(args, output_dir: str):
-    """run.py's path: the registry stream into ``StreamTrainer`` (as ``run.build_streams``)."""
+def stream_trainer(args, output_dir: str, packing: bool = False):
+    """run.py's path: the registry stream into ``StreamTrainer`` (as ``run.build_streams``);
+    ``packing``: ``run.py --packing``."""
     register(args)
     import shutil
     from transformers import T5Tokenizer
@@ -294,40 +323,48 @@ def stream_trainer(args, output_dir: str):
     shutil.copyfile(args.vocab_path, os.path.join(folder, "spiece.model"))
     tokenizer = T5Tokenizer.from_pretrained(folder, extra_ids=100)  # as run.build_tokenizer
     model = build_model(args)
-    stream = inputs.build_train_stream(train_config(args), batch_size=args.batch_size)
+    stream = inputs.build_train_stream(train_config(args), batch_size=args.batch_size,
+                                       packing=packing)
     training_args = TrainingArguments(**training_kwargs(args, output_dir))
     return probed(StreamTrainer)(
         model=model, args=training_args, train_dataset=stream, processing_class=tokenizer,
         vocab_file=args.vocab_path,
-        stream_meta={"dataset": args.dataset_name, "seed": args.seed, "num_ranks": 1})
+        stream_meta={"dataset": args.dataset_name, "seed": args.seed, "num_ranks": 1,
+                     "packing": packing})
 
 
-def pad_to_max_trainer(args, output_dir: str, examples_path: str):
-    """The plain recipe: HF datasets + T5TokenizerFast padded to max length + Seq2SeqTrainer."""
+def hf_trainer(args, output_dir: str, examples_path: str, pad_to_max: bool):
+    """The plain recipes, HF's ``run_summarization.py``: HF datasets + T5TokenizerFast +
+    ``Seq2SeqTrainer``, with ``--pad_to_max_length`` (``pad_to_max``: every example
+    padded to the limits, ``default_data_collator``) or its default (truncation only,
+    ``DataCollatorForSeq2Seq`` padding each batch to its longest example)."""
     import datasets
-    from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments, default_data_collator
+    from transformers import (DataCollatorForSeq2Seq, Seq2SeqTrainer, Seq2SeqTrainingArguments,
+                              default_data_collator)
     datasets.disable_progress_bars()
     tokenizer = load_fast_tokenizer(args.vocab_path)
-    rows = read_examples(examples_path)
+    rows = read_examples(examples_path)[:args.max_steps * args.batch_size]
     raw = datasets.Dataset.from_dict({"inputs": [r["inputs"] for r in rows],
                                       "targets": [r["targets"] for r in rows]})
+    padding = "max_length" if pad_to_max else False
 
     def preprocess(batch):
         enc = tokenizer(batch["inputs"], max_length=args.max_source_length,
-                        padding="max_length", truncation=True)
+                        padding=padding, truncation=True)
         labels = tokenizer(text_target=batch["targets"], max_length=args.max_target_length,
-                           padding="max_length", truncation=True)["input_ids"]
+                           padding=padding, truncation=True)["input_ids"]
         enc["labels"] = [[(t if t != tokenizer.pad_token_id else LABEL_PAD) for t in row]
                          for row in labels]
         return enc
 
     train = raw.map(preprocess, batched=True, remove_columns=raw.column_names)
     model = build_model(args)
+    collator = (default_data_collator if pad_to_max else
+                DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=LABEL_PAD))
     training_args = Seq2SeqTrainingArguments(**training_kwargs(args, output_dir),
                                              train_sampling_strategy="sequential")
     return probed(Seq2SeqTrainer)(model=model, args=training_args, train_dataset=train,
-                                  data_collator=default_data_collator,
-                                  processing_class=tokenizer)
+                                  data_collator=collator, processing_class=tokenizer)
 
 
 def run_worker(args) -> int:
@@ -337,10 +374,11 @@ def run_worker(args) -> int:
     transformers.utils.logging.set_verbosity_error()
     with tempfile.TemporaryDirectory(prefix="train-bench-") as output_dir:
         start = time.perf_counter()
-        if args._worker == "stream":
-            trainer = stream_trainer(args, output_dir)
+        if args._worker in ("stream", "packed"):
+            trainer = stream_trainer(args, output_dir, packing=args._worker == "packed")
         else:
-            trainer = pad_to_max_trainer(args, output_dir, args._examples)
+            trainer = hf_trainer(args, output_dir, args._examples,
+                                 pad_to_max=args._worker == "pad-to-max")
         setup_s = time.perf_counter() - start
         model = trainer.model
         checksum = float(sum(p.detach().double().sum() for p in model.parameters()))
@@ -362,6 +400,7 @@ def run_worker(args) -> int:
         "cuda_peak_mib": torch.cuda.max_memory_allocated() / 2 ** 20 if cuda else None,
         "device": torch.cuda.get_device_name() if cuda else "cpu",
         "torch_threads": torch.get_num_threads(),
+        "attention": getattr(model.config, "_attn_implementation", None),
         "params": sum(p.numel() for p in model.parameters()),
     }
     with open(args._result, "w", encoding="utf-8") as f:
@@ -415,7 +454,7 @@ def report(results: Dict[str, List[dict]], expected, args) -> Tuple[List[str], f
         for k in ("rss_start_mib", "peak_rss_mib", "cuda_peak_mib"):
             row[k] = None if figures[0][k] is None else max(f[k] for f in figures)
         rows[way] = row
-    device = results[WAYS[0]][0]["device"]
+    device = next(iter(results.values()))[0]["device"]
     cuda, peak = device != "cpu", peak_flops(device)
     head = (f"{'way':<11} {'steps':>5} {'timed':>5} {'examples':>8} {'tokens':>9} "
             f"{'tokens/s':>9} {'pad %':>5} {'data %':>6} {'start-up s':>10} {'RSS start MiB':>13} "
@@ -432,15 +471,23 @@ def report(results: Dict[str, List[dict]], expected, args) -> Tuple[List[str], f
             mfu = f"{100 * r['flops_per_s'] / peak:>6.1f}" if peak else f"{'?':>6}"
             line += f" {r['cuda_peak_mib']:>13,.0f} {mfu}"
         lines.append(line)
-    ratio = (rows["stream"]["tokens_per_s"] / rows["pad-to-max"]["tokens_per_s"]
-             if rows["pad-to-max"]["tokens_per_s"] else 0.0)
-    verdict = "met" if ratio >= TARGET else "NOT met"
-    lines.append(f"stream/pad-to-max: {ratio:.2f}x tokens/s (target >= {TARGET:g}x: {verdict})")
-    stream, padded = rows["stream"], rows["pad-to-max"]
-    memory = f"peak RSS stream/pad-to-max: {stream['peak_rss_mib'] / padded['peak_rss_mib']:.2f}x"
-    if cuda:
-        memory += f"; CUDA peak {stream['cuda_peak_mib'] / padded['cuda_peak_mib']:.2f}x"
-    lines.append(memory)
+    ratios = {}
+    for top, bottom, target in RATIOS:
+        if top not in rows or bottom not in rows:
+            continue
+        base = rows[bottom]["tokens_per_s"]
+        ratio = ratios[top, bottom] = rows[top]["tokens_per_s"] / base if base else 0.0
+        line = f"{top}/{bottom}: {ratio:.2f}x tokens/s"
+        if target is not None:
+            line += f" (target >= {target:g}x: {'met' if ratio >= target else 'NOT met'})"
+        lines.append(line)
+    if "stream" in rows and "pad-to-max" in rows:
+        stream, padded = rows["stream"], rows["pad-to-max"]
+        memory = (f"peak RSS stream/pad-to-max: "
+                  f"{stream['peak_rss_mib'] / padded['peak_rss_mib']:.2f}x")
+        if cuda:
+            memory += f"; CUDA peak {stream['cuda_peak_mib'] / padded['cuda_peak_mib']:.2f}x"
+        lines.append(memory)
     if not cuda:
         lines.append("MFU: skipped on CPU (reported on CUDA against the bf16 dense peak)")
     elif peak is None:
@@ -448,30 +495,44 @@ def report(results: Dict[str, List[dict]], expected, args) -> Tuple[List[str], f
     else:
         lines.append(f"MFU: model FLOPs of the non-pad tokens / {peak / 1e12:g} TFLOP/s "
                      f"({device}, bf16 dense peak){'' if args.bf16 else '; NOT run in bf16'}")
-    # Fairness checks: every run trained on exactly the dumped examples, step by step.
-    same = {way: all(r["lengths"] == expected for r in runs) for way, runs in results.items()}
+    # Fairness checks: every run trained on exactly the dumped examples, step by step (a
+    # packed run on more examples a step: its examples in order, up to those dumped).
+    same = {way: all((_same_prefix(r["lengths"], expected) if way == "packed"
+                      else r["lengths"] == expected) for r in runs)
+            for way, runs in results.items()}
     lines.append("same examples: " + ", ".join(
         f"{way} {'yes' if ok else 'NO'}" for way, ok in same.items())
-        + " (every step's input/target lengths equal those of the examples read beforehand)")
+        + " (every step's input/target lengths equal those of the examples read beforehand;"
+        " packed: its examples in order)")
     sums = {round(r["checksum"], 3) for runs in results.values() for r in runs}
     lines.append(f"same initial weights: {'yes' if len(sums) == 1 else 'NO'} "
                  f"(parameter sum {', '.join(f'{s:.3f}' for s in sorted(sums))})")
     lines.append("train loss (mean over steps): " + ", ".join(
         f"{way} {r['train_loss']:.4f}" for way, r in rows.items()))
-    return lines, ratio
+    return lines, ratios.get(("stream", "pad-to-max"), 0.0)
+
+
+def _same_prefix(lengths, expected) -> bool:
+    """Whether the examples of ``lengths`` (per step, packed) are, in order, those of
+    ``expected`` as far as both go."""
+    def flat(steps):
+        return [(i, t) for step in steps for i, t in zip(step[0], step[1])]
+    got, want = flat(lengths), flat(expected)
+    n = min(len(got), len(want))
+    return n > 0 and got[:n] == want[:n]
 
 
 def environment(results: Dict[str, List[dict]]) -> str:
     """One line: machine, load, threads and library versions."""
     import importlib
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0,) * 3
-    first = results[WAYS[0]][0]
+    first = next(iter(results.values()))[0]
     versions = ", ".join(f"{name} {importlib.import_module(name).__version__}" for name in
                          ("torch", "transformers", "datasets", "tensorflow", "seqio"))
     return (f"python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
             f"{' '.join(f'{x:.2f}' for x in load)}, device {first['device']}, torch threads "
-            f"{first['torch_threads']} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}); "
-            f"{versions}")
+            f"{first['torch_threads']} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), "
+            f"attention {first.get('attention')}; {versions}")
 
 
 def parse_args(argv: Optional[Sequence[str]] = None):
@@ -484,8 +545,11 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument("--model_path", default=DEFAULT_MODEL,
                         help="local HF T5 folder (default: the demo model)")
     parser.add_argument("--vocab_path", default=DEFAULT_VOCAB, help="SentencePiece model")
-    parser.add_argument("--model_config", choices=("pretrained", "t5-base"), default="pretrained",
-                        help="t5-base: t5-base's shape from scratch (random weights, --seed)")
+    parser.add_argument("--model_config", choices=("pretrained", *MODEL_CONFIGS),
+                        default="pretrained",
+                        help="t5-small / t5-base: that shape from scratch (random weights, --seed)")
+    parser.add_argument("--ways", default=",".join(WAYS),
+                        help=f"comma-separated ways to run (default: all of {', '.join(WAYS)})")
     parser.add_argument("--max_steps", type=int, default=20, help="optimizer steps per way")
     parser.add_argument("--warmup_steps", type=int, default=5,
                         help="first steps left out of the timing")
@@ -494,6 +558,10 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument("--max_target_length", type=int, default=256)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--bf16", action="store_true", help="train in bf16 (HF --bf16)")
+    parser.add_argument("--attn_implementation", choices=("sdpa", "eager"), default="sdpa",
+                        help="HF attention kernel of every way's model (default: sdpa)")
+    parser.add_argument("--torch_compile", action="store_true",
+                        help="HF --torch_compile for every way")
     parser.add_argument("--cache_dir", default=None,
                         help="seqio cache folder for the stream (also $SEQIO_CACHE_DIR)")
     parser.add_argument("--repeats", type=int, default=1,
@@ -505,6 +573,11 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     args = parser.parse_args(argv)
     if not 0 <= args.warmup_steps < args.max_steps:
         parser.error("--warmup_steps must be at least 0 and below --max_steps")
+    args.ways = [w for w in args.ways.split(",") if w]
+    unknown = sorted(set(args.ways) - set(WAYS))
+    if unknown or not args.ways:
+        parser.error(f"--ways: unknown {', '.join(unknown) or '(none given)'}; "
+                     f"choose from {', '.join(WAYS)}")
     return args
 
 
@@ -533,9 +606,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(text, flush=True)
         lines.append(text)
 
-    say(f"train_bench: {args.dataset_name} train, model "
-        f"{args.model_path if args.model_config == 'pretrained' else 't5-base shape, random'}"
-        f"{', bf16' if args.bf16 else ''}, {args.max_steps} steps ({args.warmup_steps} "
+    model = (args.model_path if args.model_config == "pretrained"
+             else f"{args.model_config} shape, random")
+    say(f"train_bench: {args.dataset_name} train, model {model}"
+        f"{', bf16' if args.bf16 else ''}, {args.attn_implementation} attention"
+        f"{', torch.compile' if args.torch_compile else ''}, {args.max_steps} steps ({args.warmup_steps} "
         f"warm-up, untimed) of batch {args.batch_size}, max_source_length "
         f"{args.max_source_length}, max_target_length {args.max_target_length}, seed "
         f"{args.seed}, {args.repeats} run(s) per way")
@@ -551,9 +626,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         rows = dump_examples(args, examples)
         say(f"examples: the first {len(rows)} of the stream's sequence, read in "
             f"{time.perf_counter() - start:.1f}s; {check_tokenizer(rows, args.vocab_path)}")
-        results: Dict[str, List[dict]] = {way: [] for way in WAYS}
+        results: Dict[str, List[dict]] = {way: [] for way in args.ways}
         for index in range(args.repeats):
-            order = WAYS if index % 2 == 0 else WAYS[::-1]
+            order = args.ways if index % 2 == 0 else args.ways[::-1]
             for way in order:
                 results[way].append(run_way(way, argv, examples, folder, index))
                 s = summarise(results[way][-1], args.warmup_steps)

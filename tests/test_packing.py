@@ -125,16 +125,23 @@ def token_losses(logits, labels):
         logits.transpose(1, 2), labels, ignore_index=LABEL_PAD, reduction="none")
 
 
-@pytest.mark.parametrize("attn", ["eager", "sdpa"])
-@pytest.mark.parametrize("version", ["v1.0", "v1.1"])
-def test_each_example_loss_in_a_packed_batch_is_its_loss_alone(version, attn):
-    model = tiny_t5(version, attn)
+@pytest.fixture(scope="module")
+def packed_batches():
+    """Twelve short examples and the stream's packed batches of them (several a row)."""
     rows = truncated(examples(12, seed=1, longest=(12, 3)))
     stream = Seq2SeqStream(lambda: as_dataset(rows), 4, max_source_length=LENGTHS["inputs"],
                            max_target_length=LENGTHS["targets"], packing=True)
+    return rows, list(stream)
+
+
+@pytest.mark.parametrize("attn", ["eager", "sdpa"])
+@pytest.mark.parametrize("version", ["v1.0", "v1.1"])
+def test_each_example_loss_in_a_packed_batch_is_its_loss_alone(version, attn, packed_batches):
+    model = tiny_t5(version, attn)
+    rows, batches = packed_batches
     packed, alone = [], []
     with torch.no_grad():
-        for batch in stream:
+        for batch in batches:
             logits = packing.packed_forward(model, {k: v for k, v in batch.items()
                                                     if k != "labels"}).logits
             losses = token_losses(logits, batch["labels"])
@@ -148,10 +155,10 @@ def test_each_example_loss_in_a_packed_batch_is_its_loss_alone(version, attn):
             alone.append(out.loss.item())
     # An example's loss: the mean over its target tokens.
     assert len(packed) == len(alone) == len(rows)
-    assert max(int(b["decoder_segment_ids"].max()) for b in stream) >= 3  # rows hold several
+    assert max(int(b["decoder_segment_ids"].max()) for b in batches) >= 3  # rows hold several
     np.testing.assert_allclose(packed, alone, rtol=0, atol=1e-5)
     # The batch loss is the mean over its target tokens, as an unpacked batch's.
-    batch = next(iter(stream))
+    batch = batches[0]
     with torch.no_grad():
         loss = packing.packed_forward(model, batch).loss.item()
         logits = packing.packed_forward(model, {k: v for k, v in batch.items()

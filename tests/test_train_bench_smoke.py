@@ -73,6 +73,23 @@ def test_counts_equal_the_pad_to_max_tokens(demo_assets):
     assert torch.equal(labels[2] != bench.LABEL_PAD, torch.ones(8, dtype=torch.bool))
 
 
+def test_counts_of_a_packed_batch_are_its_examples():
+    """A packed batch: one (input, target) length per example, rows in order; the sum is
+    the non-pad tokens."""
+    import torch
+    bench = _bench()
+    batch = {"encoder_segment_ids": torch.tensor([[1, 1, 2, 2, 2], [1, 1, 1, 0, 0]]),
+             "decoder_segment_ids": torch.tensor([[1, 2, 2], [1, 1, 0]]),
+             "labels": torch.tensor([[5, 6, 1], [7, 1, bench.LABEL_PAD]])}
+    batch["attention_mask"] = (batch["encoder_segment_ids"] > 0).long()
+    inputs, targets = bench.batch_lengths(batch)
+    assert inputs.tolist() == [2, 3, 3] and targets.tolist() == [1, 2, 2]
+    assert bench.count_tokens(batch) == 8 + 5
+    expected = [[[2, 3], [1, 2]], [[3, 4], [2, 2]]]  # two steps of two examples
+    assert bench._same_prefix([[[2, 3, 3], [1, 2, 2]]], expected)
+    assert not bench._same_prefix([[[2, 3, 4], [1, 2, 2]]], expected)
+
+
 def test_train_flops_by_hand():
     """Matmul weights split by the tokens they see; FLOPs = 6 x weights x tokens + attention."""
     import transformers
@@ -137,15 +154,21 @@ def test_train_bench_tiny(demo_assets, tmp_path, capsys, monkeypatch, user_regis
     # glue_mix.flan (85 tasks), the same code path.
     code = _bench().main(["--max_steps", "3", "--dataset_name", "sglue_mix.t5",
                           "--warmup_steps", "1", "--batch_size", "2", "--max_source_length",
-                          "64", "--max_target_length", "16", "--out", str(out)])
+                          "320", "--max_target_length", "16", "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0, text[-3000:]
     assert re.search(r"^way +steps +timed +examples +tokens +tokens/s ", text, re.M), text
-    for way in ("stream", "pad-to-max"):
+    for way in ("stream", "dynamic", "pad-to-max"):
         assert re.search(rf"^{way} +3 +2 +6 +[\d,]+ +[\d,]+ ", text, re.M), text
+    packed = re.search(r"^packed +3 +2 +(\d+) ", text, re.M)
+    assert packed and int(packed.group(1)) > 6, text  # rows of several examples
     assert re.search(r"^stream/pad-to-max: [\d.]+x tokens/s \(target >= 2x: (met|NOT met)\)$",
                      text, re.M), text
-    assert "same examples: stream yes, pad-to-max yes" in text
+    assert re.search(r"^packed/dynamic: [\d.]+x tokens/s \(target >= 1.3x: (met|NOT met)\)$",
+                     text, re.M), text
+    assert re.search(r"^stream/dynamic: [\d.]+x tokens/s$", text, re.M), text
+    assert re.search(r"^packed/pad-to-max: [\d.]+x tokens/s$", text, re.M), text
+    assert "same examples: stream yes, packed yes, dynamic yes, pad-to-max yes" in text
     assert "same initial weights: yes" in text
     assert "6/6 examples tokenise to the same ids in both ways" in text
     assert "MFU: skipped on CPU" in text
