@@ -45,7 +45,7 @@ def test_bf16_packed_run_trains_on_cpu(tmp_path):
     out = tmp_path / "run"
     run_in_process(f"--dataset_name rte_type_0 --do_train --max_steps 3 --logging_steps 1 "
                    f"--per_device_train_batch_size 2 --max_source_length 192 "
-                   f"--max_target_length 8 --bf16 --packing --report_to none "
+                   f"--max_target_length 8 --bf16 --use_cpu true --packing --report_to none "
                    f"--save_strategy no --output_dir {out}")
     losses = train_losses(out)
     assert sorted(losses) == [1, 2, 3] and all(loss == loss for loss in losses.values())
