@@ -13,7 +13,7 @@ from caches import build_tfds, real_sizes
 from caches.demo import cli as demo_cli
 from caches.demo import scale
 
-GROWN = "super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record"
+GROWN = "super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc"
 CAP = 300
 
 
@@ -73,6 +73,21 @@ def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
                             "--datasets", "super_glue/boolq"]) == 0
     builder = tfds.builder("super_glue/boolq", data_dir=str(data_dir))
     assert builder.info.splits["train"].num_examples == CAP
+
+
+def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):
+    """MRPC's dev rows sit in its train file, listed by id: where a dev pair repeats a
+    train pair's text (likely at the full scale), the dev list still names the dev rows
+    only."""
+    from caches.demo import glue
+    train = [(1, ("A man ran.", "A man was running.")), (0, ("It rained.", "It snowed."))]
+    dev = [(1, ("A man ran.", "A man was running."))]  # the same text as a train row
+    monkeypatch.setattr(glue, "_glue_splits", lambda *a, **k: [train, dev, []])
+    glue.write_mrpc(tmp_path)
+    dev_ids = (tmp_path / "mrpc_dev_ids.tsv").read_text().splitlines()
+    assert len(dev_ids) == len(dev)
+    lines = (tmp_path / "msr_paraphrase_train.txt").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(train) + len(dev)
 
 
 def test_demo_scale_is_unchanged_by_the_full_scale_code():

@@ -353,10 +353,12 @@ def write_mrpc(root: pathlib.Path) -> None:
                 return i
 
     header = ["Quality", "#1 ID", "#2 ID", "#1 String", "#2 String"]
-    train_rows = [[label, new_id(), new_id(), s1, s2] for label, (s1, s2) in train + dev]
-    rng.shuffle(train_rows)  # dev rows sit among the train rows, as upstream
-    dev_pairs = {(s1, s2) for _, (s1, s2) in dev}
-    dev_ids = [[row[1], row[2]] for row in train_rows if (row[3], row[4]) in dev_pairs]
+    # Marked by row, not by text: at the full scale a dev pair may repeat a train pair.
+    marked = [([label, new_id(), new_id(), s1, s2], k >= len(train))
+              for k, (label, (s1, s2)) in enumerate(train + dev)]
+    rng.shuffle(marked)  # dev rows sit among the train rows, as upstream
+    train_rows = [row for row, _ in marked]
+    dev_ids = [[row[1], row[2]] for row, is_dev in marked if is_dev]
     write_tsv(root / "msr_paraphrase_train.txt", header, train_rows, bom=True)
     write_tsv(root / "mrpc_dev_ids.tsv", None, dev_ids)
     write_tsv(root / "msr_paraphrase_test.txt", header,
