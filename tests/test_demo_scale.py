@@ -13,7 +13,8 @@ from caches import build_tfds, real_sizes
 from caches.demo import cli as demo_cli
 from caches.demo import scale
 
-GROWN = "super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc"
+GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
+         "super_glue/wic,super_glue/wsc.fixed,glue/wnli")
 CAP = 300
 
 
@@ -42,6 +43,14 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
                   for q in r["passage"]["questions"])
     queries = sum(len(r["qas"]) for r in rows(sg / "ReCoRD" / "train.jsonl"))
     assert CAP <= answers < CAP + 12 and CAP <= queries < CAP + 4
+    # Drawn from hand-written groups (4 examples a group), repeats allowed.
+    wsc = real_sizes.SPLITS["super_glue/wsc.fixed"]
+    assert [len(rows(sg / "WSC" / f"{s}.jsonl")) for s in ("train", "val", "test")] == [
+        CAP, wsc["validation"], wsc["test"]]
+    assert [len(rows(sg / "WiC" / f"{s}.jsonl")) for s in ("train", "val", "test")] == [CAP] * 3
+    wnli = real_sizes.SPLITS["glue/wnli"]
+    assert [len((full_tree / "glue" / "WNLI" / f"{s}.tsv").read_text().splitlines()) - 1
+            for s in ("train", "dev", "test")] == [CAP, wnli["validation"], wnli["test"]]
     # A dataset not asked for keeps its demo size.
     assert len(rows(sg / "COPA" / "train.jsonl")) < 100
 

@@ -14,8 +14,9 @@ from caches.demo.pools import COMPANIES, DAYS, PROJECTS, TEAMS, TOWNS
 from caches.demo.sentences import (GAME_QUESTIONS, GAME_SENTENCES, TOWN_QUESTIONS,
                                    TOWN_SENTENCES, nli_pair, random_event, random_game,
                                    random_town, rte_example, winograd_items)
+from caches.demo import scale
 from caches.demo.scale import draw_splits
-from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng, split_groups,
+from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng,
                                 write_tsv)
 from caches.demo.tables import WINOGRAD_SCHEMAS
 
@@ -313,8 +314,9 @@ def write_glue(root: pathlib.Path) -> None:
         _write_pair_tsv(root / "RTE" / f"{split}.tsv", ["sentence1", "sentence2"], drawn,
                         split)
     rng = seeded_rng("glue/WNLI/items")
-    for split, part in zip(names, split_groups("glue/WNLI", WINOGRAD_SCHEMAS, 3, 3)):
-        drawn = [(label, (s1, s2)) for s1, s2, label in _wnli_rows(rng, part)]
+    parts, keep = scale.split_groups("glue/WNLI", WINOGRAD_SCHEMAS, 3, 3, per_group=4)
+    for split, part, n in zip(names, parts, keep):
+        drawn = [(label, (s1, s2)) for s1, s2, label in _wnli_rows(rng, part)][:n]
         _write_pair_tsv(root / "WNLI" / f"{split}.tsv", ["sentence1", "sentence2"], drawn,
                         split)
 

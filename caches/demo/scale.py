@@ -50,6 +50,10 @@ FULL: dict[str, Plan] = {
     "glue/STS-B": Plan("glue/stsb", _SG),
     # Dev rows sit in the train file, chosen by their ids (``glue.write_mrpc``).
     "glue/MRPC": Plan("glue/mrpc", _SG),
+    # Drawn from hand-written groups (``split_groups``): 4 examples a group.
+    "glue/WNLI": Plan("glue/wnli", _SG),
+    "super_glue/WiC": Plan("super_glue/wic", _SG),
+    "super_glue/WSC": Plan("super_glue/wsc.fixed", _SG),
     "glue/MNLI": Plan("glue/mnli", ("train", "validation_matched", "validation_mismatched",
                                     "test_matched", "test_mismatched")),
     "glue/QNLI": Plan("glue/qnli", _SG),
@@ -204,3 +208,20 @@ def draw_splits(name: str, labels: Sequence, make: Callable,
         return shared.draw_splits(name, labels, make, sizes)
     return shared.draw_splits(name, labels, lengthen(make, plan.lengths),
                               CURRENT.sizes(plan), unique=False)
+
+
+def split_groups(name: str, groups: Sequence, n_val: int, n_test: int, per_group: int
+                 ) -> Tuple[list, Tuple[Optional[int], ...]]:
+    """``shared.split_groups`` at the current scale: ``(groups per split, rows per split)``.
+
+    The demo cuts the hand-written groups into disjoint splits (rows: None, all of them).
+    At the full scale each split draws enough groups (repeats allowed) for the real size
+    at ``per_group`` examples a group, and the rows to keep are the real sizes.
+    """
+    plan = _current_plan(name, 3)
+    if plan is None:
+        return shared.split_groups(name, list(groups), n_val, n_test), (None, None, None)
+    sizes = CURRENT.sizes(plan)
+    rng = shared.seeded_rng(f"{name}/full")
+    return ([[rng.choice(groups) for _ in range(math.ceil(n / per_group))] for n in sizes],
+            sizes)

@@ -18,7 +18,7 @@ from caches.demo.sentences import (game_passage, game_question, nli_pair, random
                                    town_question, winograd_items)
 from caches.demo import scale
 from caches.demo.scale import draw_splits
-from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng, split_groups,
+from caches.demo.shared import (N_TEST, N_TRAIN, N_VAL, cap, seeded_rng,
                                 write_jsonl)
 from caches.demo.tables import (COPA_EVENTS, WIC_SENSES, WINOGENDER_SCHEMAS,
                                 WINOGRAD_SCHEMAS)
@@ -323,9 +323,10 @@ def _wic_pairs(rng: random.Random, word_senses: list) -> list[tuple]:
 def write_wic(root: pathlib.Path) -> None:
     """WiC: start/end are character offsets of the target word (end exclusive)."""
     rng = seeded_rng("super_glue/WiC/pairs")
-    for split, senses in zip(_SG_SPLITS, split_groups("super_glue/WiC", WIC_SENSES, 3, 3)):
+    parts, keep = scale.split_groups("super_glue/WiC", WIC_SENSES, 3, 3, per_group=4)
+    for split, senses, n in zip(_SG_SPLITS, parts, keep):
         rows = []
-        for idx, (word, s1, s2, label) in enumerate(_wic_pairs(rng, senses)):
+        for idx, (word, s1, s2, label) in enumerate(_wic_pairs(rng, senses)[:n]):
             (text1, start1, end1), (text2, start2, end2) = _unmark(s1), _unmark(s2)
             row = {"word": word, "sentence1": text1, "sentence2": text2, "idx": idx}
             if _labelled(split):
@@ -338,10 +339,10 @@ def write_wic(root: pathlib.Path) -> None:
 def write_wsc(root: pathlib.Path) -> None:
     """WSC: span1 = candidate noun phrase, span2 = pronoun; indices into text.split()."""
     rng = seeded_rng("super_glue/WSC/items")
-    parts = split_groups("super_glue/WSC", WINOGRAD_SCHEMAS, 3, 3)
-    for split, part in zip(_SG_SPLITS, parts):
+    parts, keep = scale.split_groups("super_glue/WSC", WINOGRAD_SCHEMAS, 3, 3, per_group=4)
+    for split, part, n in zip(_SG_SPLITS, parts, keep):
         rows = []
-        for idx, (text, cand, pronoun, is_ref, _) in enumerate(winograd_items(rng, part)):
+        for idx, (text, cand, pronoun, is_ref, _) in enumerate(winograd_items(rng, part)[:n]):
             target = {"span2_index": _word_index(text, pronoun),
                       "span1_index": _word_index(text, cand),
                       "span1_text": cand, "span2_text": pronoun}
