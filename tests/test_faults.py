@@ -170,8 +170,9 @@ def test_preempted_two_ranks_end_as_the_straight_run(tmp_path):
     every rank's data position (in rows) and RNG state saved; the final eval reads 2 + 1
     examples over the ranks, none twice, and the saved folder loads."""
     from trainer import checkpoints
+    # Checkpoints at 5 and 10 only: a DeepSpeed save costs more than a plain one.
     extra = ("--do_eval --max_eval_samples 3 --per_device_eval_batch_size 2 "
-             "--deepspeed configs/zero2.json --packing --max_source_length 192")
+             "--deepspeed configs/zero2.json --packing --max_source_length 192 --save_steps 5")
     straight, faulty = tmp_path / "straight", tmp_path / "faulty"
     run_to_end(f"{ARGS} {extra} --output_dir {straight}", tmp_path / "straight.log", 2)
     args = f"{ARGS} {extra} --output_dir {faulty}"

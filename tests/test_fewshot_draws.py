@@ -82,6 +82,7 @@ def test_exemplars_come_from_the_whole_split_streamed(monkeypatch):
     records (no pass over the split, nothing held), and over its rounds draws exemplars
     from far more of the split than one block."""
     monkeypatch.setattr(shots, "ROUND_EXAMPLES", 4)
+    monkeypatch.setattr(shots, "BLOCK_SIZE", 32)
     reads = tf.Variable(0, dtype=tf.int64)
     register_numbered("draws_huge", 10**9, reads=reads)
     prompts = train_prompts("draws_huge_type_0_one_shot", 400)
