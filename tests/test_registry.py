@@ -30,7 +30,7 @@ TASK_NAMES = sorted(seqio.TaskRegistry.names())
 FLAN_CONFIGS = {cfg.name: cfg for cfg in flan_datasets.DATASETS}
 T5_NAMES = sorted(t5_style.register_all())
 # The zero-shot pipeline of a dataset runs its last template (often a reversed one),
-# the one- and multi-shot pipelines template 0 (so they share one exemplar pool).
+# the one- and multi-shot pipelines template 0 (so they share one first block of exemplars).
 FEW_SHOT_TEMPLATE = 0
 
 
