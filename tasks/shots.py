@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from common import reading as common_reading
 from common import seqio_compat  # before seqio
@@ -99,7 +99,7 @@ def source_key(ex) -> tf.Tensor:
     return tf.strings.to_hash_bucket_fast(ex["inputs_pretokenized"], KEY_BUCKETS)
 
 
-def _candidates(task, layout: str, seed: int) -> tf.data.Dataset:
+def _candidates(task, layout: str, seed: int, size: Optional[int]) -> tf.data.Dataset:
     """The labelled examples of ``task``'s pool split as exemplars written in ``layout``,
     ``{"text", "key", "ids", "input_length"}`` (``ids`` without EOS, markers included;
     ``input_length`` the input's own ids), forever, each pass in a new seeded order.
@@ -108,7 +108,8 @@ def _candidates(task, layout: str, seed: int) -> tf.data.Dataset:
     built): files in a seeded order, ``CANDIDATE_SHUFFLE`` raw records shuffled, and
     only then the task's steps (format, template, tokenize), so a candidate costs its
     own steps and nothing holds a large split; a split of at most ``HELD_SPLIT_MAX``
-    examples is prepared once and held, as seqio holds such a split.
+    examples (``size``: its examples, None when unknown) is prepared once and held, as
+    seqio holds such a split.
     """
     split = pool_split(task)
     vocab = task.output_features["inputs"].vocabulary
@@ -143,7 +144,6 @@ def _candidates(task, layout: str, seed: int) -> tf.data.Dataset:
                 .map(exemplar, num_parallel_calls=tf.data.AUTOTUNE))
 
     ds = task.source.get_dataset(split=split, shuffle=True, seed=seed)
-    size = _split_size(task, split)
     if size is not None and size <= HELD_SPLIT_MAX:
         return prepared(ds).cache().shuffle(max(1, min(size, CANDIDATE_SHUFFLE)),
                                             seed=seed).repeat()
@@ -160,15 +160,18 @@ def _split_size(task, split: str) -> Optional[int]:
     return None if size is None else int(size)
 
 
-def _block_stream(zero_shot_task: str, layout: str, seed: int) -> Optional[tf.data.Dataset]:
-    """The zero-shot task's candidates (``_candidates``) in blocks of ``BLOCK_SIZE``, each
-    without repeats (a split smaller than a block comes round again within one), or None
-    when it has no split to draw from. A new pipeline each call: a tf.data pipeline
-    iterated again reshuffles (TFDS's file order too), so sharing one would break
-    replay."""
+def _block_stream(zero_shot_task: str, layout: str,
+                  seed: int) -> Optional[Tuple[tf.data.Dataset, Optional[int]]]:
+    """``(blocks, split size)``: the zero-shot task's candidates (``_candidates``) in
+    blocks of ``BLOCK_SIZE``, each without repeats (a split smaller than a block comes
+    round again within one), and the examples of its split (None: unknown); None when it
+    has no split to draw from. A new pipeline each call: a tf.data pipeline iterated
+    again reshuffles (TFDS's file order too), so sharing one would break replay."""
     task = seqio.get_mixture_or_task(zero_shot_task)
-    if pool_split(task) is None:
+    split = pool_split(task)
+    if split is None:
         return None
+    size = _split_size(task, split)
 
     @tf.autograph.experimental.do_not_convert
     def unique(block):
@@ -176,7 +179,7 @@ def _block_stream(zero_shot_task: str, layout: str, seed: int) -> Optional[tf.da
         keep = tf.math.unsorted_segment_min(tf.range(tf.size(where)), where, tf.size(keys))
         return {k: tf.gather(v, keep) for k, v in block.items()}
 
-    return _candidates(task, layout, seed).ragged_batch(BLOCK_SIZE).map(unique)
+    return _candidates(task, layout, seed, size).ragged_batch(BLOCK_SIZE).map(unique), size
 
 
 def _rank_seed(seed: int, rank: int) -> int:
@@ -187,22 +190,17 @@ def _rank_seed(seed: int, rank: int) -> int:
 
 @functools.lru_cache(maxsize=None)
 def _fixed_block(zero_shot_task: str, vocab_file: str, layout: str, seed: int):
-    """The first block of the candidate stream for ``seed`` (numpy arrays), or None when
+    """The first block of the candidate stream for ``seed`` (its tensors), or None when
     the pool split has no labelled example: what an in-order stream draws from, and
     every training stream's first round. ``whole_split``: the split has at most
     ``BLOCK_SIZE`` examples, all in this block."""
     del vocab_file  # part of the cache key only: a new vocabulary means new ids
-    blocks = _block_stream(zero_shot_task, layout, seed)
-    if blocks is None:
+    found = _block_stream(zero_shot_task, layout, seed)
+    if found is None:
         return None
+    blocks, size = found
     for block in blocks.take(1):
-        ids = block.pop("ids")
-        out = {k: v.numpy() for k, v in block.items()}
-        out["flat_ids"], out["lengths"] = ids.flat_values.numpy(), ids.row_lengths().numpy()
-        task = seqio.get_mixture_or_task(zero_shot_task)
-        size = _split_size(task, pool_split(task))
-        out["whole_split"] = size is not None and size <= BLOCK_SIZE
-        return out
+        return {**block, "whole_split": size is not None and size <= BLOCK_SIZE}
     return None
 
 
@@ -267,8 +265,8 @@ def min_prompt_length(task) -> Optional[int]:
     if block is None:
         return None
     _, before, _, after = _around_input(layout, task.output_features["inputs"].vocabulary)
-    return int(block["lengths"].min()) + int(block["input_length"].min()) + 1 + len(
-        before) + len(after)
+    return (int(tf.reduce_min(block["ids"].row_lengths()))
+            + int(tf.reduce_min(block["input_length"])) + 1 + len(before) + len(after))
 
 
 def check_source_length(tasks: Iterable, max_source_length: int) -> List[str]:
@@ -315,9 +313,9 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
     """
     layout = check_layout(layout or _settings["layout"])
     vocab = output_features["inputs"].vocabulary
-    vocab_file = str(getattr(vocab, "sentencepiece_model_file", ""))
     seed = _settings["seed"]
-    first = _fixed_block(zero_shot_task, vocab_file, layout, seed)
+    first = _fixed_block(zero_shot_task, _vocab_file(seqio.get_mixture_or_task(zero_shot_task)),
+                         layout, seed)
     if first is None:
         logging.warning("%s has no labelled examples to draw from: %s variant has no "
                         "exemplars", zero_shot_task, shot.name.lower())
@@ -354,10 +352,7 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
         out[NUM_EXEMPLARS] = tf.size(chosen, tf.int32)
         return out
 
-    block = {"text": tf.constant(first["text"]), "key": tf.constant(first["key"]),
-             "ids": tf.RaggedTensor.from_row_lengths(tf.constant(first["flat_ids"]),
-                                                     tf.constant(first["lengths"])),
-             "input_length": tf.constant(first["input_length"])}
+    block = {name: value for name, value in first.items() if name != "whole_split"}
     reading = common_reading.current()
     if not reading.shuffled:
         return dataset.map(lambda ex: add(ex, block, tf.constant(0, tf.int64)),
@@ -368,8 +363,8 @@ def prepend_exemplars(dataset: tf.data.Dataset, sequence_length, output_features
             num_parallel_calls=tf.data.AUTOTUNE)
     # The first round draws from the first block (already read); then the rank's own
     # candidate stream (rank 0's, read since the first block, goes on after it).
-    blocks = tf.data.Dataset.from_tensors(block).concatenate(_block_stream(
-        zero_shot_task, layout, _rank_seed(seed, reading.rank)).skip(int(reading.rank == 0)))
+    rest, _ = _block_stream(zero_shot_task, layout, _rank_seed(seed, reading.rank))
+    blocks = tf.data.Dataset.from_tensors(block).concatenate(rest.skip(int(reading.rank == 0)))
     per_example = blocks.flat_map(
         lambda block: tf.data.Dataset.from_tensors(block).repeat(ROUND_EXAMPLES))
     return tf.data.Dataset.zip((dataset.enumerate(), per_example)).map(

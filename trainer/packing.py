@@ -57,21 +57,13 @@ def packed_masks(encoder_segment_ids: torch.Tensor, decoder_segment_ids: torch.T
     return additive(allowed_enc), additive(allowed_dec), additive(allowed_cross)
 
 
-def model_dtype(model: torch.nn.Module) -> torch.dtype:
-    """The floating dtype the model computes in (its first floating parameter's)."""
-    for p in model.parameters():
-        if p.is_floating_point():
-            return p.dtype
-    return torch.float32
-
-
 def packed_forward(model, batch: Mapping[str, torch.Tensor], **kwargs):
     """HF's T5 on a packed batch, each example alone: the encoder with its segment mask,
     then the model on its outputs with the decoder and cross masks. Returns the model's
     output (``.loss``: mean over the batch's target tokens, as unpacked batches)."""
     inner = getattr(model, "module", model)  # a DeepSpeed engine wraps the HF model
     enc_mask, dec_mask, cross_mask = packed_masks(
-        batch["encoder_segment_ids"], batch["decoder_segment_ids"], model_dtype(inner))
+        batch["encoder_segment_ids"], batch["decoder_segment_ids"], inner.dtype)
     encoder_outputs = inner.get_encoder()(input_ids=batch["input_ids"], attention_mask=enc_mask)
     return model(encoder_outputs=encoder_outputs, attention_mask=cross_mask,
                  decoder_input_ids=batch["decoder_input_ids"], decoder_attention_mask=dec_mask,
@@ -126,26 +118,29 @@ def batch_features(rows: Dict, label_pad: int) -> Dict:
 
     enc_seg = rows["encoder_segment_ids"]
     dec_seg = rows["decoder_segment_ids"]
-    enc_len = tf.reduce_max(tf.reduce_sum(tf.cast(enc_seg > 0, tf.int32), axis=1))
-    dec_len = tf.reduce_max(tf.reduce_sum(tf.cast(dec_seg > 0, tf.int32), axis=1))
-    enc_len, dec_len = tf.maximum(enc_len, 1), tf.maximum(dec_len, 1)
+    in_enc = tf.cast(enc_seg > 0, tf.int32)
+    input_len = tf.reduce_sum(in_enc, axis=1)
+    enc_len = tf.maximum(tf.reduce_max(input_len), 1)
+    dec_len = tf.maximum(tf.reduce_max(tf.reduce_sum(tf.cast(dec_seg > 0, tf.int32), axis=1)), 1)
 
     def cut(x, n):
         return tf.cast(x[:, :n], tf.int64)
 
+    def per_row(flags):
+        return tf.reduce_sum(tf.cast(flags, tf.int32), axis=1)
+
     weights = cut(rows["decoder_loss_weights"], dec_len) > 0
     targets = cut(rows["decoder_target_tokens"], dec_len)
-    marks = tf.maximum(rows["cut"] - 1, -1)  # -1: no example there
+    marks = rows["cut"]  # 1 + 2 * inputs_cut + targets_cut per example, 0: none
     return {
         # The stream's counters (``Seq2SeqStream._count``), per row.
-        "examples": tf.reduce_sum(tf.cast(marks >= 0, tf.int32), axis=1),
-        "inputs_cut": tf.reduce_sum(tf.cast(marks >= 2, tf.int32), axis=1),
-        "targets_cut": tf.reduce_sum(tf.cast((marks >= 0) & tf.equal(marks % 2, 1), tf.int32),
-                                     axis=1),
-        "input_len": tf.reduce_sum(tf.cast(enc_seg > 0, tf.int32), axis=1),
-        "target_len": tf.reduce_sum(tf.cast(weights, tf.int32), axis=1),
+        "examples": per_row(marks > 0),
+        "inputs_cut": per_row(marks >= 3),
+        "targets_cut": per_row((marks > 0) & tf.equal(marks % 2, 0)),
+        "input_len": input_len,
+        "target_len": per_row(weights),
         "input_ids": cut(rows["encoder_input_tokens"], enc_len),
-        "attention_mask": cut(tf.cast(enc_seg > 0, tf.int32), enc_len),
+        "attention_mask": cut(in_enc, enc_len),
         "labels": tf.where(weights, targets, tf.constant(label_pad, tf.int64)),
         "decoder_input_ids": cut(rows["decoder_input_tokens"], dec_len),
         "encoder_segment_ids": cut(enc_seg, enc_len),
