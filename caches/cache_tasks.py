@@ -100,14 +100,17 @@ def shard_count(num_examples: Optional[int], source_shards: int = 1,
     """Shards for a split: seqio's rule with ``min_shards`` (at least that many, and at
     least one per source file), else by size: one per ``EXAMPLES_PER_SHARD`` examples up
     to ``AUTO_SHARDS``, then one per ``EXAMPLES_PER_LARGE_SHARD`` (at most
-    ``MAX_AUTO_SHARDS``); 64 when the size is unknown."""
+    ``MAX_AUTO_SHARDS``); 64 when the size is unknown. Rounded up to a multiple of the
+    source shards: each source shard's worker writes its own output files."""
+    source_shards = max(1, source_shards)
     if min_shards is not None:
-        return max(source_shards, min_shards)
-    if not num_examples:
-        return max(source_shards, AUTO_SHARDS)
-    by_size = max(min(AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_SHARD)),
-                  min(MAX_AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_LARGE_SHARD)))
-    return max(1, by_size)
+        wanted = max(source_shards, min_shards)
+    elif not num_examples:
+        wanted = max(source_shards, AUTO_SHARDS)
+    else:
+        wanted = max(min(AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_SHARD)),
+                     min(MAX_AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_LARGE_SHARD)))
+    return math.ceil(wanted / source_shards) * source_shards
 
 
 def _input_examples(task, split: str) -> Optional[int]:

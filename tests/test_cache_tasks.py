@@ -262,6 +262,7 @@ def test_interrupted_job_puts_no_task_in_place(built, tmp_path, monkeypatch, cap
     (40, 1, None, 1), (1_000, 1, None, 1), (1_001, 1, None, 2), (392_702, 1, None, 64),
     (10_000_000, 1, None, 500), (10**9, 1, None, 1_024), (None, 1, None, 64),
     (40, 1, 2, 2), (40, 8, 2, 8),  # --min_shards: seqio's rule
+    (5_000, 3, None, 6), (40, 3, 4, 6),  # a multiple of the source shards
 ])
 def test_shard_count_follows_the_split_size(examples, source_shards, min_shards, want):
     assert cache_tasks.shard_count(examples, source_shards, min_shards) == want
@@ -284,6 +285,12 @@ def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys
     task_dir = _copy_task(built, RTE0, cache_dir)
     created = cache_dirs.cache_manifest(task_dir)["created"]
     inode = os.stat(task_dir).st_ino
+
+    def records():
+        return {name: open(os.path.join(task_dir, name), "rb").read()
+                for name in sorted(os.listdir(task_dir)) if ".tfrecord-" in name}
+
+    before = records()
     assert _main("--tasks", RTE0, "--cache_dir", cache_dir) == 0
     assert "skipped: already cached" in capsys.readouterr().out
     assert os.stat(task_dir).st_ino == inode
@@ -291,6 +298,7 @@ def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys
     out = capsys.readouterr().out
     assert RTE0 in out and "train,validation,test" in out and "1 cached" in out
     assert os.stat(task_dir).st_ino != inode  # a new folder, renamed into place
+    assert records() == before and before  # a rebuild writes the same files
     assert cache_dirs.cache_manifest(task_dir)["created"] >= created
     assert os.listdir(cache_dir) == [RTE0]
 
@@ -383,6 +391,9 @@ def test_records_are_seqios_examples_in_a_fixed_byte_order():
          "label": np.int64(1), "inputs": np.array([5, 6, 1], np.int32),
          "score": np.float32(0.25), "empty": np.array([], np.int32)},
         {"z": b"", "a": np.array([b""], object), "m": np.array([1.5, 2.0], np.float32)},
+        {"options": np.array([], object), "text": np.str_("é"),
+         "names": np.array(["é", "b"], object), "f64": np.float64(0.5),
+         "ids": np.array([], np.int64), "neg": np.int32(-1)},
     ]
     for ex in examples:
         record = beam_job.serialize(ex)
