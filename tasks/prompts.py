@@ -149,6 +149,33 @@ def _fields_key(values: tf.Tensor) -> tf.Tensor:
                                           shots_lib.KEY_BUCKETS)
 
 
+# One graph for every per-dataset task's draw and render: its templates come in as
+# tensors (``templating.render_table``), so a FLAN mixture of ~50 datasets traces this
+# once, not once per task (each task's map only stacks its fields and calls it).
+_TABLE = (tf.TensorSpec([None, None], tf.string), tf.TensorSpec([None, None], tf.int32))
+
+
+@tf.function(input_signature=[
+    tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.int64), tf.TensorSpec([None], tf.string),
+    _TABLE, _TABLE, tf.TensorSpec([None], tf.bool), tf.TensorSpec([None], tf.string)],
+    autograph=False)
+def _draw_and_render(position, base, values, inputs_table, targets_table, classification,
+                     opts):
+    """``(inputs, targets, source_key, options)`` of the example at ``position`` (see
+    ``render_any_template``): templates dealt in blocks of ``k``, each block a permutation
+    drawn from ``(base, block)``; ``options`` is ``opts`` for a template that lists them,
+    else empty."""
+    k = tf.cast(tf.shape(inputs_table[0])[0], tf.int64)
+    block = position // k
+    order = tf.argsort(tf.random.stateless_uniform(tf.reshape(k, [1]),
+                                                   seed=tf.stack([base, block])))
+    index = tf.cast(tf.gather(order, position % k), tf.int32)
+    keep = tf.size(opts) * tf.cast(tf.gather(classification, index), tf.int32)
+    return (templating.render_row(inputs_table, index, values),
+            templating.render_row(targets_table, index, values),
+            _fields_key(values), opts[:keep])
+
+
 def render_any_template(dataset: tf.data.Dataset, *,
                         templates: Sequence[Tuple[str, str]]) -> tf.data.Dataset:
     """Renders each example with one of ``templates`` (a per-dataset task's step).
@@ -170,40 +197,43 @@ def render_any_template(dataset: tf.data.Dataset, *,
 
     @tf.autograph.experimental.do_not_convert
     def fn(position, ex):
-        block = position // k
-        order = tf.argsort(tf.random.stateless_uniform([k], seed=tf.stack([base, block])))
-        index = tf.gather(order, position % k)
         fields = {key: value for key, value in ex.items() if key != "options"}
         opts = ex.get("options")
         if opts is not None:
             fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
         names = sorted(fields)
         if all(fields[n].dtype == tf.string and fields[n].shape.rank == 0 for n in names):
-            # The drawn template's pieces gathered from a table: a few ops to trace and
-            # run per task, however many templates.
+            # Every field a string: the shared graph renders the drawn template.
             values = tf.stack([fields[n] for n in names])
-            index = tf.cast(index, tf.int32)
-            inputs = templating.render_row(
-                templating.render_table([t[0] for t in templates], names), index, values)
-            targets = templating.render_row(
-                templating.render_table([t[1] for t in templates], names), index, values)
-        else:
-            values = tf.stack([fields[n] if fields[n].dtype == tf.string
-                               else tf.strings.as_string(fields[n])
-                               for n in names if fields[n].shape.rank == 0])
+            inputs, targets, key, drawn_opts = _draw_and_render(
+                position, base, values,
+                templating.render_table([t[0] for t in templates], names),
+                templating.render_table([t[1] for t in templates], names),
+                tf.constant(classification),
+                tf.zeros([0], tf.string) if opts is None else opts)
+            out = {"inputs": inputs, "targets": targets, shots_lib.SOURCE_KEY: key}
+            if opts is not None and any(classification):
+                out["options"] = drawn_opts
+            return out
+        block = position // k
+        order = tf.argsort(tf.random.stateless_uniform([k], seed=tf.stack([base, block])))
+        index = tf.cast(tf.gather(order, position % k), tf.int32)
+        values = tf.stack([fields[n] if fields[n].dtype == tf.string
+                           else tf.strings.as_string(fields[n])
+                           for n in names if fields[n].shape.rank == 0])
 
-            def rendered(template):
-                return lambda: tf.stack([templating.render(template[0], fields),
-                                         templating.render(template[1], fields)])
+        def rendered(template):
+            return lambda: tf.stack([templating.render(template[0], fields),
+                                     templating.render(template[1], fields)])
 
-            # Only the drawn template is rendered (a passage is not copied k times).
-            inputs, targets = tf.unstack(tf.switch_case(tf.cast(index, tf.int32),
-                                                        [rendered(t) for t in templates]))
+        # Only the drawn template is rendered (a passage is not copied k times).
+        inputs, targets = tf.unstack(tf.switch_case(index, [rendered(t) for t in templates]))
         out = {"inputs": inputs, "targets": targets,
                shots_lib.SOURCE_KEY: _fields_key(values)}
         if opts is not None and any(classification):
-            out["options"] = tf.cond(tf.gather(tf.constant(classification), index),
-                                     lambda: opts, lambda: tf.zeros([0], tf.string))
+            keep = tf.size(opts) * tf.cast(tf.gather(tf.constant(classification), index),
+                                           tf.int32)
+            out["options"] = opts[:keep]
         return out
 
     return dataset.enumerate().map(fn, num_parallel_calls=tf.data.AUTOTUNE)

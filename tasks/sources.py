@@ -4,8 +4,8 @@ seqio 0.0.8's loader calls ``tfds.load(download=True, try_gcs=True)``: on a clus
 without internet a dataset that is not prepared then hangs in download retries. Ours
 resolves the data dir when the data is first read (``--tfds_data_dir`` via
 ``seqio.set_tfds_data_dir_override``, else ``$TFDS_DATA_DIR``, else the project's demo
-data in ``caches/built/tfds``), checks that ``name:version`` is prepared there, and loads with
-``download=False, try_gcs=False``.
+data in ``caches/built/tfds``), checks that ``name:version`` is prepared there, and reads
+it as ``tfds.load(download=False, try_gcs=False)`` does.
 """
 
 from __future__ import annotations
@@ -108,12 +108,12 @@ class _LocalTfdsLoader(seqio_utils.LazyTfdsLoader):
             input_context = tf.distribute.InputContext(
                 num_input_pipelines=shard_info.num_shards,
                 input_pipeline_id=shard_info.index)
-        return tfds.load(
-            self._name, split=split, data_dir=self.data_dir,
-            shuffle_files=shuffle_files, download=False, try_gcs=False,
+        # What tfds.load(download=False) does, on the builder seqio keeps per (name,
+        # data dir): tfds.load would read the dataset's info files again on every call.
+        return self.builder.as_dataset(
+            split=split, shuffle_files=shuffle_files, decoders=self._decoders,
             read_config=tfds.ReadConfig(
-                shuffle_seed=seed, skip_prefetch=True, input_context=input_context),
-            decoders=self._decoders)
+                shuffle_seed=seed, skip_prefetch=True, input_context=input_context))
 
 
 class LocalTfdsDataSource(seqio.TfdsDataSource):
