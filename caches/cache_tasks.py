@@ -40,6 +40,9 @@ EXAMPLES_PER_SHARD = 1_000
 AUTO_SHARDS = 64  # seqio's default shard count
 EXAMPLES_PER_LARGE_SHARD = 20_000
 MAX_AUTO_SHARDS = 1_024
+# Each source file's worker holds its output files open at once: by size, at most this
+# many per source file (open-file limits are often 1,024).
+MAX_AUTO_SHARDS_PER_SOURCE = 128
 
 
 class CacheBuildError(UserError, RuntimeError):
@@ -100,17 +103,19 @@ def shard_count(num_examples: Optional[int], source_shards: int = 1,
     """Shards for a split: seqio's rule with ``min_shards`` (at least that many, and at
     least one per source file), else by size: one per ``EXAMPLES_PER_SHARD`` examples up
     to ``AUTO_SHARDS``, then one per ``EXAMPLES_PER_LARGE_SHARD`` (at most
-    ``MAX_AUTO_SHARDS``); 64 when the size is unknown. Rounded up to a multiple of the
-    source shards: each source shard's worker writes its own output files."""
+    ``MAX_AUTO_SHARDS``, and ``MAX_AUTO_SHARDS_PER_SOURCE`` a source file); 64 when the
+    size is unknown. Rounded up to a multiple of the source shards: each source shard's
+    worker writes its own output files."""
     source_shards = max(1, source_shards)
     if min_shards is not None:
-        wanted = max(source_shards, min_shards)
-    elif not num_examples:
-        wanted = max(source_shards, AUTO_SHARDS)
+        return math.ceil(max(source_shards, min_shards) / source_shards) * source_shards
+    if not num_examples:
+        wanted = AUTO_SHARDS
     else:
         wanted = max(min(AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_SHARD)),
                      min(MAX_AUTO_SHARDS, math.ceil(num_examples / EXAMPLES_PER_LARGE_SHARD)))
-    return math.ceil(wanted / source_shards) * source_shards
+    per_source = min(math.ceil(wanted / source_shards), MAX_AUTO_SHARDS_PER_SOURCE)
+    return max(1, per_source) * source_shards
 
 
 def _input_examples(task, split: str) -> Optional[int]:

@@ -260,7 +260,8 @@ def test_interrupted_job_puts_no_task_in_place(built, tmp_path, monkeypatch, cap
 
 @pytest.mark.parametrize("examples, source_shards, min_shards, want", [
     (40, 1, None, 1), (1_000, 1, None, 1), (1_001, 1, None, 2), (392_702, 1, None, 64),
-    (10_000_000, 1, None, 500), (10**9, 1, None, 1_024), (None, 1, None, 64),
+    (10_000_000, 1, None, 128), (10_000_000, 8, None, 504), (10**9, 8, None, 1_024),
+    (None, 1, None, 64), (None, 100, None, 100),
     (40, 1, 2, 2), (40, 8, 2, 8),  # --min_shards: seqio's rule
     (5_000, 3, None, 6), (40, 3, 4, 6),  # a multiple of the source shards
 ])
