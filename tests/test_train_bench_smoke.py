@@ -184,3 +184,26 @@ def test_train_bench_tiny(demo_assets, tmp_path, capsys, monkeypatch, user_regis
     assert "MFU: skipped on CPU" in text
     written = out.read_text()
     assert "packed/dynamic:" in written and "peak RSS MiB" in written
+
+
+def test_pack_bench_rows_pad_less_than_dynamic_batches(demo_assets, tmp_path, capsys,
+                                                       user_registrations):
+    """bench/pack_bench.py on the demo data: packed rows hold several examples each and
+    leave less padding than the same stream padded per batch."""
+    spec = importlib.util.spec_from_file_location(
+        "pack_bench", os.path.join(ROOT, "bench", "pack_bench.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.parse_lengths("192/16, 256/20") == [(192, 16), (256, 20)]
+    with pytest.raises(ValueError, match="INPUTS/TARGETS"):
+        bench.parse_lengths("256")
+    out = tmp_path / "pack_bench.txt"
+    capsys.readouterr()
+    assert bench.main(["--lengths", "256/20", "--batches", "3", "--batch_size", "8",
+                       "--out", str(out)]) == 0  # glue_mix.flan
+    text = capsys.readouterr().out
+    row = re.search(r"^ +256/20 +([\d.]+) +([\d.]+) +([\d.]+)$", text, re.M)
+    assert row, text
+    dynamic, packed, per_row = map(float, row.groups())
+    assert per_row > 1.5 and packed < dynamic, text
+    assert out.read_text().splitlines()[2].strip().startswith("256/20")
