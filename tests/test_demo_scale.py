@@ -14,7 +14,7 @@ from caches.demo import cli as demo_cli
 from caches.demo import scale
 
 GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
-         "super_glue/wic,super_glue/wsc.fixed,glue/wnli")
+         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open")
 CAP = 300
 
 
@@ -51,6 +51,10 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
     wnli = real_sizes.SPLITS["glue/wnli"]
     assert [len((full_tree / "glue" / "WNLI" / f"{s}.tsv").read_text().splitlines()) - 1
             for s in ("train", "dev", "test")] == [CAP, wnli["validation"], wnli["test"]]
+    # Short closed-book questions: only the sizes grow.
+    nq = real_sizes.SPLITS["natural_questions_open"]
+    assert [len(rows(full_tree / "natural_questions_open" / f"NQ-open.{s}.jsonl"))
+            for s in ("train", "dev")] == [min(nq["train"], CAP), min(nq["validation"], CAP)]
     # A dataset not asked for keeps its demo size.
     assert len(rows(sg / "COPA" / "train.jsonl")) < 100
 
@@ -82,6 +86,11 @@ def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
                             "--datasets", "super_glue/boolq"]) == 0
     builder = tfds.builder("super_glue/boolq", data_dir=str(data_dir))
     assert builder.info.splits["train"].num_examples == CAP
+    # Repeated questions still build (TFDS keys NQ-open's examples by line).
+    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
+                            "--datasets", "natural_questions_open"]) == 0
+    nq = tfds.builder("natural_questions_open", data_dir=str(data_dir))
+    assert nq.info.splits["train"].num_examples == CAP
 
 
 def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):

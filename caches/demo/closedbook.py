@@ -15,6 +15,7 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from caches.demo.pools import GAME_FACTS, PEOPLE, TOWN_FACTS
+from caches.demo import scale
 from caches.demo.shared import seeded_rng, write_jsonl
 
 N_TRAIN, N_VAL, N_TEST = 40, 10, 10
@@ -100,7 +101,12 @@ def write_natural_questions_open(root: pathlib.Path) -> None:
     """
     qas = _all_qas()
     seeded_rng("natural_questions_open").shuffle(qas)
-    for name, part in (("train", qas[:N_TRAIN]), ("dev", qas[N_TRAIN:N_TRAIN + N_VAL])):
+    parts = (qas[:N_TRAIN], qas[N_TRAIN:N_TRAIN + N_VAL])
+    plan = scale.CURRENT.plan("natural_questions_open")
+    if plan is not None:  # the real sizes, drawn again from the same questions
+        rng = seeded_rng("natural_questions_open/full")
+        parts = tuple([rng.choice(qas) for _ in range(n)] for n in scale.CURRENT.sizes(plan))
+    for name, part in zip(("train", "dev"), parts):
         write_jsonl(root / f"NQ-open.{name}.jsonl",
                      [{"question": q, "answer": answers} for _, (q, answers, *_) in part])
 
