@@ -1,18 +1,14 @@
 """One Beam pipeline that caches many seqio tasks, with a graph that does not grow with them.
 
-seqio's own job adds a dozen transforms per task and split, and the DirectRunner's cost
-grows with the graph (about 6 s per task). Here each (task, split, source shard) is one
-element, a *unit*: read and preprocessed by seqio's ``PreprocessTask`` code, serialized
-(``serialize``: seqio's tf.train.Example, map entries sorted) and written by the worker
-that read it, straight into the unit's own output shards (a split has ``num_shards``, a
-multiple of its source shards: unit ``i`` of ``n`` writes shards ``i * m`` to
-``(i + 1) * m - 1``, ``m = num_shards / n``, each example to the one its bytes hash to).
-No record passes through Beam, so worker processes add throughput, not transfers. The
-units' counts are summed per (task, split) into ``info.<split>.json`` and
-``stats.<split>.json`` (with each file's records). A unit reads its shard in a fixed
-order, so a rebuild writes the same files; a file is written under a temporary name and
-renamed when whole, so a retried unit rewrites it whole.
-See docs/caching.md.
+seqio's own job adds a dozen transforms per task and split (about 6 s each on the
+DirectRunner). Here each (task, split, source shard) is one element, a *unit*: read and
+preprocessed by seqio's ``PreprocessTask`` code, serialized (``serialize``: seqio's
+tf.train.Example, map entries sorted) and written by the worker that read it into its
+own output shards (``num_shards`` is a multiple of the source shards; each example goes
+to the unit's shard its bytes hash to), each under a temporary name until whole. No
+record passes through Beam. The units' counts are summed into ``info.<split>.json`` and
+``stats.<split>.json``. A unit reads its shard in a fixed order: a rebuild writes the
+same files. See docs/caching.md.
 """
 
 from __future__ import annotations

@@ -149,33 +149,6 @@ def _fields_key(values: tf.Tensor) -> tf.Tensor:
                                           shots_lib.KEY_BUCKETS)
 
 
-# One graph for every per-dataset task's draw and render: its templates come in as
-# tensors (``templating.render_table``), so a FLAN mixture of ~50 datasets traces this
-# once, not once per task (each task's map only stacks its fields and calls it).
-_TABLE = (tf.TensorSpec([None, None], tf.string), tf.TensorSpec([None, None], tf.int32))
-
-
-@tf.function(input_signature=[
-    tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.int64), tf.TensorSpec([None], tf.string),
-    _TABLE, _TABLE, tf.TensorSpec([None], tf.bool), tf.TensorSpec([None], tf.string)],
-    autograph=False)
-def _draw_and_render(position, base, values, inputs_table, targets_table, classification,
-                     opts):
-    """``(inputs, targets, source_key, options)`` of the example at ``position`` (see
-    ``render_any_template``): templates dealt in blocks of ``k``, each block a permutation
-    drawn from ``(base, block)``; ``options`` is ``opts`` for a template that lists them,
-    else empty."""
-    k = tf.cast(tf.shape(inputs_table[0])[0], tf.int64)
-    block = position // k
-    order = tf.argsort(tf.random.stateless_uniform(tf.reshape(k, [1]),
-                                                   seed=tf.stack([base, block])))
-    index = tf.cast(tf.gather(order, position % k), tf.int32)
-    keep = tf.size(opts) * tf.cast(tf.gather(classification, index), tf.int32)
-    return (templating.render_row(inputs_table, index, values),
-            templating.render_row(targets_table, index, values),
-            _fields_key(values), opts[:keep])
-
-
 def render_any_template(dataset: tf.data.Dataset, *,
                         templates: Sequence[Tuple[str, str]]) -> tf.data.Dataset:
     """Renders each example with one of ``templates`` (a per-dataset task's step).
@@ -205,13 +178,14 @@ def render_any_template(dataset: tf.data.Dataset, *,
         if all(fields[n].dtype == tf.string and fields[n].shape.rank == 0 for n in names):
             # Every field a string: the shared graph renders the drawn template.
             values = tf.stack([fields[n] for n in names])
-            inputs, targets, key, drawn_opts = _draw_and_render(
+            inputs, targets, drawn_opts = templating.draw_and_render(
                 position, base, values,
                 templating.render_table([t[0] for t in templates], names),
                 templating.render_table([t[1] for t in templates], names),
                 tf.constant(classification),
                 tf.zeros([0], tf.string) if opts is None else opts)
-            out = {"inputs": inputs, "targets": targets, shots_lib.SOURCE_KEY: key}
+            out = {"inputs": inputs, "targets": targets,
+                   shots_lib.SOURCE_KEY: _fields_key(values)}
             if opts is not None and any(classification):
                 out["options"] = drawn_opts
             return out

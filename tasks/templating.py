@@ -119,3 +119,29 @@ def render_row(table, index: tf.Tensor, values: tf.Tensor) -> tf.Tensor:
     pieces = tf.strings.join([tf.gather(literals, index),
                               tf.gather(values, tf.gather(fields, index))])
     return tf.strings.reduce_join(pieces)
+
+
+# One graph for every per-dataset task's draw and render: the templates come in as
+# tensors (``render_table``), so a FLAN mixture of ~50 datasets traces it once, not
+# once per task (each task's map only stacks its fields and calls it).
+_TABLE = (tf.TensorSpec([None, None], tf.string), tf.TensorSpec([None, None], tf.int32))
+
+
+@tf.function(input_signature=[
+    tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.int64), tf.TensorSpec([None], tf.string),
+    _TABLE, _TABLE, tf.TensorSpec([None], tf.bool), tf.TensorSpec([None], tf.string)],
+    autograph=False)
+def draw_and_render(position, seed, values, inputs_table, targets_table, classification,
+                    options):
+    """``(inputs, targets, options)`` of the example at stream ``position`` with one of
+    ``k`` templates: positions are dealt in blocks of ``k``, each block a permutation
+    drawn from ``(seed, block)``; ``options`` is kept for a template that lists them
+    (``classification``), else empty. ``values``: the fields in the tables' order."""
+    k = tf.cast(tf.shape(inputs_table[0])[0], tf.int64)
+    block = position // k
+    order = tf.argsort(tf.random.stateless_uniform(tf.reshape(k, [1]),
+                                                   seed=tf.stack([seed, block])))
+    index = tf.cast(tf.gather(order, position % k), tf.int32)
+    keep = tf.size(options) * tf.cast(tf.gather(classification, index), tf.int32)
+    return (render_row(inputs_table, index, values), render_row(targets_table, index, values),
+            options[:keep])
