@@ -14,7 +14,7 @@ from caches.demo import cli as demo_cli
 from caches.demo import scale
 
 GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
-         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open")
+         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa")
 CAP = 300
 
 
@@ -55,6 +55,10 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
     nq = real_sizes.SPLITS["natural_questions_open"]
     assert [len(rows(full_tree / "natural_questions_open" / f"NQ-open.{s}.jsonl"))
             for s in ("train", "dev")] == [min(nq["train"], CAP), min(nq["validation"], CAP)]
+    piqa = full_tree / "piqa" / "physicaliqa-train-dev"
+    for split in ("train", "dev"):  # labels line for line with the examples
+        assert len(rows(piqa / f"{split}.jsonl")) == CAP
+        assert len((piqa / f"{split}-labels.lst").read_text().splitlines()) == CAP
     # A dataset not asked for keeps its demo size.
     assert len(rows(sg / "COPA" / "train.jsonl")) < 100
 
@@ -86,11 +90,14 @@ def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
                             "--datasets", "super_glue/boolq"]) == 0
     builder = tfds.builder("super_glue/boolq", data_dir=str(data_dir))
     assert builder.info.splits["train"].num_examples == CAP
-    # Repeated questions still build (TFDS keys NQ-open's examples by line).
+    # Repeated questions still build (TFDS keys NQ-open's and PIQA's examples by line).
     assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
                             "--datasets", "natural_questions_open"]) == 0
     nq = tfds.builder("natural_questions_open", data_dir=str(data_dir))
     assert nq.info.splits["train"].num_examples == CAP
+    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
+                            "--datasets", "piqa"]) == 0
+    assert tfds.builder("piqa", data_dir=str(data_dir)).info.splits["validation"].num_examples == CAP
 
 
 def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ import pathlib
 import random
 from typing import Sequence
 
+from caches.demo import scale
 from caches.demo.shared import N_TEST, N_TRAIN, N_VAL, seeded_rng, write_jsonl
 
 
@@ -30,6 +31,18 @@ def _deal(rng: random.Random, items: list, sizes: Sequence[int], n_labels: int) 
         out.append(split)
         start += size
     return out
+
+
+def _deal_scaled(name: str, rng: random.Random, items: list, sizes: Sequence[int],
+                 n_labels: int) -> list[list]:
+    """``_deal`` at the current scale: at the full scale (a plan for ``name``) each split
+    draws its real size from ``items`` again, repeats allowed."""
+    plan = scale.CURRENT.plan(name)
+    if plan is None:
+        return _deal(rng, items, sizes, n_labels)
+    full = seeded_rng(f"{name}/full")
+    return [[(i % n_labels, full.choice(items)) for i in range(n)]
+            for n in scale.CURRENT.sizes(plan)]
 
 
 def _place(right: str, wrong: Sequence[str], label: int) -> list[str]:
@@ -124,7 +137,8 @@ def write_piqa(root: pathlib.Path) -> None:
                  for x in xs]
     folder = root / "physicaliqa-train-dev"
     for split, drawn in zip(("train", "dev"),
-                            _deal(seeded_rng("piqa"), scenarios, (N_TRAIN, N_VAL), 2)):
+                            _deal_scaled("piqa", seeded_rng("piqa"), scenarios,
+                                         (N_TRAIN, N_VAL), 2)):
         rows, labels = _piqa_rows(drawn, split)
         write_jsonl(folder / f"{split}.jsonl", rows)
         (folder / f"{split}-labels.lst").write_text(

@@ -75,8 +75,9 @@ FULL: dict[str, Plan] = {
     "aeslc": Plan("aeslc", _SG, {"body": (75, 0.7)}),
     "xsum": Plan("xsum", _SG, {"body": (350, 0.5)}),
     "cnn_dailymail": Plan("cnn_dailymail", _SG, {"paragraphs": (630, 0.45)}),
-    # Closed-book questions are short: only the sizes grow (questions repeat).
+    # Short questions: only the sizes grow (questions repeat).
     "natural_questions_open": Plan("natural_questions_open", ("train", "validation")),
+    "piqa": Plan("piqa", ("train", "validation")),
 }
 
 
