@@ -14,7 +14,7 @@ from caches.demo import cli as demo_cli
 from caches.demo import scale
 
 GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
-         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa")
+         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa,openbookqa")
 CAP = 300
 
 
@@ -59,6 +59,10 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
     for split in ("train", "dev"):  # labels line for line with the examples
         assert len(rows(piqa / f"{split}.jsonl")) == CAP
         assert len((piqa / f"{split}-labels.lst").read_text().splitlines()) == CAP
+    obqa = full_tree / "openbookqa" / "OpenBookQA-V1-Sep2018" / "Data" / "Additional"
+    sizes = real_sizes.SPLITS["openbookqa"]
+    assert [len(rows(obqa / f"{s}_complete.jsonl")) for s in ("train", "dev", "test")] == [
+        min(sizes[s], CAP) for s in ("train", "validation", "test")]
     # A dataset not asked for keeps its demo size.
     assert len(rows(sg / "COPA" / "train.jsonl")) < 100
 
@@ -97,7 +101,13 @@ def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
     assert nq.info.splits["train"].num_examples == CAP
     assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
                             "--datasets", "piqa"]) == 0
-    assert tfds.builder("piqa", data_dir=str(data_dir)).info.splits["validation"].num_examples == CAP
+    piqa = tfds.builder("piqa", data_dir=str(data_dir))
+    assert piqa.info.splits["validation"].num_examples == CAP
+    # OpenBookQA keys its examples by id: repeated questions keep distinct ids.
+    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
+                            "--datasets", "openbookqa"]) == 0
+    obqa = tfds.builder("openbookqa", data_dir=str(data_dir))
+    assert obqa.info.splits["train"].num_examples == CAP
 
 
 def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):

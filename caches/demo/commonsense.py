@@ -251,7 +251,8 @@ def write_openbookqa(root: pathlib.Path) -> None:
     folder = root / "OpenBookQA-V1-Sep2018" / "Data" / "Additional"
     first_id = 0
     for split, drawn in zip(("train", "dev", "test"),
-                            _deal(rng, scenarios, (N_TRAIN, N_VAL, N_TEST), 4)):
+                            _deal_scaled("openbookqa", rng, scenarios,
+                                         (N_TRAIN, N_VAL, N_TEST), 4)):
         write_jsonl(folder / f"{split}_complete.jsonl", _obqa_rows(rng, drawn, first_id))
         first_id += len(drawn)
 

@@ -78,6 +78,7 @@ FULL: dict[str, Plan] = {
     # Short questions: only the sizes grow (questions repeat).
     "natural_questions_open": Plan("natural_questions_open", ("train", "validation")),
     "piqa": Plan("piqa", ("train", "validation")),
+    "openbookqa": Plan("openbookqa", _SG),
 }
 
 
