@@ -88,26 +88,16 @@ def test_record_spans_still_point_at_their_entities(full_tree):
 
 
 def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
+    """TFDS's builders prepare the grown files, repeats included: NQ-open and PIQA key
+    their examples by line, OpenBookQA by id (which stays distinct)."""
     import tensorflow_datasets as tfds
     data_dir = tmp_path / "tfds"
-    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
-                            "--datasets", "super_glue/boolq"]) == 0
-    builder = tfds.builder("super_glue/boolq", data_dir=str(data_dir))
-    assert builder.info.splits["train"].num_examples == CAP
-    # Repeated questions still build (TFDS keys NQ-open's and PIQA's examples by line).
-    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
-                            "--datasets", "natural_questions_open"]) == 0
-    nq = tfds.builder("natural_questions_open", data_dir=str(data_dir))
-    assert nq.info.splits["train"].num_examples == CAP
-    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
-                            "--datasets", "piqa"]) == 0
-    piqa = tfds.builder("piqa", data_dir=str(data_dir))
-    assert piqa.info.splits["validation"].num_examples == CAP
-    # OpenBookQA keys its examples by id: repeated questions keep distinct ids.
-    assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
-                            "--datasets", "openbookqa"]) == 0
-    obqa = tfds.builder("openbookqa", data_dir=str(data_dir))
-    assert obqa.info.splits["train"].num_examples == CAP
+    for name, split in (("super_glue/boolq", "train"), ("natural_questions_open", "train"),
+                        ("piqa", "validation"), ("openbookqa", "train")):
+        assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
+                                "--datasets", name]) == 0
+        builder = tfds.builder(name, data_dir=str(data_dir))
+        assert builder.info.splits[split].num_examples == CAP, name
 
 
 def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):
