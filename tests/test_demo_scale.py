@@ -14,7 +14,8 @@ from caches.demo import cli as demo_cli
 from caches.demo import scale
 
 GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
-         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa,openbookqa")
+         "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa,openbookqa,"
+         "hellaswag")
 CAP = 300
 
 
@@ -63,6 +64,10 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
     sizes = real_sizes.SPLITS["openbookqa"]
     assert [len(rows(obqa / f"{s}_complete.jsonl")) for s in ("train", "dev", "test")] == [
         min(sizes[s], CAP) for s in ("train", "validation", "test")]
+    hellaswag = [rows(full_tree / "hellaswag" / f"hellaswag_{s}.jsonl")
+                 for s in ("train", "val", "test")]
+    assert [len(r) for r in hellaswag] == [CAP] * 3
+    assert {r["split_type"] for r in hellaswag[1]} == {"indomain", "zeroshot"}
     # A dataset not asked for keeps its demo size.
     assert len(rows(sg / "COPA" / "train.jsonl")) < 100
 
@@ -88,12 +93,13 @@ def test_record_spans_still_point_at_their_entities(full_tree):
 
 
 def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
-    """TFDS's builders prepare the grown files, repeats included: NQ-open and PIQA key
-    their examples by line, OpenBookQA by id (which stays distinct)."""
+    """TFDS's builders prepare the grown files, repeats included: NQ-open, PIQA and
+    HellaSwag key their examples by line, OpenBookQA by id (which stays distinct)."""
     import tensorflow_datasets as tfds
     data_dir = tmp_path / "tfds"
     for name, split in (("super_glue/boolq", "train"), ("natural_questions_open", "train"),
-                        ("piqa", "validation"), ("openbookqa", "train")):
+                        ("piqa", "validation"), ("openbookqa", "train"),
+                        ("hellaswag", "test")):
         assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
                                 "--datasets", name]) == 0
         builder = tfds.builder(name, data_dir=str(data_dir))

@@ -398,6 +398,14 @@ def _howto_row(howto: tuple, x: str, label: int) -> dict:
             "source_id": f"wikihow~{number}"}
 
 
+def _split_counts(n: int, mix: Sequence[int]) -> list[int]:
+    """``n`` shared in proportion to ``mix`` (the last non-zero share takes the rest)."""
+    counts = [n * m // sum(mix) for m in mix]
+    last = max(i for i, m in enumerate(mix) if m)
+    counts[last] += n - sum(counts)
+    return counts
+
+
 def write_hellaswag(root: pathlib.Path) -> None:
     """``root/hellaswag_{train,val,test}.jsonl`` (the test file carries no labels).
 
@@ -419,8 +427,16 @@ def write_hellaswag(root: pathlib.Path) -> None:
     ]
     split_types = ("indomain", "zeroshot", "indomain", "zeroshot")
     # Deal each pool over the splits, then the answer positions over each whole split.
-    dealt = [_deal(rng, pool, [_HELLASWAG_MIX[s][k] for s in _HELLASWAG_MIX], 1)
-             for k, pool in enumerate(pools)]
+    plan = scale.CURRENT.plan("hellaswag")
+    if plan is None:
+        dealt = [_deal(rng, pool, [_HELLASWAG_MIX[s][k] for s in _HELLASWAG_MIX], 1)
+                 for k, pool in enumerate(pools)]
+    else:  # the real sizes in the demo's mix of pools, drawn again (repeats allowed)
+        full = seeded_rng("hellaswag/full")
+        counts = [_split_counts(n, mix) for n, mix in
+                  zip(scale.CURRENT.sizes(plan), _HELLASWAG_MIX.values())]
+        dealt = [[[(0, full.choice(pool)) for _ in range(per_split[k])] for per_split in counts]
+                 for k, pool in enumerate(pools)]
     ind = 0
     for s, split in enumerate(_HELLASWAG_MIX):
         drawn = [(split_types[k], item) for k in range(len(pools)) for _, item in dealt[k][s]]

@@ -79,6 +79,7 @@ FULL: dict[str, Plan] = {
     "natural_questions_open": Plan("natural_questions_open", ("train", "validation")),
     "piqa": Plan("piqa", ("train", "validation")),
     "openbookqa": Plan("openbookqa", _SG),
+    "hellaswag": Plan("hellaswag", _SG),
 }
 
 
