@@ -167,14 +167,24 @@ def write_trivia_qa(root: pathlib.Path) -> None:
     qas = _all_qas()
     rng = seeded_rng("trivia_qa")
     rng.shuffle(qas)
-    start = 0
-    for split, n in _TRIVIA_SPLITS:
-        part, start = qas[start:start + n], start + n
+    parts, start = [], 0
+    for _, n in _TRIVIA_SPLITS:
+        parts.append(qas[start:start + n])
+        start += n
+    plan = scale.CURRENT.plan("trivia_qa")
+    if plan is not None:  # the real sizes, drawn again from the same questions
+        full = seeded_rng("trivia_qa/full")
+        parts = [[full.choice(qas) for _ in range(n)] for n in scale.CURRENT.sizes(plan)]
+    for (split, _), part in zip(_TRIVIA_SPLITS, parts):
+        n = len(part)
         for domain, title, chunk in (("wikipedia", "Wikipedia", part[:n // 2]),
                                      ("web", "Web", part[n // 2:])):
             labelled = split != "test-without-answers"
-            doc = {"Data": [_trivia_record(topic, qa, domain, labelled, rng)
-                            for topic, qa in chunk],
+            records = [_trivia_record(topic, qa, domain, labelled, rng) for topic, qa in chunk]
+            if plan is not None:  # TFDS keys a record by its id: one per record
+                for i, record in enumerate(records):
+                    record["QuestionId"] = f"{record['QuestionId'].split('_')[0]}_{i:06d}"
+            doc = {"Data": records,
                    "Domain": title, "Split": split.split("-")[0], "VerifiedEval": False,
                    "Version": 1.0}
             path = root / "qa" / f"{domain}-{split}.json"

@@ -77,6 +77,7 @@ FULL: dict[str, Plan] = {
     "cnn_dailymail": Plan("cnn_dailymail", _SG, {"paragraphs": (630, 0.45)}),
     # Short questions: only the sizes grow (questions repeat).
     "natural_questions_open": Plan("natural_questions_open", ("train", "validation")),
+    "trivia_qa": Plan("trivia_qa/rc.nocontext", _SG),
     "piqa": Plan("piqa", ("train", "validation")),
     "openbookqa": Plan("openbookqa", _SG),
     "hellaswag": Plan("hellaswag", _SG),
