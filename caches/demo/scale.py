@@ -81,6 +81,7 @@ FULL: dict[str, Plan] = {
     "piqa": Plan("piqa", ("train", "validation")),
     "openbookqa": Plan("openbookqa", _SG),
     "hellaswag": Plan("hellaswag", _SG),
+    "math_dataset": Plan("math_dataset/algebra__linear_1d", ("train", "test")),
 }
 
 

@@ -14,6 +14,7 @@ import random
 
 from caches.demo.pools import (DRINKS, JOBS, PEOPLE, PETS, PLANS, PRODUCTS, REGIONS,
                                RELATIVES, RIVERS, SEASONS, SURNAMES, TOWNS, TRANSPORT)
+from caches.demo import scale
 from caches.demo.shared import cap, seeded_rng
 
 # --------------------------------------------------------------------------- CoQA
@@ -288,14 +289,20 @@ def write_math_dataset(root: pathlib.Path) -> None:
     FLAN uses; question and answer on alternating lines.
     """
     seen: set = set()
-    for category, (n, big) in MATH_CATEGORIES.items():
+    counts = [n for n, _ in MATH_CATEGORIES.values()]
+    plan = scale.CURRENT.plan("math_dataset")
+    if plan is not None:  # the real sizes: train split evenly over its three levels
+        train, test = scale.CURRENT.sizes(plan)
+        counts = [train // 3, train // 3, train - 2 * (train // 3), test]
+    for (category, (_, big)), n in zip(MATH_CATEGORIES.items(), counts):
         rng = seeded_rng(f"math_dataset/{category}")
         lines: list[str] = []
         while len(lines) < 2 * n:
             question, answer = _linear_1d(rng, big)
-            if question in seen:
-                continue
-            seen.add(question)
+            if plan is None:  # the demo's questions are distinct; the full scale repeats
+                if question in seen:
+                    continue
+                seen.add(question)
             lines += [question, answer]
         path = root / MATH_VERSION / category / f"{MATH_MODULE}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
