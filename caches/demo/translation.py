@@ -15,6 +15,7 @@ from typing import Sequence
 from xml.sax.saxutils import escape
 
 from caches.demo.pools import COMPANIES, DAYS, PEOPLE, RIVERS, TOWNS
+from caches.demo import scale
 from caches.demo.shared import seeded_rng
 from caches.raw_translation import SPLIT_SUBSETS, source_language, subset_files
 
@@ -105,15 +106,24 @@ def _sentence_pair(rng: random.Random, src: str) -> tuple[str, str]:
     return render(src), render("en")
 
 
-def _draw_pairs(dataset: str, n: int) -> list[tuple[str, str]]:
-    """``n`` distinct (source, English) pairs for ``dataset``, reproducibly."""
+def _draw_pairs(dataset: str, n: int, distinct: bool = True) -> list[tuple[str, str]]:
+    """``n`` (source, English) pairs for ``dataset``, reproducibly; distinct English
+    sentences unless ``distinct`` is False (the full scale)."""
     rng, seen, out = seeded_rng(dataset), set(), []
     while len(out) < n:
         pair = _sentence_pair(rng, source_language(dataset))
-        if pair[1] not in seen:
+        if not distinct or pair[1] not in seen:
             seen.add(pair[1])
             out.append(pair)
     return out
+
+
+def _split_sizes(dataset: str) -> dict[str, int]:
+    """Pairs per split: the demo's, or at the full scale the real (capped) sizes."""
+    plan = scale.CURRENT.plan(dataset)
+    if plan is None:
+        return dict(SPLIT_SIZES)
+    return dict(zip(plan.splits, scale.CURRENT.sizes(plan)))
 
 
 def _shares(total: int, parts: int) -> list[int]:
@@ -192,10 +202,12 @@ def build_files() -> dict[str, bytes]:
     """Every demo raw file of the group: path relative to the raw root -> bytes."""
     files: dict[str, bytes] = {}
     for dataset, splits in SPLIT_SUBSETS.items():
-        pairs = _draw_pairs(dataset, sum(SPLIT_SIZES.values()))
+        sizes = _split_sizes(dataset)
+        pairs = _draw_pairs(dataset, sum(sizes.values()),
+                            distinct=scale.CURRENT.plan(dataset) is None)
         start = 0
         for split, subsets in splits.items():
-            for subset, n in zip(subsets, _shares(SPLIT_SIZES[split], len(subsets))):
+            for subset, n in zip(subsets, _shares(sizes[split], len(subsets))):
                 files.update(_subset_files(dataset, subset, pairs[start:start + n]))
                 start += n
     return files
