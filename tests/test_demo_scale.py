@@ -16,7 +16,7 @@ from caches.demo import scale
 GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
          "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa,openbookqa,"
          "hellaswag,trivia_qa/rc.nocontext,math_dataset/algebra__linear_1d,"
-         "wmt16_translate/ro-en")
+         "wmt16_translate/ro-en,dart,ai2_arc/ARC-Easy")
 CAP = 300
 
 
@@ -95,15 +95,16 @@ def test_record_spans_still_point_at_their_entities(full_tree):
 
 def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
     """TFDS's builders prepare the grown files, repeats included: NQ-open, PIQA,
-    HellaSwag, math_dataset and WMT key their examples by line, OpenBookQA and TriviaQA
-    by id (which stays distinct)."""
+    HellaSwag, math_dataset, WMT and DART key their examples by position, OpenBookQA,
+    TriviaQA and ARC by id (which stays distinct)."""
     import tensorflow_datasets as tfds
     data_dir = tmp_path / "tfds"
     for name, split in (("super_glue/boolq", "train"), ("natural_questions_open", "train"),
                         ("piqa", "validation"), ("openbookqa", "train"),
                         ("hellaswag", "test"), ("trivia_qa/rc.nocontext", "train"),
                         ("math_dataset/algebra__linear_1d", "train"),
-                        ("wmt16_translate/ro-en", "train")):
+                        ("wmt16_translate/ro-en", "train"), ("dart", "train"),
+                        ("ai2_arc/ARC-Easy", "train")):
         assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
                                 "--datasets", name]) == 0
         builder = tfds.builder(name, data_dir=str(data_dir))

@@ -378,24 +378,28 @@ NUMBERED = 7
 
 
 def _arc_rows(config: str, rng: random.Random) -> list[list[dict]]:
-    """Unique questions for each split, right choices dealt round-robin over positions."""
+    """Unique questions for each split (at the full scale: the real sizes, questions
+    repeated, ids still distinct), right choices dealt round-robin over positions."""
     frames, seen = ARC_FRAMES[config], set()
     prefix = "ChallengeDemo" if config == "ARC-Challenge" else "EasyDemo"
-    splits = []
-    for size in (N_TRAIN, N_VAL, N_TEST):
+    plan = scale.CURRENT.plan(f"ai2_arc/{config}")
+    sizes = (N_TRAIN, N_VAL, N_TEST) if plan is None else scale.CURRENT.sizes(plan)
+    splits, made = [], 0
+    for size in sizes:
         rows = []
         while len(rows) < size:
             stem, right, wrong = frames[len(rows) % len(frames)](rng)
-            if stem in seen:
+            if plan is None and stem in seen:
                 continue
             seen.add(stem)
+            made += 1
             texts = list(wrong)
             position = len(rows) % (len(texts) + 1)
             texts.insert(position, right)
-            labels = ("1234" if len(texts) == 4 and len(seen) % NUMBERED == 0
+            labels = ("1234" if len(texts) == 4 and made % NUMBERED == 0
                       else _LETTERS)
             rows.append({
-                "id": f"{prefix}_{len(seen):04d}",
+                "id": f"{prefix}_{made:04d}",
                 "question": {"stem": stem,
                              "choices": [{"text": t, "label": labels[i]}
                                          for i, t in enumerate(texts)]},

@@ -82,6 +82,8 @@ FULL: dict[str, Plan] = {
     "openbookqa": Plan("openbookqa", _SG),
     "hellaswag": Plan("hellaswag", _SG),
     "math_dataset": Plan("math_dataset/algebra__linear_1d", ("train", "test")),
+    "dart": Plan("dart", _SG),
+    **{f"ai2_arc/{c}": Plan(f"ai2_arc/{c}", _SG) for c in ("ARC-Easy", "ARC-Challenge")},
     # Translation: news sentences repeat at the full scale (cap WMT14 fr-en's 40.8M).
     **{name: Plan(name, _SG) for name in ("wmt16_translate/ro-en", "wmt16_translate/de-en",
                                            "wmt14_translate/fr-en")},

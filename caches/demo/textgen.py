@@ -207,15 +207,17 @@ _DART_KINDS = ((_dart_town, "webnlg"), (_dart_race, "WikiTableQuestions_mturk"),
                (_dart_restaurant, "e2e"))
 
 
-def _dart_entries(rng: random.Random, n: int, n_double: int, seen: set) -> list[dict]:
-    """``n`` distinct entries; ``n_double`` of them (at random) with two annotations."""
+def _dart_entries(rng: random.Random, n: int, n_double: int, seen: set,
+                  distinct: bool = True) -> list[dict]:
+    """``n`` entries, distinct unless ``distinct`` is False (the full scale); ``n_double``
+    of them (at random) with two annotations."""
     doubles = set(rng.sample(range(n), n_double))
     entries = []
     while len(entries) < n:
         make, source = _DART_KINDS[len(entries) % len(_DART_KINDS)]
         triples, texts = make(rng)
         key = json.dumps(triples)
-        if key in seen:
+        if distinct and key in seen:
             continue
         seen.add(key)
         texts = texts[:2 if len(entries) in doubles else 1]
@@ -237,10 +239,15 @@ def write_dart(root: pathlib.Path) -> None:
     folder = root / DART_DIR
     folder.mkdir(parents=True, exist_ok=True)
     rng, seen = seeded_rng("dart"), set()
-    for split, (n, n_double) in DART_ENTRIES.items():
+    sizes = DART_ENTRIES
+    plan = scale.CURRENT.plan("dart")
+    if plan is not None:  # the real sizes: one annotation an entry, entries may repeat
+        sizes = {split: (n, 0) for split, n in zip(DART_ENTRIES, scale.CURRENT.sizes(plan))}
+    for split, (n, n_double) in sizes.items():
         with open(folder / f"dart-v1.1.1-full-{split}.json", "w", encoding="utf-8",
                   newline="\n") as f:
-            json.dump(_dart_entries(rng, n, n_double, seen), f, indent=1)
+            json.dump(_dart_entries(rng, n, n_double, seen, distinct=plan is None), f,
+                      indent=1)
 
 
 # ------------------------------------------------------------------- math_dataset
