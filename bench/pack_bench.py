@@ -31,6 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from bench import train_bench  # noqa: E402  (nothing heavy at its module level)
+
 DEFAULT_OUT = os.path.join(ROOT, "bench", "results", "pack_bench.txt")
 
 
@@ -51,7 +53,6 @@ def measure(args, inputs: int, targets: int, packing: bool) -> dict:
     from trainer import packing as packing_lib
     from trainer.config import StreamConfig
     import seqio
-    train_bench = _train_bench()
     cfg = StreamConfig(args.dataset_name, "train", seqio.ShardInfo(index=0, num_shards=1),
                        max_source_length=inputs, max_target_length=targets, seed=args.seed,
                        num_epochs=None)
@@ -65,18 +66,6 @@ def measure(args, inputs: int, targets: int, packing: bool) -> dict:
         tokens += train_bench.count_tokens(batch)
         slots += batch["input_ids"].numel() + batch["labels"].numel()
     return {"rows": rows, "examples": examples, "tokens": tokens, "slots": slots}
-
-
-def _train_bench():
-    import importlib.util
-    key = "bench_train_bench"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            key, os.path.join(ROOT, "bench", "train_bench.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
 
 
 def pad_pct(result: dict) -> float:
@@ -109,7 +98,6 @@ def parse_args(argv: Optional[Sequence[str]] = None):
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    train_bench = _train_bench()
     bench_args = train_bench.parse_args(["--dataset_name", args.dataset_name,
                                          "--seed", str(args.seed)]
                                         + (["--cache_dir", args.cache_dir]

@@ -8,6 +8,7 @@ docs/offline-data.md); ``caches.demo.cli`` calls ``write_all``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import pathlib
 import random
@@ -101,11 +102,8 @@ def write_natural_questions_open(root: pathlib.Path) -> None:
     """
     qas = _all_qas()
     seeded_rng("natural_questions_open").shuffle(qas)
-    parts = (qas[:N_TRAIN], qas[N_TRAIN:N_TRAIN + N_VAL])
-    plan = scale.CURRENT.plan("natural_questions_open")
-    if plan is not None:  # the real sizes, drawn again from the same questions
-        rng = seeded_rng("natural_questions_open/full")
-        parts = tuple([rng.choice(qas) for _ in range(n)] for n in scale.CURRENT.sizes(plan))
+    parts = (scale.redraw("natural_questions_open", qas, 2)
+             or (qas[:N_TRAIN], qas[N_TRAIN:N_TRAIN + N_VAL]))
     for name, part in zip(("train", "dev"), parts):
         write_jsonl(root / f"NQ-open.{name}.jsonl",
                      [{"question": q, "answer": answers} for _, (q, answers, *_) in part])
@@ -167,21 +165,18 @@ def write_trivia_qa(root: pathlib.Path) -> None:
     qas = _all_qas()
     rng = seeded_rng("trivia_qa")
     rng.shuffle(qas)
-    parts, start = [], 0
-    for _, n in _TRIVIA_SPLITS:
-        parts.append(qas[start:start + n])
-        start += n
-    plan = scale.CURRENT.plan("trivia_qa")
-    if plan is not None:  # the real sizes, drawn again from the same questions
-        full = seeded_rng("trivia_qa/full")
-        parts = [[full.choice(qas) for _ in range(n)] for n in scale.CURRENT.sizes(plan)]
+    full = scale.redraw("trivia_qa", qas, len(_TRIVIA_SPLITS))
+    parts = full
+    if full is None:
+        ends = list(itertools.accumulate(n for _, n in _TRIVIA_SPLITS))
+        parts = [qas[end - n:end] for (_, n), end in zip(_TRIVIA_SPLITS, ends)]
     for (split, _), part in zip(_TRIVIA_SPLITS, parts):
         n = len(part)
         for domain, title, chunk in (("wikipedia", "Wikipedia", part[:n // 2]),
                                      ("web", "Web", part[n // 2:])):
             labelled = split != "test-without-answers"
             records = [_trivia_record(topic, qa, domain, labelled, rng) for topic, qa in chunk]
-            if plan is not None:  # TFDS keys a record by its id: one per record
+            if full is not None:  # TFDS keys a record by its id: one per record
                 for i, record in enumerate(records):
                     record["QuestionId"] = f"{record['QuestionId'].split('_')[0]}_{i:06d}"
             doc = {"Data": records,

@@ -37,12 +37,10 @@ def _deal_scaled(name: str, rng: random.Random, items: list, sizes: Sequence[int
                  n_labels: int) -> list[list]:
     """``_deal`` at the current scale: at the full scale (a plan for ``name``) each split
     draws its real size from ``items`` again, repeats allowed."""
-    plan = scale.CURRENT.plan(name)
-    if plan is None:
+    full = scale.redraw(name, items, len(sizes))
+    if full is None:
         return _deal(rng, items, sizes, n_labels)
-    full = seeded_rng(f"{name}/full")
-    return [[(i % n_labels, full.choice(items)) for i in range(n)]
-            for n in scale.CURRENT.sizes(plan)]
+    return [[(i % n_labels, item) for i, item in enumerate(split)] for split in full]
 
 
 def _place(right: str, wrong: Sequence[str], label: int) -> list[str]:

@@ -237,3 +237,14 @@ def split_groups(name: str, groups: Sequence, n_val: int, n_test: int, per_group
     rng = shared.seeded_rng(f"{name}/full")
     return ([[rng.choice(groups) for _ in range(math.ceil(n / per_group))] for n in sizes],
             sizes)
+
+
+def redraw(name: str, items: Sequence, num_splits: int) -> Optional[list]:
+    """At the full scale (a plan for ``name``), each split's real size drawn from ``items``
+    again, repeats allowed (for datasets whose items are short: only sizes grow); None at
+    the demo scale or without a plan."""
+    plan = _current_plan(name, num_splits)
+    if plan is None:
+        return None
+    rng = shared.seeded_rng(f"{name}/full")
+    return [[rng.choice(items) for _ in range(n)] for n in CURRENT.sizes(plan)]

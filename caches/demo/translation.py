@@ -118,9 +118,8 @@ def _draw_pairs(dataset: str, n: int, distinct: bool = True) -> list[tuple[str, 
     return out
 
 
-def _split_sizes(dataset: str) -> dict[str, int]:
-    """Pairs per split: the demo's, or at the full scale the real (capped) sizes."""
-    plan = scale.CURRENT.plan(dataset)
+def _split_sizes(plan) -> dict[str, int]:
+    """Pairs per split: the demo's (no plan), or at the full scale the real (capped) sizes."""
     if plan is None:
         return dict(SPLIT_SIZES)
     return dict(zip(plan.splits, scale.CURRENT.sizes(plan)))
@@ -202,9 +201,9 @@ def build_files() -> dict[str, bytes]:
     """Every demo raw file of the group: path relative to the raw root -> bytes."""
     files: dict[str, bytes] = {}
     for dataset, splits in SPLIT_SUBSETS.items():
-        sizes = _split_sizes(dataset)
-        pairs = _draw_pairs(dataset, sum(sizes.values()),
-                            distinct=scale.CURRENT.plan(dataset) is None)
+        plan = scale.CURRENT.plan(dataset)
+        sizes = _split_sizes(plan)
+        pairs = _draw_pairs(dataset, sum(sizes.values()), distinct=plan is None)
         start = 0
         for split, subsets in splits.items():
             for subset, n in zip(subsets, _shares(sizes[split], len(subsets))):
