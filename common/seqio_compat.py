@@ -241,6 +241,27 @@ def tfds_file_examples(source, split: str):
         return None
 
 
+def tfds_records(source, split: str):
+    """``(files, records per file, parse)`` of a ``seqio.TfdsDataSource`` split stored as
+    whole TFRecord files and read without custom decoders (``parse``: record -> the
+    example TFDS gives, its features' own ``deserialize_example``); else None (sliced
+    splits, other file formats: TFDS's reader)."""
+    loader = source.tfds_dataset
+    if getattr(loader, "_decoders", None):
+        return None
+    builder = loader.builder  # a dataset that is not prepared fails here, as it would later
+    if getattr(builder.info.file_format, "value", None) != "tfrecord":
+        return None
+    instructions = loader.files(split)
+    if not instructions or any(i.skip or i.take != i.examples_in_shard for i in instructions):
+        return None
+    import tensorflow as tf
+    # Plain TF ops, as TFDS's own reader runs them: no AST rewrite of TFDS per task.
+    parse = tf.autograph.experimental.do_not_convert(builder.info.features.deserialize_example)
+    return (tuple(i.filename for i in instructions), tuple(int(i.take) for i in instructions),
+            parse)
+
+
 def tfds_data_dir_override():
     """seqio's process-wide TFDS data dir override (None: TFDS's own default)."""
     return _seqio().utils._TFDS_DATA_DIR_OVERRIDE  # noqa: SLF001

@@ -16,8 +16,9 @@ import dataclasses
 import functools
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from common import seqio_compat  # before seqio
+from common import seqio_compat  # noqa: F401  (before seqio)
 from tasks import metrics as metrics_lib
+from tasks.any_template import render_any_template
 from tasks import registration
 from tasks import shots as shots_lib
 from tasks import templating
@@ -141,76 +142,6 @@ def format_fields(dataset: tf.data.Dataset, *, formatter: Formatter,
         return fields
 
     return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
-
-
-def _fields_key(values: tf.Tensor) -> tf.Tensor:
-    """A fingerprint of an example's fields, a vector of strings (``shots.SOURCE_KEY``)."""
-    return tf.strings.to_hash_bucket_fast(tf.strings.reduce_join(values, separator="\x1f"),
-                                          shots_lib.KEY_BUCKETS)
-
-
-def render_any_template(dataset: tf.data.Dataset, *,
-                        templates: Sequence[Tuple[str, str]]) -> tf.data.Dataset:
-    """Renders each example with one of ``templates`` (a per-dataset task's step).
-
-    Positions in the stream are dealt in blocks of ``len(templates)``, each block a
-    permutation drawn from (seed, block): every template is used once per block, so an
-    epoch of at least ``2 * len(templates) - 1`` examples draws every template, and as
-    the trainer repeats the split before this step, each epoch draws anew. The seed is
-    the next of seqio's ``map_seed_manager`` (the stream's seed), 0 when none is set, so
-    the same config renders the same text every time. ``options`` is kept for the
-    templates that ask for the answer among them (empty for the others), and
-    ``source_key`` (``shots.SOURCE_KEY``) fingerprints the fields, so that a few-shot
-    variant never takes the example itself, under another template, as an exemplar.
-    """
-    k = len(templates)
-    seed = seqio_compat.take_map_seed()
-    base = tf.constant(0 if seed is None else seed, tf.int64)
-    classification = [templating.is_classification(t) for t in templates]
-
-    @tf.autograph.experimental.do_not_convert
-    def fn(position, ex):
-        fields = {key: value for key, value in ex.items() if key != "options"}
-        opts = ex.get("options")
-        if opts is not None:
-            fields[templating.OPTIONS_FIELD] = templating.render_options(opts)
-        names = sorted(fields)
-        if all(fields[n].dtype == tf.string and fields[n].shape.rank == 0 for n in names):
-            # Every field a string: the shared graph renders the drawn template.
-            values = tf.stack([fields[n] for n in names])
-            inputs, targets, drawn_opts = templating.draw_and_render(
-                position, base, values,
-                templating.render_table([t[0] for t in templates], names),
-                templating.render_table([t[1] for t in templates], names),
-                tf.constant(classification),
-                tf.zeros([0], tf.string) if opts is None else opts)
-            out = {"inputs": inputs, "targets": targets,
-                   shots_lib.SOURCE_KEY: _fields_key(values)}
-            if opts is not None and any(classification):
-                out["options"] = drawn_opts
-            return out
-        block = position // k
-        order = tf.argsort(tf.random.stateless_uniform([k], seed=tf.stack([base, block])))
-        index = tf.cast(tf.gather(order, position % k), tf.int32)
-        values = tf.stack([fields[n] if fields[n].dtype == tf.string
-                           else tf.strings.as_string(fields[n])
-                           for n in names if fields[n].shape.rank == 0])
-
-        def rendered(template):
-            return lambda: tf.stack([templating.render(template[0], fields),
-                                     templating.render(template[1], fields)])
-
-        # Only the drawn template is rendered (a passage is not copied k times).
-        inputs, targets = tf.unstack(tf.switch_case(index, [rendered(t) for t in templates]))
-        out = {"inputs": inputs, "targets": targets,
-               shots_lib.SOURCE_KEY: _fields_key(values)}
-        if opts is not None and any(classification):
-            keep = tf.size(opts) * tf.cast(tf.gather(tf.constant(classification), index),
-                                           tf.int32)
-            out["options"] = opts[:keep]
-        return out
-
-    return dataset.enumerate().map(fn, num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def filter_examples(dataset: tf.data.Dataset, *,

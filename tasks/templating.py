@@ -91,6 +91,18 @@ def render(pattern: str, fields: Mapping[str, tf.Tensor]) -> tf.Tensor:
     return tf.strings.join(pieces)
 
 
+def table_rows(patterns: Sequence[str], fields: Sequence[str], width: int = 0) -> list:
+    """``render_table``'s rows as Python lists: ``(literal, field index)`` pairs, each row
+    padded with ``("", len(fields))`` to the longest row (or ``width``)."""
+    rows = []
+    for pattern in patterns:
+        row = [(literal, len(fields) if field is None else list(fields).index(field))
+               for literal, field, _, _ in string.Formatter().parse(pattern)]
+        rows.append(row or [("", len(fields))])
+    width = max([width] + [len(row) for row in rows])
+    return [row + [("", len(fields))] * (width - len(row)) for row in rows]
+
+
 def render_table(patterns: Sequence[str], fields: Sequence[str]):
     """One pattern out of many as data: ``(literals, field_indices)``, two ``[len(patterns),
     pieces]`` tensors. Row ``i`` holds pattern ``i``'s literal pieces and, after each, the
@@ -99,13 +111,7 @@ def render_table(patterns: Sequence[str], fields: Sequence[str]):
     ``["{a} x {b}", "{b}!"]`` with fields ``["a", "b"]`` ->
     ``[["", " x ", ""], ["", "!", ""]]`` and ``[[0, 1, 2], [1, 2, 2]]``.
     """
-    rows = []
-    for pattern in patterns:
-        row = [(literal, len(fields) if field is None else list(fields).index(field))
-               for literal, field, _, _ in string.Formatter().parse(pattern)]
-        rows.append(row or [("", len(fields))])
-    width = max(len(row) for row in rows)
-    rows = [row + [("", len(fields))] * (width - len(row)) for row in rows]
+    rows = table_rows(patterns, fields)
     return (tf.constant([[lit for lit, _ in row] for row in rows], tf.string),
             tf.constant([[i for _, i in row] for row in rows], tf.int32))
 

@@ -132,14 +132,18 @@ def test_direct_cache_read_same_ids_as_uncached(cached_mixture):
 
 def test_post_cache_exemplars_keep_the_general_path(cached_tasks, caplog):
     """A few-shot task prepends exemplars after its cache: its mixture is read through
-    seqio's per-task pipelines (from the caches), and says why."""
+    per-task pipelines, from its cache files read as records, says why, and gives what
+    seqio's cached source gives."""
     seqio.MixtureRegistry.add("test_stream_shots", [MRPC, FLAN_RTE_ONE], default_rate=1.0)
     try:
         with caplog.at_level(logging.INFO, logger="trainer.data"):
             got = texts("test_stream_shots", "validation")
-        assert "read=cache, seqio" in caplog.text
+        assert "read=cache, records" in caplog.text
         assert "post-cache step other than EOS: prepend_exemplars" in caplog.text
         assert got and all(CACHE_MARK in t for t in got)  # after the exemplars
+        for kwargs in ({}, {"seed": 4, "num_epochs": 2}):
+            assert (examples("test_stream_shots", "validation", direct=False, **kwargs)
+                    == examples("test_stream_shots", "validation", **kwargs))
     finally:
         seqio.MixtureRegistry.remove("test_stream_shots")
 
@@ -158,3 +162,46 @@ def test_rank_files_balance_whole_files_or_fall_back():
             (["a", "b", "c"], [100, 1, 1], seqio.ShardInfo(0, 2)),  # 1.96x a rank's share
             (["a", "b", "c"], [5, 0, 0], seqio.ShardInfo(1, 2))]:  # a rank would read nothing
         assert cached_read.rank_files(files_, counts_, shard) is None
+
+
+PER_DATASET = ("rte_10templates", "cb_10templates", "glue_mrpc_10templates")
+
+
+@pytest.fixture
+def cached_per_dataset(tmp_path):
+    """FLAN's per-dataset tasks of three datasets, cached (two files a split)."""
+    from common import seqio_compat
+    from helpers import write_cache
+
+    def forget():
+        for name in PER_DATASET:
+            seqio_compat.forget_cache_lookup(seqio.get_mixture_or_task(name))
+
+    saved = list(seqio.utils.get_global_cache_dirs())
+    for name in PER_DATASET:
+        write_cache(name, str(tmp_path))
+    seqio.utils.set_global_cache_dirs([str(tmp_path)])
+    forget()
+    seqio.MixtureRegistry.add("test_per_dataset_mix", list(PER_DATASET), default_rate=1.0)
+    yield "test_per_dataset_mix"
+    seqio.MixtureRegistry.remove("test_per_dataset_mix")
+    seqio.utils.set_global_cache_dirs(saved)
+    forget()
+
+
+def test_cached_per_dataset_mixture_reads_records_and_renders_once(cached_per_dataset,
+                                                                     monkeypatch, caplog):
+    """A cached FLAN mixture reads each cache as records (parsed after the shuffle) and
+    renders templates once after mixing: every feature of every example, in order, is
+    what seqio's cached source and a render in each task's pipeline give."""
+    from trainer import mixing
+    name = cached_per_dataset
+    with caplog.at_level(logging.INFO, logger="trainer.data"):
+        fast = [examples(name, "train", shard, seed=3, num_epochs=2)
+                for shard in (None, seqio.ShardInfo(1, 2))]
+    assert "read=cache, records" in caplog.text
+    assert len(fast[0][1]) > 100 and len(fast[1][1]) < len(fast[0][1])
+    monkeypatch.setattr(mixing, "SPLIT_MIXTURE_STEP", False)
+    slow = [examples(name, "train", shard, direct=False, seed=3, num_epochs=2)
+            for shard in (None, seqio.ShardInfo(1, 2))]
+    assert fast == slow

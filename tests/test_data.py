@@ -23,7 +23,7 @@ import seqio
 
 from helpers import (CACHE_MARK, COLA, FLAN_RTE, FLAN_RTE_ONE, LENGTHS, MRPC, RTE, check_partition, get_split,
                      shards, stream_of, texts)
-from trainer import data, inputs
+from trainer import data, inputs, mixing
 from trainer.config import StreamConfig
 
 
@@ -97,9 +97,9 @@ def test_mixture_runs_shared_steps_once_with_the_same_examples(members, tail, mo
     seqio.MixtureRegistry.add(name, members, default_rate=1.0)
     try:
         tasks = [seqio.get_mixture_or_task(t) for t in members]
-        assert [s.__name__ for s in data.shared_tail(tasks, use_cached=False)] == tail
+        assert [s.__name__ for s in mixing.shared_tail(tasks, use_cached=False)] == tail
         shared = _every_feature(name)
-        monkeypatch.setattr(data, "SHARE_MIXTURE_TAIL", False)
+        monkeypatch.setattr(mixing, "SHARE_MIXTURE_TAIL", False)
         assert _every_feature(name) == shared
     finally:
         seqio.MixtureRegistry.remove(name)
@@ -160,8 +160,8 @@ def two_file_tfds_task(tmp_path_factory):
 
 
 def test_tfds_files_split_among_ranks(two_file_tfds_task):
-    """Uncached, a TFDS split with a file per rank is sharded by TFDS by whole files (each
-    rank preprocesses only its share), not every N-th example."""
+    """Uncached, a TFDS split with a file per rank is sharded by whole files (each rank
+    reads and preprocesses only its share), not every N-th example."""
     from common import seqio_compat
     task = seqio.get_mixture_or_task(two_file_tfds_task)
     counts = seqio_compat.tfds_file_examples(task.source, "train")
@@ -186,6 +186,22 @@ def test_tfds_files_split_among_ranks(two_file_tfds_task):
     # Shuffled and seeded, still disjoint and complete.
     seeded = shards(two_file_tfds_task, "train", 2, seed=4)
     assert collections.Counter(seeded[0] + seeded[1]) == collections.Counter(full)
+
+
+def test_tfds_files_read_as_records_give_what_tfds_gives(two_file_tfds_task, monkeypatch,
+                                                         caplog):
+    """A TFDS split of whole TFRecord files is read as records, parsed by its features
+    after the shuffle: in order, the examples TFDS's reader gives; shuffled, the same
+    examples, the same for a seed."""
+    with caplog.at_level(logging.INFO, logger="trainer.data"):
+        ordered = texts(two_file_tfds_task, "train", shuffle=False)
+        seeded = texts(two_file_tfds_task, "train", seed=5, num_epochs=2)
+    assert "read=on the fly, TFDS records" in caplog.text
+    assert seeded == texts(two_file_tfds_task, "train", seed=5, num_epochs=2)
+    monkeypatch.setattr(data, "READ_TFDS_RECORDS", False)
+    assert texts(two_file_tfds_task, "train", shuffle=False) == ordered
+    assert collections.Counter(seeded) == collections.Counter(
+        texts(two_file_tfds_task, "train", seed=5, num_epochs=2))
 
 
 # ------------------------------------------------------------------ caches

@@ -13,7 +13,7 @@ import dataclasses
 import fnmatch
 import json
 import os
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import tensorflow as tf
 
@@ -33,13 +33,17 @@ UNSHUFFLED_MIXTURE_SEED = 42
 
 @dataclasses.dataclass(frozen=True)
 class CachedTask:
-    """One task's cached split as the direct reader sees it."""
+    """One task's split as TFRecord files the readers here read: its seqio cache, or its
+    TFDS files (``tfds_task``, with their ``parse``)."""
 
     task: "seqio.Task"
     files: Tuple[str, ...]  # sorted
     num_examples: int
     file_shuffle_buffer_size: Optional[int]  # the cache placeholder's (None: all files)
     file_examples: Optional[Tuple[int, ...]] = None  # records per file, when recorded
+    features: Mapping[str, Tuple[str, Tuple[Optional[int], ...]]] = dataclasses.field(
+        default_factory=dict)  # every cached feature: name -> (dtype, shape)
+    parse: Optional[Callable] = None  # record -> example when not a seqio cache's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,8 +153,7 @@ def _check_task(task: "seqio.Task", info: dict, keys: Optional[set]):
                             f"{', '.join(others) or 'EOS twice'}")
     if "seqio_version" not in info:
         return None, None, f"{task.name}'s cache predates seqio's dtype records"
-    cached = {name: (desc["dtype"], tuple(desc["shape"]))
-              for name, desc in info["features"].items()}
+    cached = _cached_features(info)
     if any(name.endswith("_plaintext") for name in cached):
         return None, None, f"{task.name}'s cache uses legacy *_plaintext features"
     for name, feature in task.output_features.items():  # seqio's _validate_preprocessing
@@ -190,6 +193,50 @@ def _list_files(tasks: Sequence["seqio.Task"], infos: Sequence[dict],
             for pattern in patterns]
 
 
+def _cached_features(info: dict):
+    return {name: (desc["dtype"], tuple(desc["shape"])) for name, desc in info["features"].items()}
+
+
+def _cached_tasks(members: Sequence["seqio.Task"], infos: Sequence[dict],
+                  split: str) -> Tuple[Optional[Tuple[CachedTask, ...]], str]:
+    files = _list_files(members, infos, split)
+    for task, task_files in zip(members, files):
+        if not task_files:
+            return None, f"{task.name} has no cache files for {split!r}"
+    return tuple(
+        CachedTask(task, task_files, int(task.get_cached_stats(split)["examples"]),
+                   seqio_compat.cache_placeholder(task).file_shuffle_buffer_size,
+                   file_examples(task, split, task_files), _cached_features(info))
+        for task, task_files, info in zip(members, files, infos)), ""
+
+
+def plan_records(members: Sequence["seqio.Task"],
+                 split: str) -> Tuple[Optional[Tuple[CachedTask, ...]], str]:
+    """``(tasks, "")`` when every member's cache can be read as records
+    (``record_streams``) and parsed by ``parse_task_fn``, else ``(None, reason)``: a
+    cache without seqio's dtype records or with legacy ``*_plaintext`` features is read
+    by seqio's own source."""
+    infos = [_read_info(task, split) for task in members]
+    for task, info in zip(members, infos):
+        if "seqio_version" not in info:
+            return None, f"{task.name}'s cache predates seqio's dtype records"
+        if any(name.endswith("_plaintext") for name in info["features"]):
+            return None, f"{task.name}'s cache uses legacy *_plaintext features"
+    return _cached_tasks(members, infos, split)
+
+
+def tfds_task(task: "seqio.Task", split: str) -> Optional[CachedTask]:
+    """The task's TFDS split as records (``seqio_compat.tfds_records``), read and parsed
+    here as its cache would be, or None when it has no such source."""
+    if not isinstance(task.source, seqio.TfdsDataSource):
+        return None
+    found = seqio_compat.tfds_records(task.source, split)
+    if found is None:
+        return None
+    files, counts, parse = found
+    return CachedTask(task, files, sum(counts), None, counts, parse=parse)
+
+
 def plan_cached(members: Sequence["seqio.Task"], split: str,
                 keys: Optional[set]) -> Tuple[Optional[CachedPlan], str]:
     """``(plan, "")`` when every member can be read directly, else ``(None, reason)``.
@@ -207,16 +254,8 @@ def plan_cached(members: Sequence["seqio.Task"], split: str,
             features, eos = kept, task_eos
         elif (kept, task_eos) != (features, eos):
             return None, f"{task.name}'s cached features or EOS differ from {members[0].name}'s"
-    files = _list_files(members, infos, split)
-    for task, info, task_files in zip(members, infos, files):
-        if not task_files:
-            return None, f"{task.name} has no cache files for {split!r}"
-    tasks = tuple(
-        CachedTask(task, task_files, int(task.get_cached_stats(split)["examples"]),
-                   seqio_compat.cache_placeholder(task).file_shuffle_buffer_size,
-                   file_examples(task, split, task_files))
-        for task, task_files in zip(members, files))
-    return CachedPlan(tasks, features, eos), ""
+    tasks, reason = _cached_tasks(members, infos, split)
+    return (CachedPlan(tasks, features, eos), "") if tasks else (None, reason)
 
 
 # ------------------------------------------------------------------ reading
@@ -228,6 +267,11 @@ def _parse_config(dtype: str, shape: Sequence[Optional[int]]):
     if shape and shape[0] is None:
         return tf.io.FixedLenSequenceFeature(list(shape[1:]), stored, allow_missing=True)
     return tf.io.FixedLenFeature(list(shape), stored)
+
+
+def parse_task_fn(task: CachedTask):
+    """record -> the task's example, as seqio's cached source (or TFDS) parses it."""
+    return task.parse or build_parse_fn(CachedPlan((task,), task.features, {}))
 
 
 def build_parse_fn(plan: CachedPlan):
@@ -305,25 +349,23 @@ def read_records_in_memory(file_lists: Sequence[Sequence[str]]) -> List[tf.Tenso
     return [tf.concat(p, 0) if p else tf.constant([], tf.string) for p in parts]
 
 
-def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle: bool,
-                seed: Optional[int], num_epochs: Optional[int],
-                mixture: Optional["seqio.Mixture"] = None) -> tf.data.Dataset:
-    """The examples ``trainer.data``'s general path gives for ``plan``, in its order.
-
-    ``mixture`` mixes the tasks as ``trainer.data`` does (its rates, sample function and
-    seed); None reads the plan's single task.
-    """
+def record_streams(tasks: Sequence[CachedTask], shard: Optional["seqio.ShardInfo"], *,
+                   shuffle: bool, seed: Optional[int],
+                   num_epochs: Optional[int]) -> List[tf.data.Dataset]:
+    """Each task's raw records as ``trainer.data``'s general path reads its cache, in its
+    order: this rank's whole files or an example-level shard, small splits kept in
+    memory, repeated, then shuffled (records: the buffer fills without parsing)."""
     # Each task: this rank's whole files, or all files and an example-level shard.
     # Memory or streaming depends on the whole split's size, as in the general path.
     views, strided = [], []
-    for task in plan.tasks:
+    for task in tasks:
         mine = rank_files(task.files, task.file_examples, shard)
         views.append(task if mine is None else dataclasses.replace(task, files=mine.files))
         strided.append(mine is None and shard is not None and shard.num_shards > 1)
     # As the general path: ranks that stride one read order share it, so unseeded they
     # read files unshuffled.
     shuffle_files = [shuffle and (seed is not None or not s) for s in strided]
-    small = [i for i, t in enumerate(plan.tasks)
+    small = [i for i, t in enumerate(tasks)
              if t.num_examples and t.num_examples < MEMORY_CACHE_MAX_EXAMPLES]
     in_memory = {}
     for flag in (False, True):
@@ -350,6 +392,19 @@ def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle
         if shuffle:
             ds = ds.shuffle(seqio_compat.shuffle_buffer_size(task.task), seed=seed)
         datasets.append(ds)
+    return datasets
+
+
+def read_cached(plan: CachedPlan, shard: Optional["seqio.ShardInfo"], *, shuffle: bool,
+                seed: Optional[int], num_epochs: Optional[int],
+                mixture: Optional["seqio.Mixture"] = None) -> tf.data.Dataset:
+    """The examples ``trainer.data``'s general path gives for ``plan``, in its order.
+
+    ``mixture`` mixes the tasks as ``trainer.data`` does (its rates, sample function and
+    seed); None reads the plan's single task.
+    """
+    datasets = record_streams(plan.tasks, shard, shuffle=shuffle, seed=seed,
+                              num_epochs=num_epochs)
     if mixture is None:
         (ds,) = datasets
     else:

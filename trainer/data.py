@@ -11,17 +11,18 @@ come through ``common.seqio_compat``. See docs/data-streams.md.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
-from typing import List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import tensorflow as tf
 
 from common import reading
 from common import seqio_compat  # before seqio: the import fix
+from common import split_steps
 
 import seqio
 from trainer import cached as cached_read
+from trainer import mixing
 from trainer.cached import MEMORY_CACHE_MAX_EXAMPLES, sample_mixture
 from trainer.config import StreamConfig
 
@@ -32,8 +33,19 @@ logger = logging.getLogger(__name__)
 # seqio's per-task pipelines (tests compare the two).
 DIRECT_CACHE_READ = True
 
+# Read a task's TFDS files as records (``trainer.cached.tfds_task``: parsed after the
+# shuffle, one map a task), where its split is whole TFRecord files; False reads through
+# TFDS's own reader (the same examples; shuffled, in another order).
+READ_TFDS_RECORDS = True
+
 # (provider, split) pairs whose cache warning was already logged in this process.
 _warned_uncached: Set[Tuple[str, str]] = set()
+
+# tf.data's autotuner models every stage of every member pipeline: over this many tasks
+# its cost outgrows what it tunes (48 FLAN datasets on 2 cores: 1.4x examples/s with it
+# off), so a larger mixture runs with fixed parallelism (each parallel step as many calls
+# as cores).
+AUTOTUNE_MAX_TASKS = 8
 
 
 
@@ -112,112 +124,41 @@ def choose_cache(provider, members: Sequence["seqio.Task"], split: str,
     return False
 
 
-# Per-example steps a mixture may run once after mixing when every member ends with them
-# (1:1, unseeded, the same for every task of one vocabulary): tokenising and EOS.
-SHARED_STEPS = (seqio.preprocessors.tokenize, seqio.preprocessors.append_eos)
-# tf.data's autotuner models every stage of every member pipeline: over this many tasks
-# its cost outgrows what it tunes (48 FLAN datasets on 2 cores: 1.4x examples/s with it
-# off), so a larger mixture runs with fixed parallelism (each parallel step as many calls
-# as cores).
-AUTOTUNE_MAX_TASKS = 8
-# Run a mixture's shared tail once after mixing; False runs it in every task's pipeline
-# (the same examples in the same order: tests compare the two).
-SHARE_MIXTURE_TAIL = True
-TAIL_BATCH = 64
-
-
-def _task_steps(task: "seqio.Task", use_cached: bool) -> Tuple[list, list]:
-    """``(pre-cache steps, post-cache steps)`` as ``_read_task`` runs them: no pre-cache
-    step when reading the cache; ``append_eos_after_trim`` run as ``append_eos`` (the
-    stream truncates the same way, first ``limit - 1`` tokens then EOS, and counts what
-    it cut; length-aware steps still get ``sequence_length``)."""
-    index = seqio_compat.cache_step_index(task)
-    pre = [] if use_cached or index < 0 else list(task.preprocessors[:index])
-    post = [seqio.preprocessors.append_eos
-            if s is seqio.preprocessors.append_eos_after_trim else s
-            for s in seqio_compat.post_cache_steps(task)]
-    return pre, post
-
-
-def _same_step(a, b) -> bool:
-    if a is b:
-        return True
-    return (isinstance(a, functools.partial) and isinstance(b, functools.partial)
-            and a.func is b.func and a.args == b.args and a.keywords == b.keywords)
-
-
-def shared_tail(members: Sequence["seqio.Task"], use_cached: bool) -> list:
-    """The last steps every member runs alike and that may run once after mixing
-    (``SHARED_STEPS``): ``[tokenize, append_eos]`` for FLAN's per-dataset tasks."""
-    lists = [sum(_task_steps(task, use_cached), []) for task in members]
-    tail: list = []
-    for i in range(1, min(len(steps) for steps in lists) + 1):
-        step = lists[0][-i]
-        if (getattr(step, "func", step) not in SHARED_STEPS
-                or not all(_same_step(step, steps[-i]) for steps in lists[1:])):
-            break
-        tail.insert(0, step)
-    return tail
-
-
-def _tokenize_batch(features: Mapping[str, "seqio.Feature"]):
-    """seqio's ``tokenize`` then ``append_eos`` on a batch of examples: one SentencePiece
-    call per feature and batch (ragged ids, EOS where the feature adds it)."""
-    def fn(batch):
-        out = dict(batch)
-        for key, feature in features.items():
-            if key not in batch:
-                continue
-            out[f"{key}_pretokenized"] = batch[key]
-            ids = feature.vocabulary.tf_tokenizer.tokenize(batch[key])
-            if feature.add_eos:
-                eos = tf.fill([tf.shape(batch[key])[0], 1],
-                              tf.constant(feature.vocabulary.eos_id, ids.dtype))
-                ids = tf.concat([ids, eos], axis=1)
-            out[key] = ids
-        return out
-    return fn
-
-
-def _run_tail(task: "seqio.Task", ds: tf.data.Dataset, tail: list,
-              sequence_length) -> tf.data.Dataset:
-    """A mixture's shared tail, run once after mixing. ``[tokenize, append_eos]`` over
-    SentencePiece features runs on batches of ``TAIL_BATCH`` examples (the same ids as
-    seqio's per-example steps, in the same order, a third cheaper); other tails run as
-    seqio's steps."""
-    prep = seqio.preprocessors
-    features = task.output_features
-    if (tail == [prep.tokenize, prep.append_eos]
-            and all(isinstance(f.vocabulary, seqio.SentencePieceVocabulary)
-                    for f in features.values())
-            and all(isinstance(spec, tf.TensorSpec) and spec.shape.rank == 0
-                    for spec in ds.element_spec.values())):
-        # unbatch gives the ids as 0-ragged-rank RaggedTensors; a map sees them as plain
-        # tensors again (the element spec of seqio's steps).
-        return (ds.batch(TAIL_BATCH)
-                .map(_tokenize_batch(features), num_parallel_calls=tf.data.AUTOTUNE)
-                .unbatch().map(dict))
-    return seqio_compat.run_steps(task, ds, tail, sequence_length)
-
-
 def _run_task_steps(task: "seqio.Task", ds: tf.data.Dataset, cfg: StreamConfig,
-                    use_cached: bool, leave_out: int) -> tf.data.Dataset:
+                    use_cached: bool, leave_out: int,
+                    split_index: Optional[int] = None) -> Tuple[tf.data.Dataset, object]:
     """seqio 0.0.8's ``preprocess_precache`` (uncached) and ``preprocess_postcache``,
-    without their last ``leave_out`` steps (a mixture's shared tail). The steps are
-    built knowing how the stream reads (``common.reading``: shuffled or not, the rank)."""
-    pre, post = _task_steps(task, use_cached)
+    without their last ``leave_out`` steps (a mixture's shared tail): ``(ds, None)``.
+    With ``split_index``, the last step kept is a split step (``common.split_steps``)
+    and only its first half runs, as task ``split_index``: ``(ds, its state)``. The steps
+    are built knowing how the stream reads (``common.reading``: shuffled or not, the
+    rank)."""
+    pre, post = mixing.task_steps(task, use_cached)
     steps = (pre + post)[:len(pre) + len(post) - leave_out]
+    split = steps.pop() if split_index is not None else None
+    split_pre = split is not None and len(steps) < len(pre)
     pre, post = steps[:len(pre)], steps[len(pre):]
+    state = None
+
+    def run(ds, steps, sequence_length, split_here):
+        nonlocal state
+        ds = seqio_compat.run_steps(task, ds, steps, sequence_length)
+        if split_here:  # where the step would run: it takes the same seeds
+            ds, state = split_steps.halves_of(split).prepare(ds, index=split_index,
+                                                             **split.keywords)
+        return ds
+
     seed = cfg.seed
     with reading.stream(shuffled=cfg.shuffled, rank=0 if cfg.shard is None else cfg.shard.index):
-        if pre:
+        if pre or split_pre:
             with seqio.utils.map_seed_manager(seed):
-                ds = seqio_compat.run_steps(task, ds, pre, None)
+                ds = run(ds, pre, None, split_pre)
         step = seqio_compat.cache_step_index(task)
         if step >= 0 and seed is not None:
             seed = seed + 42 * step  # seqio's offset: post-cache seeds never repeat pre-cache ones
         with seqio.utils.map_seed_manager(seed):
-            return seqio_compat.run_steps(task, ds, post, cfg.sequence_length)
+            ds = run(ds, post, cfg.sequence_length, split is not None and not split_pre)
+    return ds, state
 
 
 def _rank_files(task: "seqio.Task", split: str, shard: Optional["seqio.ShardInfo"],
@@ -243,12 +184,31 @@ def _tfds_file_shards(source, split: str, shard: "seqio.ShardInfo") -> Optional[
     return loads[shard.index] if cached_read.balanced(loads) else None
 
 
-def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool,
-               leave_out: int = 0) -> tf.data.Dataset:
+def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool, leave_out: int = 0,
+               examples: Optional[tf.data.Dataset] = None) -> tf.data.Dataset:
+    """``_read_task_split`` without a split step: the task's examples."""
+    return _read_task_split(task, cfg, use_cached, leave_out, examples=examples)[0]
+
+
+def _read_task_split(task: "seqio.Task", cfg: StreamConfig, use_cached: bool,
+                     leave_out: int = 0, split_index: Optional[int] = None,
+                     examples: Optional[tf.data.Dataset] = None
+                     ) -> Tuple[tf.data.Dataset, object]:
     """seqio 0.0.8's ``Task.get_dataset`` without trimming (and without its last
-    ``leave_out`` steps, which a mixture runs after mixing). Shards: whole cache files
-    (``trainer.cached.rank_files``) or whole TFDS files (``_tfds_file_shards``) where
-    the split has a balanced file per rank, else every N-th example."""
+    ``leave_out`` steps, which a mixture runs after mixing). ``split_index``: the last
+    step kept runs its first half (``_run_task_steps``), whose state comes second.
+    ``examples``: the source or cache examples as ``_read_examples`` gives them, already
+    read (``trainer.cached.record_streams``, parsed)."""
+    ds = _read_examples(task, cfg, use_cached) if examples is None else examples
+    ds, state = _run_task_steps(task, ds, cfg, use_cached, leave_out, split_index)
+    return (seqio_compat.validate_features(task, ds) if not leave_out else ds), state
+
+
+def _read_examples(task: "seqio.Task", cfg: StreamConfig, use_cached: bool) -> tf.data.Dataset:
+    """A task's source (or cache) examples, sharded, repeated and shuffled. Shards: whole
+    cache files (``trainer.cached.rank_files``) or whole TFDS files
+    (``_tfds_file_shards``) where the split has a balanced file per rank, else every
+    N-th example."""
     split, shard, seed, shuffle = cfg.split, cfg.shard, cfg.seed, cfg.shuffled
     if use_cached:
         source = seqio_compat.cached_source(task, split)
@@ -283,8 +243,7 @@ def _read_task(task: "seqio.Task", cfg: StreamConfig, use_cached: bool,
     ds = ds.repeat(cfg.num_epochs)
     if shuffle:
         ds = ds.shuffle(seqio_compat.shuffle_buffer_size(task), seed=seed)
-    ds = _run_task_steps(task, ds, cfg, use_cached, leave_out)
-    return seqio_compat.validate_features(task, ds) if not leave_out else ds
+    return ds
 
 
 def check_compatible_features(mixture: "seqio.Mixture") -> None:
@@ -311,22 +270,37 @@ def mixture_keys(mixture: "seqio.Mixture") -> Set[str]:
 
 
 def _read_mixture(mixture: "seqio.Mixture", members: Sequence["seqio.Task"],
-                  cfg: StreamConfig, use_cached: bool) -> tf.data.Dataset:
-    """seqio 0.0.8's ``Mixture.get_dataset(copy_pretokenized=True)`` over ``_read_task``."""
+                  cfg: StreamConfig, use_cached: bool,
+                  examples: Optional[Sequence[tf.data.Dataset]] = None) -> tf.data.Dataset:
+    """seqio 0.0.8's ``Mixture.get_dataset(copy_pretokenized=True)`` over ``_read_task``
+    (``examples``: each member's, already read)."""
+    examples = examples or [None] * len(members)
     keys = mixture_keys(mixture)
 
     def keep_features(ex):
         return {k: v for k, v in ex.items() if k in keys}
 
     rates = [mixture.get_rate(task) for task in members]
-    tail = shared_tail(members, use_cached) if SHARE_MIXTURE_TAIL else []
-    datasets = [_read_task(task, cfg, use_cached, len(tail)) for task in members]
+    tail = mixing.shared_tail(members, use_cached) if mixing.SHARE_MIXTURE_TAIL else []
+    halves = mixing.split_before_tail(members, use_cached, len(tail)) if tail else None
+    if halves is not None:
+        # The split step's first half in each task, its second once after mixing.
+        read = [_read_task_split(task, cfg, use_cached, len(tail), i, ex)
+                for i, (task, ex) in enumerate(zip(members, examples))]
+        if all(ds.element_spec == read[0][0].element_spec for ds, _ in read):
+            ds = sample_mixture(mixture, [ds for ds, _ in read], rates,
+                                shuffle=cfg.shuffled, seed=cfg.seed)
+            ds = halves.finish(ds, [state for _, state in read]).map(keep_features)
+            ds = mixing.run_tail(members[0], ds, tail, cfg.sequence_length)
+            return seqio_compat.validate_features(members[0], ds)
+    datasets = [_read_task(task, cfg, use_cached, len(tail), ex)
+                for task, ex in zip(members, examples)]
     if tail:
         # Mixed before the shared tail: it is traced and run once, not once per task.
         kept = [ds.map(keep_features) for ds in datasets]
         if all(ds.element_spec == kept[0].element_spec for ds in kept):
             ds = sample_mixture(mixture, kept, rates, shuffle=cfg.shuffled, seed=cfg.seed)
-            ds = _run_tail(members[0], ds, tail, cfg.sequence_length)
+            ds = mixing.run_tail(members[0], ds, tail, cfg.sequence_length)
             return seqio_compat.validate_features(members[0], ds)
         # Members whose features differ before the tail: the tail in each pipeline.
         datasets = [seqio_compat.validate_features(task, seqio_compat.run_steps(
@@ -346,6 +320,9 @@ class SplitPlan:
     members: Tuple["seqio.Task", ...]
     cached: bool  # read the members' caches
     direct: Optional[cached_read.CachedPlan]  # trainer.cached's plan, or None
+    # Otherwise, each member's cache or TFDS files read as records
+    # (trainer.cached.record_streams) into its pipeline; None: through seqio's source.
+    records: Optional[Tuple[Optional[cached_read.CachedTask], ...]] = None
 
     @property
     def is_task(self) -> bool:
@@ -359,10 +336,20 @@ class SplitPlan:
             ds = cached_read.read_cached(self.direct, cfg.shard, shuffle=cfg.shuffled,
                                          seed=cfg.seed, num_epochs=cfg.num_epochs,
                                          mixture=None if self.is_task else self.provider)
-        elif self.is_task:
-            ds = _read_task(self.provider, cfg, self.cached)
         else:
-            ds = _read_mixture(self.provider, self.members, cfg, self.cached)
+            examples = None
+            if self.records is not None:  # parsed after the shuffle: its buffer holds records
+                streams = iter(cached_read.record_streams(
+                    [t for t in self.records if t is not None], cfg.shard,
+                    shuffle=cfg.shuffled, seed=cfg.seed, num_epochs=cfg.num_epochs))
+                examples = [None if task is None else next(streams).map(
+                    cached_read.parse_task_fn(task), num_parallel_calls=tf.data.AUTOTUNE)
+                            for task in self.records]
+            if self.is_task:
+                ds = _read_task(self.provider, cfg, self.cached,
+                                examples=examples[0] if examples else None)
+            else:
+                ds = _read_mixture(self.provider, self.members, cfg, self.cached, examples)
         if cfg.max_samples is not None:
             ds = ds.take(shard_count(int(cfg.max_samples), cfg.shard))
         if len(self.members) > AUTOTUNE_MAX_TASKS:
@@ -382,21 +369,25 @@ class SplitPlan:
         for i, task in enumerate(self.members):
             if self.cached:
                 n = int(task.get_cached_stats(split)["examples"])
-                files = self._cached_rank_files(i)
-                mine = None if files is None else files.examples
             else:
                 n = task.num_input_examples(split)
+            files = self._cached_rank_files(i)
+            mine = None if files is None else files.examples
+            if not self.cached and (self.records is None or self.records[i] is None):
                 mine = _tfds_file_shards(task.source, split, shard) if sharded else None
             read += n if mine is None else mine
             total += n
         return read, total
 
     def _cached_rank_files(self, i: int) -> Optional[cached_read.RankFiles]:
-        """Member ``i``'s whole cache files for this rank (from the direct plan's file
-        lists when there is one: no glob again), or None for example-level shards."""
-        if self.direct is not None:
-            planned = self.direct.tasks[i]
-            return cached_read.rank_files(planned.files, planned.file_examples, self.cfg.shard)
+        """Member ``i``'s whole cache files for this rank (from the plan's file lists when
+        there is one: no glob again), or None for example-level shards."""
+        planned = self.direct.tasks if self.direct is not None else self.records
+        if planned is not None and planned[i] is not None:
+            return cached_read.rank_files(planned[i].files, planned[i].file_examples,
+                                          self.cfg.shard)
+        if not self.cached:
+            return None
         return _rank_files(self.members[i], self.cfg.split, self.cfg.shard)
 
     def known_size(self) -> Optional[int]:
@@ -426,19 +417,27 @@ def plan_split(cfg: StreamConfig) -> SplitPlan:
     is_task = isinstance(provider, seqio.Task)
     if not is_task:
         check_compatible_features(provider)
-    direct = None
+    direct = records = None
     if cached and DIRECT_CACHE_READ:
         keys = None if is_task else mixture_keys(provider)
         direct, reason = cached_read.plan_cached(members, cfg.split, keys)
         if direct is None:
-            logger.info("%s:%s: reading the caches through seqio's per-task pipelines: %s",
-                        provider.name, cfg.split, reason)
-    read = "on the fly" if not cached else "cache, direct" if direct else "cache, seqio"
+            records, why = cached_read.plan_records(members, cfg.split)
+            logger.info("%s:%s: reading the caches through per-task pipelines: %s%s",
+                        provider.name, cfg.split, reason,
+                        "" if records else f"; with seqio's cached source: {why}")
+    if not cached and READ_TFDS_RECORDS:
+        records = tuple(cached_read.tfds_task(t, cfg.split) if not t.requires_caching
+                        else None for t in members)
+        records = records if any(records) else None
+    read = ("on the fly" + (", TFDS records" if records else "") if not cached else
+            "cache, direct" if direct else "cache, records" if records else "cache, seqio")
     shard = cfg.shard
     logger.info("%s:%s shard %s: read=%s shuffle=%s seed=%s epochs=%s", provider.name,
                 cfg.split, f"{shard.index}/{shard.num_shards}" if shard else "all", read,
                 cfg.shuffled, cfg.seed, cfg.num_epochs)
-    return SplitPlan(cfg.replace(provider=provider), provider, tuple(members), cached, direct)
+    return SplitPlan(cfg.replace(provider=provider), provider, tuple(members), cached, direct,
+                     records)
 
 
 def get_split(cfg: StreamConfig) -> tf.data.Dataset:

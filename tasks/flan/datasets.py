@@ -114,6 +114,7 @@ def sentiment140_label(ex):
     return tf.math.floordiv(tf.cast(ex["polarity"], tf.int32), 4)
 
 
+@tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite per pipeline
 def is_polar(ex):
     """Sentiment140's test file also has neutral tweets (polarity 2): drop them."""
     return tf.not_equal(ex["polarity"], 2)

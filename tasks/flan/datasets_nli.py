@@ -26,6 +26,7 @@ TREC_OPTIONS = ("description", "entity", "abbreviation", "human", "number", "loc
 _TRAIN_TEST = {"train": "train", "validation": "test"}
 
 
+@tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite per pipeline
 def has_gold_label(ex) -> tf.Tensor:
     """SNLI pairs whose annotators reached no majority carry label -1: drop them.
 

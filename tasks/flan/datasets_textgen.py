@@ -107,12 +107,14 @@ def format_fix_punct(ex):
     return {"sentence": remove_punctuation(sentence), "answer": sentence}
 
 
+@tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite per pipeline
 def has_upper_case(ex):
     """Keep sentences that lower-casing changes (there is something to restore)."""
     sentence = tf.strings.strip(ex["sentence"])
     return tf.not_equal(lower_case(sentence), sentence)
 
 
+@tf.autograph.experimental.do_not_convert  # plain TF ops: no AST rewrite per pipeline
 def has_punctuation(ex):
     """Keep sentences that removing punctuation changes (there is something to add)."""
     sentence = tf.strings.strip(ex["sentence"])
