@@ -2,13 +2,13 @@
 
 seqio's own job adds a dozen transforms per task and split (about 6 s each on the
 DirectRunner). Here each (task, split, source shard) is one element, a *unit*: read and
-preprocessed by seqio's ``PreprocessTask`` code, serialized (``serialize``: seqio's
-tf.train.Example, map entries sorted) and written by the worker that read it into its
-own output shards (``num_shards`` is a multiple of the source shards; each example goes
-to the unit's shard its bytes hash to), each under a temporary name until whole. No
-record passes through Beam. The units' counts are summed into ``info.<split>.json`` and
-``stats.<split>.json``. A unit reads its shard in a fixed order: a rebuild writes the
-same files. See docs/caching.md.
+preprocessed by seqio's ``PreprocessTask`` code, serialized as seqio's tf.train.Example
+(in tf.data by ``caches.tf_example``, else by ``serialize``; the same bytes) and written
+by the worker that read it into its own output shards (``num_shards`` is a multiple of
+the source shards; each example goes to the unit's shard its bytes hash to), each under
+a temporary name until whole. No record passes through Beam. The units' counts are
+summed into ``info.<split>.json`` and ``stats.<split>.json``. A unit reads its shard in a
+fixed order: a rebuild writes the same files. See docs/caching.md.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import zlib
 from typing import Dict, Iterable, Iterator, Sequence, Tuple
 
+from caches import tf_example
 from common import seqio_compat
 
 import apache_beam as beam
@@ -128,32 +129,56 @@ class _ProcessUnit(beam.DoFn):
         job, reader = self._jobs[key], self._readers[key]
         per_unit = job.num_shards // len(reader.shards)
         first = index * per_unit
-        counter = seqio_compat.token_counter(dict(job.task.output_features))
-        ds = seqio_compat.precache_dataset(reader, (index, shard))
-        examples = (seqio_compat.precache_examples(reader, (index, shard)) if ds is None
-                    else numpy_examples(ds))
         counts: Dict[str, int] = {"examples": 0}
         written = [0] * per_unit
         paths = [shard_path(job, first + i) for i in range(per_unit)]
         with contextlib.ExitStack() as stack:
             writers = [stack.enter_context(tf.io.TFRecordWriter(path + ".incomplete"))
                        for path in paths]
-            for ex in examples:
-                if not counts["examples"]:
-                    yield beam.pvalue.TaggedOutput("sample", (key, ex))
-                counts["examples"] += 1
-                for feature, tokens in counter.process(ex):
-                    _add_count(counts, feature, tokens)
-                    _add_count(counts, feature.replace("tokens", "max_tokens"), tokens)
-                data = serialize(ex)
-                out = zlib.crc32(data) % per_unit
-                writers[out].write(data)
-                written[out] += 1
+            for records, sample in unit_records(job, reader, (index, shard), counts):
+                if sample is not None:
+                    yield beam.pvalue.TaggedOutput("sample", (key, sample))
+                for data in records:
+                    out = zlib.crc32(data) % per_unit
+                    writers[out].write(data)
+                    written[out] += 1
         for i, path in enumerate(paths):
             tf.io.gfile.rename(path + ".incomplete", path, overwrite=True)
             yield key, (first + i, written[i])
         if counts["examples"]:
             yield beam.pvalue.TaggedOutput("counts", (key, counts))
+
+
+def unit_records(job: SplitJob, reader, shard, counts: Dict[str, int]):
+    """A unit's records in read order, a batch at a time, as ``(records, sample)`` (the
+    first non-empty batch brings an example for ``info.<split>.json``), adding to
+    ``counts``. Encoded in tf.data (``caches.tf_example``) when the features allow,
+    else one ``serialize`` call an example."""
+    ds = seqio_compat.precache_dataset(reader, shard)
+    batches = None if ds is None else tf_example.encoded_batches(
+        ds, dict(job.task.output_features))
+    if batches is not None:
+        for batch in batches:
+            records = batch.pop("records")
+            if not len(records):
+                continue
+            sample = None if counts["examples"] else tf_example.spec_example(ds.element_spec)
+            counts["examples"] += len(records)
+            for feature, tokens in batch.items():
+                _add_count(counts, feature, int(tokens.sum()))
+                _add_count(counts, feature.replace("tokens", "max_tokens"), int(tokens.max()))
+            yield records, sample
+        return
+    counter = seqio_compat.token_counter(dict(job.task.output_features))
+    examples = (seqio_compat.precache_examples(reader, shard) if ds is None
+                else numpy_examples(ds))
+    for ex in examples:
+        sample = None if counts["examples"] else ex
+        counts["examples"] += 1
+        for feature, tokens in counter.process(ex):
+            _add_count(counts, feature, tokens)
+            _add_count(counts, feature.replace("tokens", "max_tokens"), tokens)
+        yield (serialize(ex),), sample
 
 
 def shard_path(job: SplitJob, shard: int) -> str:

@@ -215,23 +215,18 @@ def test_interrupted_cache_is_refused_then_rebuilt(built, tmp_path):
 
 
 def _crash_in(monkeypatch, task_name, error):
-    """The cache job's reading of ``task_name`` raises ``error`` after two examples."""
+    """The cache job's reading of ``task_name`` raises ``error`` once its first records
+    are written."""
     from caches import beam_job
-    from common import seqio_compat
-    real_dataset, real_examples = seqio_compat.precache_dataset, beam_job.numpy_examples
+    real = beam_job.unit_records
 
-    def tagged(reader, shard):
-        return reader._task.name, real_dataset(reader, shard)
-
-    def crash_after_two(tagged_ds):
-        name, ds = tagged_ds
-        for i, ex in enumerate(real_examples(ds)):
-            if i == 2 and name == task_name:
+    def crashing(job, reader, shard, counts):
+        for item in real(job, reader, shard, counts):
+            yield item
+            if job.task.name == task_name:
                 raise error
-            yield ex
 
-    monkeypatch.setattr(seqio_compat, "precache_dataset", tagged)
-    monkeypatch.setattr(beam_job, "numpy_examples", crash_after_two)
+    monkeypatch.setattr(beam_job, "unit_records", crashing)
 
 
 def test_crash_mid_build_leaves_nothing_in_place(built, tmp_path, monkeypatch, capsys):
@@ -280,7 +275,11 @@ def test_num_workers_is_beams_multi_process_direct_runner():
     assert beam == ["--direct_num_workers", "2", "--direct_running_mode=multi_processing"]
 
 
-def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys):
+def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys,
+                                                        monkeypatch):
+    """A cached task is skipped; ``--overwrite`` rebuilds the same files, also when every
+    example is serialized in Python (``beam_job.serialize``) instead of in tf.data."""
+    from caches import tf_example
     cache_dir = str(tmp_path / "cache")
     os.makedirs(cache_dir)
     task_dir = _copy_task(built, RTE0, cache_dir)
@@ -289,7 +288,8 @@ def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys
 
     def records():
         return {name: open(os.path.join(task_dir, name), "rb").read()
-                for name in sorted(os.listdir(task_dir)) if ".tfrecord-" in name}
+                for name in sorted(os.listdir(task_dir))
+                if ".tfrecord-" in name or name.endswith(".json")}
 
     before = records()
     assert _main("--tasks", RTE0, "--cache_dir", cache_dir) == 0
@@ -302,6 +302,9 @@ def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys
     assert records() == before and before  # a rebuild writes the same files
     assert cache_dirs.cache_manifest(task_dir)["created"] >= created
     assert os.listdir(cache_dir) == [RTE0]
+    monkeypatch.setattr(tf_example, "supported", lambda spec: False)
+    assert _main("--tasks", RTE0, "--cache_dir", cache_dir, "--overwrite") == 0
+    assert records() == before
 
 
 def test_splits_flag_caches_only_those(built, tmp_path):
@@ -429,3 +432,40 @@ def test_examples_read_in_batches_equal_seqios_per_example_read():
         for key in a:
             assert type(a[key]) is type(b[key]) and np.array_equal(a[key], b[key])
             assert np.asarray(a[key]).dtype == np.asarray(b[key]).dtype
+
+
+def test_records_encoded_in_tf_data_are_serializes_bytes():
+    """``caches.tf_example`` encodes a batch of examples inside tf.data: every record is
+    ``serialize``'s bytes (keys that prefix others, empty lists, floats, booleans,
+    negative and wide integers, text), across batches; token counts are seqio's; the
+    info made from the spec is the info made from an example."""
+    import numpy as np
+    import tensorflow as tf
+    from caches import beam_job, tf_example
+    from common import seqio_compat
+    n = tf_example.BATCH + 9
+
+    def make(i):
+        return {"f": np.array([0.1 * i] * (i % 3), np.float64), "f32": np.float32(i / 7),
+                "a": "é b {}".format(i).encode(), "ab": np.array([b"x"] * (i % 2), object),
+                "inputs": np.array([5 + i % 4, 0, 1][: 1 + i % 3], np.int32),
+                "flag": np.bool_(i % 2), "n": np.int64(-(2 ** 40) + i)}
+
+    spec = {"f": tf.TensorSpec([None], tf.float64), "f32": tf.TensorSpec([], tf.float32),
+            "a": tf.TensorSpec([], tf.string), "ab": tf.TensorSpec([None], tf.string),
+            "inputs": tf.TensorSpec([None], tf.int32), "flag": tf.TensorSpec([], tf.bool),
+            "n": tf.TensorSpec([], tf.int64)}
+    want = [make(i) for i in range(n)]
+    ds = tf.data.Dataset.from_generator(lambda: iter(want), output_signature=spec)
+    features = dict(seqio.get_mixture_or_task("rte_type_0").output_features)
+    batches = list(tf_example.encoded_batches(ds, features))
+    assert [len(b["records"]) for b in batches] == [tf_example.BATCH, 9]
+    records = [r for b in batches for r in b["records"]]
+    assert records == [beam_job.serialize(ex) for ex in want]
+    counter = seqio_compat.token_counter(features)
+    tokens = [dict(counter.process(ex))["inputs_tokens"] for ex in want]
+    assert [int(t) for b in batches for t in b["inputs_tokens"]] == tokens
+    assert (seqio_compat.split_info(tf_example.spec_example(spec), 4)
+            == seqio_compat.split_info(want[1], 4))
+    grid = tf.data.Dataset.from_tensors({"grid": tf.zeros([2, 2], tf.int32)})
+    assert tf_example.encoded_batches(grid, features) is None  # serialize's error then
