@@ -184,6 +184,21 @@ def precache_examples(reader, shard):
     return reader._emit_examples(shard)  # noqa: SLF001
 
 
+def _tfds_file_examples(source, split: str, index: int, num_shards: int):
+    """TFDS file ``index`` of a split stored one file a shard, parsed a batch at a time
+    (``tfds_batch_parse``): the examples, in order, TFDS's reader gives for that shard
+    unshuffled; None when the split or its features do not allow it."""
+    seqio = _seqio()
+    if not isinstance(source, seqio.TfdsDataSource):
+        return None
+    records, parse = tfds_records(source, split), tfds_batch_parse(source)
+    if records is None or parse is None or len(records[0]) != num_shards:
+        return None
+    import tensorflow as tf
+    return (tf.data.TFRecordDataset(records[0][index]).batch(256)
+            .map(parse, num_parallel_calls=tf.data.AUTOTUNE).unbatch())
+
+
 def precache_dataset(reader, shard):
     """The tf.data dataset ``precache_examples`` iterates (seqio 0.0.8's
     ``PreprocessTask._emit_examples`` before its per-example loop), or None when the
@@ -199,8 +214,10 @@ def precache_dataset(reader, shard):
     index, name = shard
     task, split = reader._task, reader._split  # noqa: SLF001
     reader._increment_counter("input-shards")  # noqa: SLF001
-    ds = task.source.get_dataset(split=split, shuffle=False, shard_info=seqio.ShardInfo(
-        index=index, num_shards=len(reader.shards)))
+    ds = _tfds_file_examples(task.source, split, index, len(reader.shards))
+    if ds is None:
+        ds = task.source.get_dataset(split=split, shuffle=False, shard_info=seqio.ShardInfo(
+            index=index, num_shards=len(reader.shards)))
     seed = int.from_bytes(hashlib.md5((task.name + f"shard{index}").encode()).digest(),
                           "little") + (reader._preprocessors_seed or 0)  # noqa: SLF001
     return task.preprocess_precache(ds, seed=seed)
@@ -260,6 +277,35 @@ def tfds_records(source, split: str):
     parse = tf.autograph.experimental.do_not_convert(builder.info.features.deserialize_example)
     return (tuple(i.filename for i in instructions), tuple(int(i.take) for i in instructions),
             parse)
+
+
+def tfds_batch_parse(source):
+    """records -> the examples TFDS's reader gives for them, for a batch at once (one
+    ``tf.io.parse_example``), when every feature of the ``seqio.TfdsDataSource`` is a
+    scalar ``Text``, ``ClassLabel`` or plain ``Tensor`` (TFDS's decoding of those is a
+    cast); else None (TFDS's own per-example parse)."""
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+    from tensorflow_datasets.core import example_parser
+    features = source.tfds_dataset.builder.info.features
+    plain = (tfds.features.Text, tfds.features.ClassLabel, tfds.features.Tensor,
+             tfds.features.Scalar)
+    for feature in features.values():
+        if (type(feature) not in plain or tuple(feature.shape) != ()
+                or getattr(feature, "_encoder", None) is not None
+                or str(getattr(feature, "_encoding", "none")).lower() not in ("none",
+                                                                            "encoding.none")):
+            return None
+    info = features.get_serialized_info()
+    specs = example_parser.ExampleParser(info).flat_feature_specs
+    dtypes = {name: tensor_info.tf_dtype for name, tensor_info in info.items()}
+
+    def parse(records):
+        parsed = tf.io.parse_example(records, specs)
+        return {name: value if value.dtype == dtypes[name] else tf.cast(value, dtypes[name])
+                for name, value in parsed.items()}
+
+    return parse
 
 
 def tfds_data_dir_override():

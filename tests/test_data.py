@@ -330,3 +330,30 @@ def test_stream_config_checks_itself():
     assert cfg.describe() == f"{MRPC}:validation[:5] shard 1/2"
     assert cfg.replace(split="train").split == "train" and cfg.split == "validation"
 
+
+
+@pytest.mark.parametrize("task", ["mnli_matched_10templates", "stsb_10templates",
+                                  "sentiment140_10templates", "trec_10templates",
+                                  "bool_q_10templates", "glue_qqp_10templates"])
+def test_tfds_records_parsed_a_batch_at_once_are_tfds_examples(task):
+    """Scalar Text, ClassLabel and Tensor features (ints, floats, text) parse a batch at
+    once to exactly what TFDS's per-record parse gives: values, dtypes and shapes."""
+    import numpy as np
+    import tensorflow as tf
+    from common import seqio_compat
+    source = seqio.get_mixture_or_task(task).source
+    files, _, parse = seqio_compat.tfds_records(source, "train")
+    batch_parse = seqio_compat.tfds_batch_parse(source)
+    records = tf.data.TFRecordDataset(list(files))
+    one = records.map(parse)
+    batched = records.batch(7).map(batch_parse).unbatch()
+    assert batched.element_spec == one.element_spec
+    want, got = list(one.as_numpy_iterator()), list(batched.as_numpy_iterator())
+    assert len(got) == len(want) > 7
+    for a, b in zip(want, got):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert np.asarray(a[key]).dtype == np.asarray(b[key]).dtype
+            assert np.array_equal(a[key], b[key])
+    squad = seqio.get_mixture_or_task("squad_v1_10templates").source
+    assert seqio_compat.tfds_batch_parse(squad) is None  # a Sequence feature: per record

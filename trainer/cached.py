@@ -44,6 +44,7 @@ class CachedTask:
     features: Mapping[str, Tuple[str, Tuple[Optional[int], ...]]] = dataclasses.field(
         default_factory=dict)  # every cached feature: name -> (dtype, shape)
     parse: Optional[Callable] = None  # record -> example when not a seqio cache's
+    parse_batch: Optional[Callable] = None  # records -> examples, the same, a batch at once
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,7 +235,8 @@ def tfds_task(task: "seqio.Task", split: str) -> Optional[CachedTask]:
     if found is None:
         return None
     files, counts, parse = found
-    return CachedTask(task, files, sum(counts), None, counts, parse=parse)
+    return CachedTask(task, files, sum(counts), None, counts, parse=parse,
+                      parse_batch=seqio_compat.tfds_batch_parse(task.source))
 
 
 def plan_cached(members: Sequence["seqio.Task"], split: str,
@@ -272,6 +274,18 @@ def _parse_config(dtype: str, shape: Sequence[Optional[int]]):
 def parse_task_fn(task: CachedTask):
     """record -> the task's example, as seqio's cached source (or TFDS) parses it."""
     return task.parse or build_parse_fn(CachedPlan((task,), task.features, {}))
+
+
+PARSE_BATCH = 64  # records parsed at once by a ``parse_batch``
+
+
+def parsed(records: tf.data.Dataset, task: CachedTask) -> tf.data.Dataset:
+    """A task's records (``record_streams``) parsed into its examples, in order: a batch
+    at a time when the task can (``parse_batch``), else one by one."""
+    if task.parse_batch is not None:
+        return (records.batch(PARSE_BATCH)
+                .map(task.parse_batch, num_parallel_calls=tf.data.AUTOTUNE).unbatch())
+    return records.map(parse_task_fn(task), num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def build_parse_fn(plan: CachedPlan):

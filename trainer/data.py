@@ -342,8 +342,7 @@ class SplitPlan:
                 streams = iter(cached_read.record_streams(
                     [t for t in self.records if t is not None], cfg.shard,
                     shuffle=cfg.shuffled, seed=cfg.seed, num_epochs=cfg.num_epochs))
-                examples = [None if task is None else next(streams).map(
-                    cached_read.parse_task_fn(task), num_parallel_calls=tf.data.AUTOTUNE)
+                examples = [None if task is None else cached_read.parsed(next(streams), task)
                             for task in self.records]
             if self.is_task:
                 ds = _read_task(self.provider, cfg, self.cached,
