@@ -13,10 +13,11 @@ from caches import build_tfds, real_sizes
 from caches.demo import cli as demo_cli
 from caches.demo import scale
 
-GROWN = ("super_glue/boolq,super_glue/cb,super_glue/multirc,super_glue/record,glue/mrpc,"
+GROWN = ("super_glue/boolq,super_glue/cb,super_glue/copa,super_glue/multirc,super_glue/record,glue/mrpc,"
          "super_glue/wic,super_glue/wsc.fixed,glue/wnli,natural_questions_open,piqa,openbookqa,"
          "hellaswag,trivia_qa/rc.nocontext,math_dataset/algebra__linear_1d,"
-         "wmt16_translate/ro-en,dart,ai2_arc/ARC-Easy")
+         "wmt16_translate/ro-en,dart,ai2_arc/ARC-Easy,squad/v1.1,squad/v2.0,coqa,"
+         "definite_pronoun_resolution,wsc273")
 CAP = 300
 
 
@@ -69,8 +70,11 @@ def test_split_sizes_are_the_real_ones_capped(full_tree):
                  for s in ("train", "val", "test")]
     assert [len(r) for r in hellaswag] == [CAP] * 3
     assert {r["split_type"] for r in hellaswag[1]} == {"indomain", "zeroshot"}
+    copa = real_sizes.SPLITS["super_glue/copa"]
+    assert [len(rows(sg / "COPA" / f"{s}.jsonl")) for s in ("train", "val", "test")] == [
+        min(copa[s], CAP) for s in ("train", "validation", "test")]
     # A dataset not asked for keeps its demo size.
-    assert len(rows(sg / "COPA" / "train.jsonl")) < 100
+    assert len((full_tree / "glue" / "CoLA" / "train.tsv").read_text().splitlines()) < 100
 
 
 def test_passage_lengths_follow_the_real_distribution(full_tree):
@@ -93,10 +97,44 @@ def test_record_spans_still_point_at_their_entities(full_tree):
                 assert text[answer["start"]:answer["end"] + 1] == answer["text"]
 
 
+def test_squad_articles_hold_real_sizes_and_paragraph_lengths(full_tree):
+    """SQuAD at the full scale: the real number of questions (capped), distinct ids
+    across repeated towns, paragraphs of the real length, answer offsets that still hold."""
+    median = scale.FULL["squad/v1.1"].lengths["context"][0]
+    for version in ("1.1", "2.0"):
+        for split in ("train", "dev"):
+            doc = json.loads((full_tree / "squad" / f"{split}-v{version}.json").read_text())
+            paragraphs = [p for article in doc["data"] for p in article["paragraphs"]]
+            qas = [qa for p in paragraphs for qa in p["qas"]]
+            assert len(qas) == len({qa["id"] for qa in qas}) == CAP
+            lengths = [len(p["context"].split()) for p in paragraphs]
+            assert abs(statistics.median(lengths) - median) < 0.25 * median
+            for p in paragraphs:
+                for qa in p["qas"]:
+                    for span in qa["answers"] + qa.get("plausible_answers", []):
+                        start = span["answer_start"]
+                        assert p["context"][start:start + len(span["text"])] == span["text"]
+
+
+def test_coqa_stories_grow_after_their_text(full_tree):
+    """CoQA's stories reach the real length, padded after the text: every rationale's
+    offsets still point at it."""
+    median = scale.FULL["coqa"].lengths["story"][0]
+    stories = json.loads((full_tree / "coqa" / "coqa-train-v1.0.json").read_text())["data"]
+    assert len(stories) == CAP
+    assert abs(statistics.median(len(s["story"].split()) for s in stories) - median) < (
+        0.25 * median)
+    for story in stories:
+        for answer in story["answers"]:
+            if answer["span_start"] >= 0:
+                assert (story["story"][answer["span_start"]:answer["span_end"]]
+                        == answer["span_text"])
+
+
 def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
     """TFDS's builders prepare the grown files, repeats included: NQ-open, PIQA,
     HellaSwag, math_dataset, WMT and DART key their examples by position, OpenBookQA,
-    TriviaQA and ARC by id (which stays distinct)."""
+    TriviaQA, ARC and SQuAD by id (which stays distinct)."""
     import tensorflow_datasets as tfds
     data_dir = tmp_path / "tfds"
     for name, split in (("super_glue/boolq", "train"), ("natural_questions_open", "train"),
@@ -104,11 +142,14 @@ def test_tfds_builds_the_full_scale_files(full_tree, tmp_path):
                         ("hellaswag", "test"), ("trivia_qa/rc.nocontext", "train"),
                         ("math_dataset/algebra__linear_1d", "train"),
                         ("wmt16_translate/ro-en", "train"), ("dart", "train"),
-                        ("ai2_arc/ARC-Easy", "train")):
+                        ("ai2_arc/ARC-Easy", "train"), ("squad/v2.0", "train"),
+                        ("super_glue/copa", "train"), ("coqa", "train"),
+                        ("definite_pronoun_resolution", "train"), ("wsc273", "test")):
         assert build_tfds.main(["--raw_dir", str(full_tree), "--data_dir", str(data_dir),
                                 "--datasets", name]) == 0
         builder = tfds.builder(name, data_dir=str(data_dir))
-        assert builder.info.splits[split].num_examples == CAP, name
+        want = min(real_sizes.SPLITS[name][split], CAP)
+        assert builder.info.splits[split].num_examples == want, name
 
 
 def test_mrpc_dev_rows_are_picked_by_id_not_text(tmp_path, monkeypatch):

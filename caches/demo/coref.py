@@ -11,6 +11,7 @@ import pathlib
 import random
 from xml.sax.saxutils import escape
 
+from caches.demo import scale
 from caches.demo.pools import PEOPLE
 from caches.demo.shared import seeded_rng
 
@@ -108,10 +109,17 @@ def write_dpr(root: pathlib.Path) -> None:
     rng.shuffle(frames)
     pairs = [_dpr_pair(rng, i) for i in frames]
     root.mkdir(parents=True, exist_ok=True)
+    full = scale.full_sizes("definite_pronoun_resolution", len(DPR_PAIRS))
     start = 0
-    for split, n in DPR_PAIRS.items():
-        blocks = [_dpr_block(*twin) for pair in pairs[start:start + n] for twin in pair]
-        start += n
+    for i, (split, n) in enumerate(DPR_PAIRS.items()):
+        if full is None:
+            chosen, start = pairs[start:start + n], start + n
+        else:  # twin pairs drawn again up to the real size (its examples, two a pair)
+            draw = seeded_rng(f"definite_pronoun_resolution/{split}/full")
+            chosen = [draw.choice(pairs) for _ in range((full[0][i] + 1) // 2)]
+        blocks = [_dpr_block(*twin) for pair in chosen for twin in pair]
+        if full is not None:
+            blocks = blocks[:full[0][i]]
         with open(root / f"{split}.c.txt", "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(blocks))
 
@@ -174,7 +182,12 @@ def write_wsc273(root: pathlib.Path) -> None:
     full stop).
     """
     root.mkdir(parents=True, exist_ok=True)
-    body = "".join(_schema_xml(*schema) for schema in WSC_SCHEMAS)
+    schemas = WSC_SCHEMAS
+    pairs = [WSC_SCHEMAS[i:i + 2] for i in range(0, len(WSC_SCHEMAS), 2)]
+    full = scale.redraw("wsc273", pairs, 1)
+    if full is not None:  # twin pairs drawn again: the 273 schemas the builder reads
+        schemas = [schema for pair in full[0] for schema in pair][:len(full[0])]
+    body = "".join(_schema_xml(*schema) for schema in schemas)
     with open(root / "WSCollection.xml", "w", encoding="utf-8", newline="\n") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<!DOCTYPE collection SYSTEM "WSCollection.dtd">\n'

@@ -19,6 +19,7 @@ import tarfile
 
 from caches.demo.pools import (FESTIVALS, PEOPLE, PRODUCTS, REGIONS, RIVERS, SEASONS,
                                SURNAMES, TOWNS)
+from caches.demo import scale
 from caches.demo.scale import draw_splits
 from caches.demo.shared import seeded_rng, write_tsv
 
@@ -340,9 +341,11 @@ def _qa_id(title: str, question: str) -> str:
     return hashlib.sha1(f"{title}/{question}".encode()).hexdigest()[:24]
 
 
-def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
+def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool,
+                   key: str = "") -> dict:
     """One article; train: 8 answerable questions (v2: 6 + 2 unanswerable), one answer
-    each; dev: 5 questions (v2: 3 + 2 unanswerable), three answers each."""
+    each; dev: 5 questions (v2: 3 + 2 unanswerable), three answers each. Question ids
+    hash ``key`` (default: the town) and the question."""
     facts = _town_facts(rng, town)
     paragraphs = [{"context": c, "qas": []} for c in _squad_paragraphs(facts)]
     answerable = rng.sample(_squad_questions(facts), 5 if dev else 8)
@@ -352,7 +355,7 @@ def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
     for p, question, answers in answerable:
         context = paragraphs[p]["context"]
         qa = {"answers": [_span(context, a) for a in (answers if dev else answers[:1])],
-              "question": question, "id": _qa_id(town, question)}
+              "question": question, "id": _qa_id(key or town, question)}
         if v2:
             qa["is_impossible"] = False
         paragraphs[p]["qas"].append(qa)
@@ -360,8 +363,29 @@ def _squad_article(rng: random.Random, town: str, dev: bool, v2: bool) -> dict:
         context = paragraphs[p]["context"]
         paragraphs[p]["qas"].append({
             "plausible_answers": [_span(context, plausible)], "question": question,
-            "id": _qa_id(town, question), "answers": [], "is_impossible": True})
+            "id": _qa_id(key or town, question), "answers": [], "is_impossible": True})
     return {"title": town, "paragraphs": paragraphs}
+
+
+def _full_squad_split(name: str, size: int, length, dev: bool, v2: bool) -> list:
+    """At the full scale: articles about towns drawn with repeats until ``size``
+    questions, ids distinct (keyed by the article's number), each paragraph padded after
+    its text to a drawn length (``length``: median words, spread), so answer offsets
+    hold; the last article keeps only the questions needed."""
+    rng = seeded_rng(f"{name}/full")
+    data, count = [], 0
+    while count < size:
+        town = rng.choice(TOWNS)
+        article = _squad_article(random.Random(rng.random()), town, dev, v2,
+                                 key=f"{town}/{len(data)}")
+        for paragraph in article["paragraphs"]:
+            if length:
+                paragraph["context"] = " ".join([paragraph["context"], *scale.padding(
+                    rng, len(paragraph["context"].split()), *length)])
+            paragraph["qas"] = paragraph["qas"][:size - count]
+            count += len(paragraph["qas"])
+        data.append(article)
+    return data
 
 
 def write_squad(root: pathlib.Path) -> None:
@@ -378,12 +402,14 @@ def write_squad(root: pathlib.Path) -> None:
         TOWNS, N_SQUAD_TRAIN_ARTICLES + N_SQUAD_DEV_ARTICLES)
     root.mkdir(parents=True, exist_ok=True)
     for version, v2 in (("1.1", False), ("2.0", True)):
-        for split, dev, split_towns in (
+        full = scale.full_sizes(f"squad/v{version}", 2)
+        for i, (split, dev, split_towns) in enumerate((
                 ("train", False, towns[:N_SQUAD_TRAIN_ARTICLES]),
-                ("dev", True, towns[N_SQUAD_TRAIN_ARTICLES:])):
+                ("dev", True, towns[N_SQUAD_TRAIN_ARTICLES:]))):
             # The same facts and questions in both versions: seed by split and town.
-            data = [_squad_article(seeded_rng(f"squad/{split}/{town}"), town, dev, v2)
-                    for town in split_towns]
+            data = ([_squad_article(seeded_rng(f"squad/{split}/{town}"), town, dev, v2)
+                     for town in split_towns] if full is None else _full_squad_split(
+                f"squad/v{version}/{split}", full[0][i], full[1].get("context"), dev, v2))
             doc = {"data": data, "version": f"v{version}" if v2 else version}
             (root / f"{split}-v{version}.json").write_text(
                 json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -44,6 +44,8 @@ FULL: dict[str, Plan] = {
     "super_glue/BoolQ": Plan("super_glue/boolq", _SG, {"passage": (95, 0.5)}),
     "super_glue/CB": Plan("super_glue/cb", _SG, {"premise": (55, 0.6)}),
     "super_glue/RTE": Plan("super_glue/rte", _SG, {"premise": (40, 0.6)}),
+    # Its hand-written questions drawn again (``scale.redraw``): only the sizes grow.
+    "super_glue/COPA": Plan("super_glue/copa", _SG),
     "glue/CoLA": Plan("glue/cola", _SG),
     "glue/SST-2": Plan("glue/sst2", _SG),
     "glue/QQP": Plan("glue/qqp", _SG),
@@ -79,6 +81,15 @@ FULL: dict[str, Plan] = {
     "natural_questions_open": Plan("natural_questions_open", ("train", "validation")),
     "trivia_qa": Plan("trivia_qa/rc.nocontext", _SG),
     "piqa": Plan("piqa", ("train", "validation")),
+    # Twin pairs drawn again (``coref.write_dpr``, ``coref.write_wsc273``).
+    "definite_pronoun_resolution": Plan("definite_pronoun_resolution", ("train", "test")),
+    "wsc273": Plan("wsc273", ("test",)),
+    # Stories of the real length, padded after their text (``textgen.write_coqa``).
+    "coqa": Plan("coqa", ("train", "test"), {"story": (270, 0.35)}),
+    # Articles of two paragraphs and 8 (dev: 5) questions (``ft.write_squad``): sizes
+    # count questions, lengths each paragraph (answers stay in its first sentences).
+    "squad/v1.1": Plan("squad/v1.1", ("train", "validation"), {"context": (115, 0.4)}),
+    "squad/v2.0": Plan("squad/v2.0", ("train", "validation"), {"context": (115, 0.4)}),
     "openbookqa": Plan("openbookqa", _SG),
     "hellaswag": Plan("hellaswag", _SG),
     "math_dataset": Plan("math_dataset/algebra__linear_1d", ("train", "test")),
@@ -195,6 +206,15 @@ def _current_plan(draw_name: str, num_splits: int) -> Optional[Plan]:
         raise ValueError(f"{draw_name}: the full-scale plan lists {len(plan.splits)} "
                          f"splits, the generator draws {num_splits}")
     return plan
+
+
+def full_sizes(draw_name: str, num_splits: int
+               ) -> Optional[Tuple[Tuple[int, ...], Mapping[Optional[str], Tuple[int, float]]]]:
+    """``(examples per split, lengths)`` of ``draw_name``'s plan at the current scale, for
+    generators that build their own examples (SQuAD's articles); None at the demo scale
+    or without a plan."""
+    plan = _current_plan(draw_name, num_splits)
+    return None if plan is None else (CURRENT.sizes(plan), plan.lengths)
 
 
 def scaled_units(draw_name: str, units: Sequence[int], examples_per_unit: int

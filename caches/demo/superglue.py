@@ -220,7 +220,8 @@ def write_copa(root: pathlib.Path) -> None:
     rng.shuffle(events)
     n_val = n_test = 5
     parts = [events[n_val + n_test:], events[:n_val], events[n_val:n_val + n_test]]
-    for split, part in zip(_SG_SPLITS, parts):
+    drawn = []
+    for part in parts:
         items = []
         for premise, cause, wrong_cause, effect, wrong_effect in part:
             first = rng.randrange(2)  # the two questions of an event get opposite labels
@@ -229,6 +230,10 @@ def write_copa(root: pathlib.Path) -> None:
                 choices = (right, wrong) if label == 0 else (wrong, right)
                 items.append((premise, choices, question, label))
         rng.shuffle(items)
+        drawn.append(items)
+    # Full scale: every split's real size drawn from all the questions, with repeats.
+    full = scale.redraw("super_glue/COPA", [item for items in drawn for item in items], 3)
+    for split, items in zip(_SG_SPLITS, full or drawn):
         rows = []
         for idx, (premise, (c1, c2), question, label) in enumerate(items):
             row = {"premise": premise, "choice1": c1, "choice2": c2, "question": question}
