@@ -1,11 +1,11 @@
 """``get_split(cfg)``: one rank's shard of a registered task or mixture split, as tf.data.
 
 ``cfg`` is a ``trainer.config.StreamConfig``. ``plan_split(cfg)`` resolves once what does
-not change between passes (provider, member tasks, cache use, the direct-read plan);
-``SplitPlan.dataset()`` builds the pipeline: shards (whole cache files when the cache
-counts each file's records, else example-level), epochs, seeded
-shuffling, seqio 0.0.8's mixing, full-length features with their text. seqio internals
-come through ``common.seqio_compat``. See docs/data-streams.md.
+not change between passes (provider, member tasks, cache use, the files to read as
+records); ``SplitPlan.dataset()`` builds the pipeline: shards (whole files when their
+records are counted, else example-level), epochs, seeded shuffling, seqio 0.0.8's mixing
+(shared steps after it: ``trainer.mixing``), full-length features with their text. seqio
+internals come through ``common.seqio_compat``. See docs/data-streams.md.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 DIRECT_CACHE_READ = True
 
 # Read a task's TFDS files as records (``trainer.cached.tfds_task``: parsed after the
-# shuffle, one map a task), where its split is whole TFRecord files; False reads through
-# TFDS's own reader (the same examples; shuffled, in another order).
+# shuffle, a batch at a time where the features allow), where its split is whole
+# TFRecord files; False reads through TFDS's own reader (the same examples; shuffled, in
+# another order).
 READ_TFDS_RECORDS = True
 
 # (provider, split) pairs whose cache warning was already logged in this process.
@@ -370,21 +371,26 @@ class SplitPlan:
                 n = int(task.get_cached_stats(split)["examples"])
             else:
                 n = task.num_input_examples(split)
-            files = self._cached_rank_files(i)
-            mine = None if files is None else files.examples
-            if not self.cached and (self.records is None or self.records[i] is None):
+            if self.cached or self._planned(i) is not None:
+                files = self._rank_files_of(i)
+                mine = None if files is None else files.examples
+            else:  # TFDS's own reader
                 mine = _tfds_file_shards(task.source, split, shard) if sharded else None
             read += n if mine is None else mine
             total += n
         return read, total
 
-    def _cached_rank_files(self, i: int) -> Optional[cached_read.RankFiles]:
-        """Member ``i``'s whole cache files for this rank (from the plan's file lists when
-        there is one: no glob again), or None for example-level shards."""
+    def _planned(self, i: int) -> Optional[cached_read.CachedTask]:
+        """Member ``i``'s files as the plan lists them (direct or record reads), or None."""
         planned = self.direct.tasks if self.direct is not None else self.records
-        if planned is not None and planned[i] is not None:
-            return cached_read.rank_files(planned[i].files, planned[i].file_examples,
-                                          self.cfg.shard)
+        return None if planned is None else planned[i]
+
+    def _rank_files_of(self, i: int) -> Optional[cached_read.RankFiles]:
+        """Member ``i``'s whole files for this rank (from the plan's file lists when there
+        is one: no glob again; else its cache's), or None for example-level shards."""
+        planned = self._planned(i)
+        if planned is not None:
+            return cached_read.rank_files(planned.files, planned.file_examples, self.cfg.shard)
         if not self.cached:
             return None
         return _rank_files(self.members[i], self.cfg.split, self.cfg.shard)
@@ -400,7 +406,7 @@ class SplitPlan:
         split, shard = self.cfg.split, self.cfg.shard
         total = 0
         for i, task in enumerate(self.members):
-            mine = self._cached_rank_files(i)
+            mine = self._rank_files_of(i)
             total += (mine.examples if mine is not None else
                       shard_count(int(task.get_cached_stats(split)["examples"]), shard))
         if self.cfg.max_samples is not None:
