@@ -1,10 +1,12 @@
-"""Fully cached tasks and mixtures read directly: the same examples, without per-task pipelines.
+"""Splits stored as TFRecord files (seqio caches, TFDS files) read as records, parsed late.
 
-``plan_cached`` checks, from each task's cache info alone, that a split can be read this
-way (every post-cache step is seqio's EOS step, the features agree) and says why not
-otherwise; ``read_cached`` reads the records in seqio's order, shards, repeats, shuffles
-and mixes them, then parses once for all tasks. Never imports ``trainer.data`` (which
-calls it); seqio internals come through ``common.seqio_compat``. See docs/data-streams.md.
+``record_streams`` reads each task's records in seqio's order, shards, repeats and
+shuffles them; ``parsed`` then parses them (a batch at a time where TFDS allows) for the
+per-task pipelines of ``trainer.data`` (``plan_records``, ``tfds_task``). A fully cached
+split whose only post-cache step is seqio's EOS step (``plan_cached`` checks it from the
+cache info alone, or says why not) is mixed as records and parsed once for all tasks
+(``read_cached``). Never imports ``trainer.data`` (which calls it); seqio internals come
+through ``common.seqio_compat``. See docs/data-streams.md.
 """
 
 from __future__ import annotations
@@ -344,6 +346,11 @@ def read_records_in_memory(file_lists: Sequence[Sequence[str]]) -> List[tf.Tenso
     """
     if not file_lists:
         return []
+    if len(file_lists) == 1:  # one task (most single-task streams): no table to trace
+        files = tf.constant(list(file_lists[0]), tf.string, shape=[len(file_lists[0])])
+        parts = list(_interleave_files(tf.data.Dataset.from_tensor_slices(files),
+                                       parallel=False).batch(MEMORY_CACHE_MAX_EXAMPLES))
+        return [tf.concat(parts, 0) if parts else tf.constant([], tf.string)]
     flat = [f for files in file_lists for f in files]
     table = tf.RaggedTensor.from_row_lengths(
         tf.constant(flat, tf.string), tf.constant([len(f) for f in file_lists], tf.int64))
