@@ -1,7 +1,7 @@
 """Cache records encoded inside tf.data: ``tf.train.Example`` bytes for a batch at a time.
 
 ``encoded_batches(ds, features)`` gives, for batches of ``BATCH`` examples, the records
-``beam_job.serialize`` writes (the same bytes, map entries sorted: a test holds the two
+``beam_job.serialize`` writes (the same bytes, map entries in its order: a test holds the two
 together) and seqio's token counts, all from TensorFlow ops (``tf.io.encode_proto``), so
 no Python runs per example but the write. A split whose features are not all scalars or
 vectors of strings, integers, booleans or floats gets None (``serialize`` then). See
