@@ -103,8 +103,9 @@ def serialize(ex: dict) -> bytes:
                       else features[key].float_list)
             values.SetInParent()
             values.value.extend(array.reshape(-1).tolist())
-    # Deterministic: map entries sorted by key. The default order follows protobuf's
-    # hash seed, which changes from process to process (and so would the files).
+    # Deterministic: map entries in the library's fixed order (upb: by key, a key after
+    # the keys it prefixes). The default order follows protobuf's hash seed, which
+    # changes from process to process (and so would the files).
     return example.SerializeToString(deterministic=True)
 
 

@@ -457,7 +457,8 @@ def test_records_encoded_in_tf_data_are_serializes_bytes():
             "n": tf.TensorSpec([], tf.int64)}
     want = [make(i) for i in range(n)]
     ds = tf.data.Dataset.from_generator(lambda: iter(want), output_signature=spec)
-    features = dict(seqio.get_mixture_or_task("rte_type_0").output_features)
+    vocabulary = seqio.PassThroughVocabulary(100, eos_id=1)  # pad 0, EOS 1, as T5's
+    features = {"inputs": seqio.Feature(vocabulary), "targets": seqio.Feature(vocabulary)}
     batches = list(tf_example.encoded_batches(ds, features))
     assert [len(b["records"]) for b in batches] == [tf_example.BATCH, 9]
     records = [r for b in batches for r in b["records"]]
