@@ -150,14 +150,28 @@ class _ProcessUnit(beam.DoFn):
             yield beam.pvalue.TaggedOutput("counts", (key, counts))
 
 
+# Splits of at least this many source examples are encoded in tf.data: tracing the
+# encoder costs about what ~15,000 examples save (seqio's sizes; unknown: encoded).
+TF_ENCODE_MIN_EXAMPLES = 10_000
+
+
+def _encode_in_tf_data(job: SplitJob) -> bool:
+    try:
+        size = job.task.num_input_examples(job.split)
+    except Exception:  # noqa: BLE001  (a source that cannot tell: assume a large one)
+        size = None
+    return size is None or size >= TF_ENCODE_MIN_EXAMPLES
+
+
 def unit_records(job: SplitJob, reader, shard, counts: Dict[str, int]):
     """A unit's records in read order, a batch at a time, as ``(records, sample)`` (the
     first non-empty batch brings an example for ``info.<split>.json``), adding to
-    ``counts``. Encoded in tf.data (``caches.tf_example``) when the features allow,
-    else one ``serialize`` call an example."""
+    ``counts``. Encoded in tf.data (``caches.tf_example``) when the features allow and
+    the split is large (``TF_ENCODE_MIN_EXAMPLES``), else one ``serialize`` call an
+    example (the same bytes)."""
     ds = seqio_compat.precache_dataset(reader, shard)
-    batches = None if ds is None else tf_example.encoded_batches(
-        ds, dict(job.task.output_features))
+    batches = None if ds is None or not _encode_in_tf_data(job) else (
+        tf_example.encoded_batches(ds, dict(job.task.output_features)))
     if batches is not None:
         for batch in batches:
             records = batch.pop("records")

@@ -277,9 +277,10 @@ def test_num_workers_is_beams_multi_process_direct_runner():
 
 def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys,
                                                         monkeypatch):
-    """A cached task is skipped; ``--overwrite`` rebuilds the same files, also when every
-    example is serialized in Python (``beam_job.serialize``) instead of in tf.data."""
-    from caches import tf_example
+    """A cached task is skipped; ``--overwrite`` rebuilds the same files, whether its
+    examples are serialized in Python (``beam_job.serialize``, small splits) or encoded
+    in tf.data (``caches.tf_example``)."""
+    from caches import beam_job
     cache_dir = str(tmp_path / "cache")
     os.makedirs(cache_dir)
     task_dir = _copy_task(built, RTE0, cache_dir)
@@ -302,7 +303,7 @@ def test_cached_tasks_are_skipped_and_overwrite_rebuilds(built, tmp_path, capsys
     assert records() == before and before  # a rebuild writes the same files
     assert cache_dirs.cache_manifest(task_dir)["created"] >= created
     assert os.listdir(cache_dir) == [RTE0]
-    monkeypatch.setattr(tf_example, "supported", lambda spec: False)
+    monkeypatch.setattr(beam_job, "TF_ENCODE_MIN_EXAMPLES", 0)  # every split in tf.data
     assert _main("--tasks", RTE0, "--cache_dir", cache_dir, "--overwrite") == 0
     assert records() == before
 
