@@ -184,7 +184,7 @@ def precache_examples(reader, shard):
     return reader._emit_examples(shard)  # noqa: SLF001
 
 
-def _tfds_file_examples(source, split: str, index: int, num_shards: int):
+def _tfds_shard_examples(source, split: str, index: int, num_shards: int):
     """TFDS file ``index`` of a split stored one file a shard, parsed a batch at a time
     (``tfds_batch_parse``): the examples, in order, TFDS's reader gives for that shard
     unshuffled; None when the split or its features do not allow it."""
@@ -214,7 +214,7 @@ def precache_dataset(reader, shard):
     index, name = shard
     task, split = reader._task, reader._split  # noqa: SLF001
     reader._increment_counter("input-shards")  # noqa: SLF001
-    ds = _tfds_file_examples(task.source, split, index, len(reader.shards))
+    ds = _tfds_shard_examples(task.source, split, index, len(reader.shards))
     if ds is None:
         ds = task.source.get_dataset(split=split, shuffle=False, shard_info=seqio.ShardInfo(
             index=index, num_shards=len(reader.shards)))
@@ -292,9 +292,8 @@ def tfds_batch_parse(source):
              tfds.features.Scalar)
     for feature in features.values():
         if (type(feature) not in plain or tuple(feature.shape) != ()
-                or getattr(feature, "_encoder", None) is not None
-                or str(getattr(feature, "_encoding", "none")).lower() not in ("none",
-                                                                            "encoding.none")):
+                or getattr(feature, "_encoder", None) is not None  # an encoded Text
+                or feature._encoding != tfds.features.Encoding.NONE):  # noqa: SLF001
             return None
     info = features.get_serialized_info()
     specs = example_parser.ExampleParser(info).flat_feature_specs

@@ -77,10 +77,11 @@ def prepare(dataset: tf.data.Dataset, *, templates: Sequence[Tuple[str, str]],
 def _stacked(prepared: Sequence[Prepared], side: int):
     """Every task's ``render_table`` for one side of its templates, padded to one
     ``[tasks, templates, pieces]`` pair (a task's padding points at its empty field)."""
-    rows = [templating.table_rows([t[side] for t in p.templates], p.names) for p in prepared]
-    k, width = max(len(r) for r in rows), max(len(r[0]) for r in rows)
-    rows = [[row + [("", len(p.names))] * (width - len(row)) for row in r]
-            + [[("", len(p.names))] * width] * (k - len(r)) for p, r in zip(prepared, rows)]
+    patterns = [[t[side] for t in p.templates] for p in prepared]
+    width = max(len(templating.table_rows(ps, p.names)[0]) for ps, p in zip(patterns, prepared))
+    k = max(len(ps) for ps in patterns)
+    rows = [templating.table_rows(ps, p.names, width) + [[("", len(p.names))] * width] * (
+        k - len(ps)) for ps, p in zip(patterns, prepared)]
     return (tf.constant([[[lit for lit, _ in row] for row in r] for r in rows], tf.string),
             tf.constant([[[i for _, i in row] for row in r] for r in rows], tf.int32))
 
@@ -91,9 +92,9 @@ def finish(dataset: tf.data.Dataset, prepared: Sequence[Prepared]) -> tf.data.Da
     inputs_table, targets_table = _stacked(prepared, 0), _stacked(prepared, 1)
     ks = tf.constant([len(p.templates) for p in prepared], tf.int32)
     seeds = tf.constant([p.seed for p in prepared], tf.int64)
-    width = max(len(p.templates) for p in prepared)
+    k = max(len(p.templates) for p in prepared)
     classification = tf.constant([[templating.is_classification(t) for t in p.templates]
-                                  + [False] * (width - len(p.templates)) for p in prepared])
+                                  + [False] * (k - len(p.templates)) for p in prepared])
     with_options = any(p.options and any(templating.is_classification(t) for t in p.templates)
                        for p in prepared)
 

@@ -380,8 +380,7 @@ def _full_squad_split(name: str, size: int, length, dev: bool, v2: bool) -> list
                                  key=f"{town}/{len(data)}")
         for paragraph in article["paragraphs"]:
             if length:
-                paragraph["context"] = " ".join([paragraph["context"], *scale.padding(
-                    rng, len(paragraph["context"].split()), *length)])
+                paragraph["context"] = scale.grow(paragraph["context"], rng, *length)
             paragraph["qas"] = paragraph["qas"][:size - count]
             count += len(paragraph["qas"])
         data.append(article)

@@ -170,7 +170,7 @@ def padding(rng: random.Random, have: int, median: int, spread: float) -> list[s
     return filler(rng, missing) if missing > 0 else []
 
 
-def _grow(value, rng: random.Random, median: int, spread: float):
+def grow(value, rng: random.Random, median: int, spread: float):
     """``value`` (a text, or a list of paragraphs) padded to a drawn length."""
     if isinstance(value, list):
         have = sum(len(p.split()) for p in value)
@@ -192,9 +192,9 @@ def lengthen(make: Callable, lengths: Mapping) -> Callable:
         example = make(rng, label)
         for part, (median, spread) in lengths.items():
             if part is None:
-                example = _grow(example, rng, median, spread)
+                example = grow(example, rng, median, spread)
             else:
-                example[part] = _grow(example[part], rng, median, spread)
+                example[part] = grow(example[part], rng, median, spread)
         return example
     return full
 

@@ -140,10 +140,9 @@ def write_coqa(root: pathlib.Path) -> None:
         rng = seeded_rng(f"coqa/{split}")
         data = [_coqa_story(rng, j, split) for j in range(n if full is None else full[0][i])]
         if full is not None and "story" in full[1]:  # padded after the text: spans hold
-            grow = seeded_rng(f"coqa/{split}/full")
+            rng_grow = seeded_rng(f"coqa/{split}/full")
             for record in data:
-                record["story"] = " ".join([record["story"], *scale.padding(
-                    grow, len(record["story"].split()), *full[1]["story"])])
+                record["story"] = scale.grow(record["story"], rng_grow, *full[1]["story"])
         with open(root / f"coqa-{split}-v1.0.json", "w", encoding="utf-8",
                   newline="\n") as f:
             json.dump({"version": "1.0", "data": data}, f, separators=(",", ":"))
